@@ -1,0 +1,118 @@
+// Command-line flags in Go's `flag` syntax (`-x=v`, `--x=v`, `-x v`, bool `-x`), because manifests written for
+// the Go originals must keep working unchanged. Parsing only collects strings; each agent's readConfig types them.
+export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
+
+export type FlagSpec = {
+  readonly name: string;
+  readonly kind: FlagKind;
+  readonly help: string;
+  /** Shown in --help; the agent's readConfig applies it. */
+  readonly default?: string;
+  /** Env var read when the flag is absent; shown in --help. */
+  readonly env?: string;
+};
+
+export type ParsedFlags = {
+  /** Last value of each flag given (a `list` flag keeps every value in order). */
+  readonly values: ReadonlyMap<string, string | readonly string[]>;
+  readonly positionals: readonly string[];
+  readonly problems: readonly string[];
+  readonly help: boolean;
+};
+
+const BOOL_WORDS = new Set(['1', '0', 't', 'f', 'true', 'false', 'TRUE', 'FALSE', 'True', 'False', 'T', 'F']);
+
+// Parse argv against the specs; unknown flags and missing values become problems, never exceptions.
+export const parseFlags = (specs: readonly FlagSpec[], argv: readonly string[]): ParsedFlags => {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const values = new Map<string, string | string[]>();
+  const positionals: string[] = [];
+  const problems: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq);
+    let value: string | undefined = eq === -1 ? undefined : body.slice(eq + 1);
+    if (name === 'h' || name === 'help') {
+      help = true;
+      continue;
+    }
+    const spec = byName.get(name);
+    if (!spec) {
+      problems.push(`unknown flag -${name} (see --help)`);
+      continue;
+    }
+    if (spec.kind === 'bool') {
+      value ??= 'true';
+      if (!BOOL_WORDS.has(value)) problems.push(`flag -${name} takes true or false, got ${JSON.stringify(value)}`);
+    } else if (value === undefined) {
+      if (i + 1 >= argv.length) {
+        problems.push(`flag -${name} needs a value`);
+        continue;
+      }
+      value = argv[++i] as string;
+    }
+    if (spec.kind === 'list') {
+      const list = (values.get(name) as string[] | undefined) ?? [];
+      list.push(value);
+      values.set(name, list);
+    } else {
+      values.set(name, value);
+    }
+  }
+  return { values, positionals, problems, help };
+};
+
+// A flag's value, else its env fallback, else undefined.
+export const flagOrEnv = (parsed: ParsedFlags, spec: FlagSpec, env: Readonly<Record<string, string | undefined>>): string | undefined => {
+  const given = parsed.values.get(spec.name);
+  if (typeof given === 'string') return given;
+  if (spec.env !== undefined && env[spec.env] !== undefined && env[spec.env] !== '') return env[spec.env];
+  return undefined;
+};
+
+export const boolValue = (text: string): boolean => ['1', 't', 'true'].includes(text.toLowerCase());
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+// Go duration syntax (`500ms`, `1s`, `1m30s`) in milliseconds; a bare number means seconds. undefined when malformed.
+export const durationMs = (text: string): number | undefined => {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] as string] as number), 0);
+};
+
+export type HelpDoc = {
+  readonly usage: string;
+  readonly summary: string;
+  readonly flags: readonly FlagSpec[];
+  readonly env?: ReadonlyArray<readonly [string, string]>;
+  readonly exitCodes: ReadonlyArray<readonly [number, string]>;
+};
+
+// The --help text: exactly the flags readConfig accepts, with defaults and env fallbacks.
+export const helpText = (doc: HelpDoc): string => {
+  const lines = [`Usage: ${doc.usage}`, '', doc.summary, '', 'Flags (Go syntax: -flag=value, --flag=value or -flag value):'];
+  for (const f of doc.flags) {
+    const extras = [f.default !== undefined ? `default ${f.default}` : '', f.env ? `env ${f.env}` : ''].filter(Boolean).join(', ');
+    lines.push(`  -${f.name}${f.kind === 'bool' ? '' : ` <${f.kind}>`}`, `      ${f.help}${extras ? ` (${extras})` : ''}`);
+  }
+  if (doc.env && doc.env.length > 0) {
+    lines.push('', 'Environment:');
+    for (const [name, text] of doc.env) lines.push(`  ${name}`, `      ${text}`);
+  }
+  lines.push('', 'Exit codes:');
+  for (const [code, text] of doc.exitCodes) lines.push(`  ${code}  ${text}`);
+  return lines.join('\n') + '\n';
+};

@@ -1,0 +1,30 @@
+// kafka-entrypoint: Derive a Kafka node identity and config from the pod, format storage once, and exec the JVM.
+import { parseFlags, helpText, type FlagSpec } from '../common/flags.ts';
+import { ConfigError } from '../common/errors.ts';
+import { EXIT } from '../common/exit-codes.ts';
+import { runMain } from '../common/run-main.ts';
+
+const FLAGS: readonly FlagSpec[] = [];
+
+const HELP = helpText({
+  usage: 'kafka-entrypoint [flags]',
+  summary: 'Derive a Kafka node identity and config from the pod, format storage once, and exec the JVM. (not implemented yet)',
+  flags: FLAGS,
+  exitCodes: [
+    [EXIT.ok, 'success'],
+    [EXIT.usage, 'bad flags'],
+  ],
+});
+
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const parsed = parseFlags(FLAGS, argv);
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+  process.stderr.write('kafka-entrypoint: not implemented yet\n');
+  return EXIT.failed;
+};
+
+runMain('kafka-entrypoint', main);

@@ -1,0 +1,30 @@
+// kafka-probe: Readiness (ready) and liveness (live) checks for a Kafka node.
+import { parseFlags, helpText, type FlagSpec } from '../../common/flags.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { EXIT } from '../../common/exit-codes.ts';
+import { runMain } from '../../common/run-main.ts';
+
+const FLAGS: readonly FlagSpec[] = [];
+
+const HELP = helpText({
+  usage: 'kafka-probe [flags]',
+  summary: 'Readiness (ready) and liveness (live) checks for a Kafka node. (not implemented yet)',
+  flags: FLAGS,
+  exitCodes: [
+    [EXIT.ok, 'success'],
+    [EXIT.usage, 'bad flags'],
+  ],
+});
+
+export const main = async (argv: readonly string[]): Promise<number> => {
+  const parsed = parseFlags(FLAGS, argv);
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+  process.stderr.write('kafka-probe: not implemented yet\n');
+  return EXIT.failed;
+};
+
+runMain('kafka-probe', main);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Fetch the server jars (ZooKeeper, Kafka in ZooKeeper mode, Kafka KRaft) from Maven Central into
+# .cache/servers/<name>-<version>/libs, once. A finished fetch leaves a .complete stamp; a second run downloads nothing.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../versions.env
+. "$top/versions.env"
+cache="$top/.cache/servers"
+mkdir -p "$cache"
+
+# fetch NAME DEP... : each DEP is group:artifact:version; resolved with runtime dependencies by Maven.
+fetch() {
+  local name=$1; shift
+  local dir="$cache/$name"
+  [ -f "$dir/.complete" ] && return 0
+  rm -rf "$dir"; mkdir -p "$dir/libs"
+  local deps=""
+  for coord in "$@"; do
+    IFS=: read -r g a v <<<"$coord"
+    deps+="<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>"
+  done
+  cat >"$dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>local.statefulset-agents</groupId><artifactId>$name</artifactId><version>1</version>
+<dependencies>$deps</dependencies></project>
+POM
+  echo "setup: fetching $name from Maven Central" >&2
+  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs"
+  touch "$dir/.complete"
+}
+
+fetch "zookeeper-$ZOOKEEPER_VERSION" \
+  "org.apache.zookeeper:zookeeper:$ZOOKEEPER_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" &
+p1=$!
+fetch "kafka-$KAFKA_ZK_VERSION" \
+  "org.apache.kafka:kafka_2.13:$KAFKA_ZK_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" &
+p2=$!
+fetch "kafka-$KAFKA_KRAFT_VERSION" \
+  "org.apache.kafka:kafka_2.13:$KAFKA_KRAFT_VERSION" "org.slf4j:slf4j-api:$SLF4J2_VERSION" "org.slf4j:slf4j-simple:$SLF4J2_VERSION" &
+p3=$!
+wait $p1 && wait $p2 && wait $p3

@@ -1,0 +1,10 @@
+// Turn tap's closing `# { total: N, pass: N, fail: N }` into the `N passed, N failed` line CI reads.
+import { readFileSync } from 'node:fs';
+
+const summary = readFileSync(process.argv[2] ?? '.cache/tap.log', 'utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('# { total'))
+  .at(-1);
+const count = (key: string): number => Number(summary?.match(new RegExp(`${key}: (\\d+)`))?.[1] ?? 0);
+const failed = summary ? count('fail') : 1;
+console.log(`${count('pass')} passed, ${failed} failed, ${count('skip') + count('todo')} skipped`);
