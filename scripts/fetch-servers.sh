@@ -29,11 +29,11 @@ POM
   touch "$dir/.complete"
 }
 
-# ZooKeeper's POM marks metrics-core (needed by every server start: ServerMetrics) and commons-cli (ZooKeeperMain)
+# ZooKeeper's POM marks metrics-core (ServerMetrics, every start), snappy-java (snapshot names) and commons-cli (ZooKeeperMain)
 # `provided`: its binary tarball ships them, Maven does not. Versions from the zookeeper 3.9.5 parent POM.
 fetch "zookeeper-$ZOOKEEPER_VERSION" \
   "org.apache.zookeeper:zookeeper:$ZOOKEEPER_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" \
-  "io.dropwizard.metrics:metrics-core:4.1.12.1" "commons-cli:commons-cli:1.5.0" &
+  "io.dropwizard.metrics:metrics-core:4.1.12.1" "org.xerial.snappy:snappy-java:1.1.10.5" "commons-cli:commons-cli:1.5.0" &
 p1=$!
 fetch "kafka-$KAFKA_ZK_VERSION" \
   "org.apache.kafka:kafka_2.13:$KAFKA_ZK_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" &
