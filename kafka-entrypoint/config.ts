@@ -1,0 +1,157 @@
+// All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
+// ConfigError listing every problem with the input to change.
+import { parseFlags, flagOrEnv, boolValue, durationMs, type FlagSpec } from '../common/flags.ts';
+import { ConfigError, isAgentError } from '../common/errors.ts';
+import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
+import { parseProperties } from './properties.ts';
+import { propertiesFromEnv } from './env-properties.ts';
+import { overlay, layerOf, overridesLayer, emptyLayered, type Layered } from './layers.ts';
+import { resolveNode, type Node, type Settings } from './server-properties.ts';
+import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
+import { jvmFromEnv, type Jvm } from './jvm.ts';
+import { FLAGS, flag } from './flags.ts';
+
+export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
+
+export type Files = {
+  /** os.hostname(), used when HOSTNAME is unset. */
+  readonly hostname: string;
+  readonly configFile?: FileRead;
+  readonly clusterIdFile?: FileRead;
+  readonly rackFile?: FileRead;
+};
+
+export type ClusterId = { readonly value: string; readonly source: string };
+
+export type Config = {
+  readonly dryRun: boolean;
+  readonly node: Node;
+  readonly clusterId: ClusterId | undefined;
+  readonly configOut: string;
+  readonly jvm: Jvm;
+  readonly quorumCheckTimeoutMs: number;
+  readonly ignoredServiceLinks: readonly string[];
+};
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+// The files readConfig needs, known from argv and env before anything is read.
+export const inputPaths = (argv: readonly string[], env: Env): { configFile?: string; clusterIdFile?: string; rackFile?: string } => {
+  const parsed = parseFlags(FLAGS, argv);
+  const paths: { configFile?: string; clusterIdFile?: string; rackFile?: string } = {};
+  const configFile = flagOrEnv(parsed, flag('config-file'), env);
+  const clusterIdFile = flagOrEnv(parsed, flag('cluster-id-file'), env);
+  const rackFile = flagOrEnv(parsed, flag('rack-file'), env);
+  if (configFile !== undefined) paths.configFile = configFile;
+  if (clusterIdFile !== undefined) paths.clusterIdFile = clusterIdFile;
+  if (rackFile !== undefined) paths.rackFile = rackFile;
+  return paths;
+};
+
+export const wantsHelp = (argv: readonly string[]): boolean => parseFlags(FLAGS, argv).help;
+
+const fileText = (file: FileRead | undefined, what: string, problems: string[]): string | undefined => {
+  if (file === undefined) return undefined;
+  if ('error' in file) {
+    problems.push(`${what} ${file.path} cannot be read: ${file.error}`);
+    return undefined;
+  }
+  return file.text;
+};
+
+export const readConfig = (argv: readonly string[], env: Env, files: Files): Config => {
+  const parsed = parseFlags(FLAGS, argv);
+  const problems = [...parsed.problems];
+  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])}: pass Kafka settings as --override key=value`);
+  const get = (name: string): string | undefined => flagOrEnv(parsed, flag(name), env);
+  const int = (name: string, fallback: number, max = 2 ** 31 - 1): number => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text) || Number(text) > max) problems.push(`-${name}=${JSON.stringify(text)}: expected a whole number from 0 to ${max}`);
+    return Number(text);
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+    const text = get(name);
+    if (text !== undefined && !allowed.includes(text as T)) problems.push(`-${name}=${JSON.stringify(text)}: use one of ${allowed.join(', ')}`);
+    return allowed.includes(text as T) ? (text as T) : undefined;
+  };
+
+  let pod: PodIdentity | undefined;
+  const hostname = get('hostname') ?? files.hostname;
+  try {
+    pod = podIdentityFromHostname(hostname);
+  } catch (error) {
+    problems.push(isAgentError(error) ? error.message : String(error));
+  }
+
+  // User layers, lowest to highest: mounted file, KAFKA_* env, --override.
+  let user: Layered = emptyLayered;
+  const configText = fileText(files.configFile, '-config-file', problems);
+  if (configText !== undefined && files.configFile !== undefined) {
+    const props = parseProperties(configText);
+    if (props.ok) user = layerOf(props.props, () => `file ${files.configFile?.path ?? ''}` as const);
+    else problems.push(`-config-file ${files.configFile.path} line ${props.line}: ${props.reason}`);
+  }
+  const fromEnv = propertiesFromEnv(env);
+  problems.push(...fromEnv.problems);
+  user = overlay(user, { props: fromEnv.props, sources: new Map([...fromEnv.sources].map(([k, v]) => [k, `env ${v}` as const])) });
+  const overrides = overridesLayer((parsed.values.get('override') as readonly string[] | undefined) ?? [], pod?.ordinal);
+  problems.push(...overrides.problems);
+  user = overlay(user, overrides.layer);
+
+  const rackText = get('rack') ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
+  const dataDir = get('data-dir') ?? '/var/lib/kafka';
+  const settingsBase = {
+    mode: oneOf('mode', ['zookeeper', 'kraft'] as const),
+    quorum: oneOf('quorum', ['static', 'dynamic'] as const),
+    service: get('service'),
+    namespace: get('namespace') ?? 'default',
+    domain: (get('domain') ?? 'cluster.local').replace(/\.$/, ''),
+    controllerSet: get('controller-set'),
+    controllerService: get('controller-service'),
+    controllers: get('controllers') === undefined ? undefined : int('controllers', 0, 1000),
+    brokerIdOffset: int('broker-id-offset', 0),
+    controllerIdOffset: int('controller-id-offset', 0),
+    port: int('port', 9092, 65535),
+    controllerPort: int('controller-port', 9093, 65535),
+    rack: rackText === '' ? undefined : rackText,
+    dataDir,
+  };
+  const timeoutText = get('quorum-check-timeout') ?? '3s';
+  const quorumCheckTimeoutMs = durationMs(timeoutText);
+  if (quorumCheckTimeoutMs === undefined) problems.push(`-quorum-check-timeout=${JSON.stringify(timeoutText)}: expected a duration such as 3s`);
+
+  let node: Node | undefined;
+  if (pod !== undefined) {
+    const settings: Settings = { ...settingsBase, pod };
+    const resolved = resolveNode(settings, user);
+    if (resolved.ok) node = resolved.node;
+    else problems.push(...resolved.problems);
+  }
+
+  let clusterId: ClusterId | undefined;
+  const idText = get('cluster-id') ?? fileText(files.clusterIdFile, '-cluster-id-file', problems)?.trim();
+  if (idText !== undefined) {
+    const source = parsed.values.has('cluster-id') ? '-cluster-id' : env.CLUSTER_ID ? 'env CLUSTER_ID' : `file ${files.clusterIdFile?.path}`;
+    const problem = clusterIdProblem(idText);
+    if (problem) problems.push(`cluster id ${JSON.stringify(idText)} from ${source} ${problem}`);
+    clusterId = { value: idText, source };
+  } else if (node?.mode === 'kraft') {
+    // Every pod derives the same id from the same stable names, so no pod has to generate and share one.
+    const seed = get('cluster-id-seed') ?? `${settingsBase.namespace}/${settingsBase.controllerSet ?? pod?.setName}`;
+    clusterId = { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
+  }
+
+  if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
+  const libs = get('libs') ?? `${(env.KAFKA_HOME ?? '/opt/kafka').replace(/\/+$/, '')}/libs`;
+  const java = get('java') ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
+  return Object.freeze({
+    dryRun: boolValue(get('dry-run') ?? 'false'),
+    node,
+    clusterId,
+    configOut: get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`,
+    jvm: jvmFromEnv(env, java, libs),
+    quorumCheckTimeoutMs: quorumCheckTimeoutMs ?? 3000,
+    ignoredServiceLinks: fromEnv.ignoredServiceLinks,
+  });
+};

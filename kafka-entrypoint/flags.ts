@@ -1,0 +1,37 @@
+// The flags kafka-entrypoint accepts, with their env fallbacks; --help prints exactly these.
+import type { FlagSpec } from '../common/flags.ts';
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'override', kind: 'list', help: 'Kafka property key=value, highest precedence; repeatable, as for kafka-server-start.sh. A literal ${HOSTNAME##*-} expands to the ordinal' },
+  { name: 'config-file', kind: 'string', help: 'mounted server.properties, lowest user layer (below KAFKA_* env and --override)' },
+  { name: 'mode', kind: 'string', help: 'zookeeper or kraft', default: 'zookeeper when zookeeper.connect is set, else kraft' },
+  { name: 'quorum', kind: 'string', help: 'KRaft quorum: static (controller.quorum.voters) or dynamic (controller.quorum.bootstrap.servers, KIP-853)', default: 'dynamic when only controller.quorum.bootstrap.servers is set, else static' },
+  { name: 'hostname', kind: 'string', help: 'pod name <set>-<ordinal>; the id is ordinal + offset', env: 'HOSTNAME', default: 'os.hostname()' },
+  { name: 'service', kind: 'string', help: 'headless Service of this StatefulSet; with it, advertised.listeners use the pod FQDN <pod>.<service>.<namespace>.svc.<domain>' },
+  { name: 'namespace', kind: 'string', help: 'pod namespace', env: 'POD_NAMESPACE', default: 'default' },
+  { name: 'domain', kind: 'string', help: 'cluster domain', env: 'CLUSTER_DOMAIN', default: 'cluster.local' },
+  { name: 'controller-set', kind: 'string', help: 'StatefulSet of the KRaft controllers', default: "this pod's set when it is a controller" },
+  { name: 'controller-service', kind: 'string', help: 'headless Service of the controller set', default: '-service' },
+  { name: 'controllers', kind: 'int', help: 'controller set size: the static voters, or how many controllers controller.quorum.bootstrap.servers lists' },
+  { name: 'broker-id-offset', kind: 'int', help: 'added to the ordinal for broker-only nodes (and ZooKeeper-mode brokers)', default: '0' },
+  { name: 'controller-id-offset', kind: 'int', help: 'added to the ordinal for controller and combined nodes', default: '0' },
+  { name: 'port', kind: 'int', help: 'broker listener port (PLAINTEXT) when listeners is not set', default: '9092' },
+  { name: 'controller-port', kind: 'int', help: 'controller listener port (CONTROLLER) when listeners is not set', default: '9093' },
+  { name: 'cluster-id', kind: 'string', help: 'KRaft cluster id (22-char Kafka Uuid)', env: 'CLUSTER_ID', default: 'derived from -cluster-id-seed' },
+  { name: 'cluster-id-file', kind: 'string', help: 'file holding the cluster id (e.g. a mounted Secret)', env: 'CLUSTER_ID_FILE' },
+  { name: 'cluster-id-seed', kind: 'string', help: 'stable text the cluster id is derived from when none is given', default: '<namespace>/<controller-set>' },
+  { name: 'rack', kind: 'string', help: 'broker.rack for broker nodes', env: 'BROKER_RACK' },
+  { name: 'rack-file', kind: 'string', help: 'file holding broker.rack (e.g. written by an init container or the downward API)', env: 'BROKER_RACK_FILE' },
+  { name: 'data-dir', kind: 'string', help: 'the data volume mount; log.dirs defaults to <data-dir>/data (a subdirectory, so lost+found is no log dir)', default: '/var/lib/kafka' },
+  { name: 'config-out', kind: 'string', help: 'where the rendered server.properties is written', default: '<data-dir>/server.properties' },
+  { name: 'libs', kind: 'string', help: 'Kafka jars directory', env: 'KAFKA_LIBS', default: '$KAFKA_HOME/libs, else /opt/kafka/libs' },
+  { name: 'java', kind: 'string', help: 'java binary', default: '$JAVA_HOME/bin/java, else java on PATH' },
+  { name: 'quorum-check-timeout', kind: 'duration', help: 'how long the first controller of an empty dynamic quorum asks the others for a leader before founding one', default: '3s' },
+  { name: 'dry-run', kind: 'bool', help: 'print the effective config and the plan, write nothing, start nothing' },
+];
+
+export const flag = (name: string): FlagSpec => {
+  const spec = FLAGS.find((f) => f.name === name);
+  if (!spec) throw new Error(`no flag ${name}`);
+  return spec;
+};

@@ -1,0 +1,127 @@
+// The effective server.properties: built-in defaults and values derived from the pod (id, listeners, quorum),
+// under the user's layers (file, env, --override). Pure: every problem is returned, nothing is thrown.
+import type { PodIdentity } from '../common/hostname.ts';
+import { overlay, layerOf, type Layered, type Source } from './layers.ts';
+import { parseListeners, advertisedListeners, renderListeners, type Listener } from './listeners.ts';
+import { quorumFor, type Quorum } from './quorum.ts';
+
+export type Mode = 'zookeeper' | 'kraft';
+export type Role = 'broker' | 'controller';
+
+export type Settings = {
+  readonly mode: Mode | undefined;
+  readonly quorum: 'static' | 'dynamic' | undefined;
+  readonly pod: PodIdentity;
+  readonly service: string | undefined;
+  readonly namespace: string;
+  readonly domain: string;
+  readonly controllerSet: string | undefined;
+  readonly controllerService: string | undefined;
+  readonly controllers: number | undefined;
+  readonly brokerIdOffset: number;
+  readonly controllerIdOffset: number;
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly rack: string | undefined;
+  readonly dataDir: string;
+};
+
+export type Node = {
+  readonly mode: Mode;
+  readonly roles: readonly Role[];
+  readonly nodeId: number;
+  /** `broker.id` in ZooKeeper mode, `node.id` in KRaft: the key meta.properties stores the id under. */
+  readonly idKey: 'broker.id' | 'node.id';
+  readonly fqdn: string | undefined;
+  readonly quorum: Quorum;
+  readonly logDirs: readonly string[];
+  /** Where KRaft keeps __cluster_metadata (metadata.log.dir, else the first log dir). */
+  readonly metadataLogDir: string;
+  readonly effective: Layered;
+};
+
+export type NodeResult = { readonly ok: true; readonly node: Node } | { readonly ok: false; readonly problems: readonly string[] };
+
+const named = (key: string, user: Layered): string => `${key} (from ${user.sources.get(key) ?? 'default'})`;
+
+const rolesFrom = (mode: Mode, user: Layered, problems: string[]): readonly Role[] => {
+  if (mode === 'zookeeper') return ['broker'];
+  const text = user.props.get('process.roles') ?? 'broker,controller';
+  const roles = [...new Set(text.split(',').map((s) => s.trim()))].sort() as Role[];
+  if (roles.length === 0 || roles.some((r) => r !== 'broker' && r !== 'controller')) {
+    problems.push(`${named('process.roles', user)}=${JSON.stringify(text)}: use broker, controller or broker,controller`);
+    return ['broker'];
+  }
+  return roles;
+};
+
+const modeFrom = (settings: Settings, user: Layered, problems: string[]): Mode => {
+  const zk = user.props.has('zookeeper.connect');
+  const mode = settings.mode ?? (zk ? 'zookeeper' : 'kraft');
+  if (mode === 'kraft' && zk) problems.push(`${named('zookeeper.connect', user)} is set but --mode=kraft; remove one (ZooKeeper mode ends with Kafka 3.9)`);
+  if (mode === 'zookeeper' && !zk) problems.push('zookeeper.connect is missing: set KAFKA_ZOOKEEPER_CONNECT or --override zookeeper.connect=zoo-0.zk:2181,...');
+  if (mode === 'zookeeper' && user.props.has('process.roles')) problems.push(`${named('process.roles', user)} is KRaft-only; remove it in ZooKeeper mode`);
+  return mode;
+};
+
+const defaultListeners = (mode: Mode, roles: readonly Role[], s: Settings): Listener[] => [
+  ...(roles.includes('broker') ? [{ name: 'PLAINTEXT', host: '', port: s.port }] : []),
+  ...(mode === 'kraft' && roles.includes('controller') ? [{ name: 'CONTROLLER', host: '', port: s.controllerPort }] : []),
+];
+
+// Resolve the node and its effective properties, or every problem found.
+export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
+  const problems: string[] = [];
+  const mode = modeFrom(settings, user, problems);
+  const roles = rolesFrom(mode, user, problems);
+  const isController = roles.includes('controller');
+  const offset = isController ? settings.controllerIdOffset : settings.brokerIdOffset;
+  const nodeId = settings.pod.ordinal + offset;
+  const idKey = mode === 'zookeeper' ? 'broker.id' : 'node.id';
+  for (const key of ['broker.id', 'node.id']) {
+    const given = user.props.get(key);
+    if (given !== undefined && given !== String(nodeId)) {
+      problems.push(`${named(key, user)}=${given} disagrees with id ${nodeId} derived from hostname ${settings.pod.hostname} (ordinal ${settings.pod.ordinal} + offset ${offset}); remove it or change the id offset flag`);
+    }
+  }
+  const fqdn = settings.service === undefined ? undefined : `${settings.pod.hostname}.${settings.service}.${settings.namespace}.svc.${settings.domain}`;
+  const derived = new Map<string, string>([[idKey, String(nodeId)]]);
+  const defaults = new Map<string, string>();
+  if (!user.props.has('log.dirs') && !user.props.has('log.dir')) defaults.set('log.dirs', `${settings.dataDir.replace(/\/+$/, '')}/data`);
+  const listenerText = user.props.get('listeners') ?? renderListeners(defaultListeners(mode, roles, settings));
+  const parsed = parseListeners(listenerText);
+  if (!parsed.ok) problems.push(`${named('listeners', user)} ${parsed.reason}`);
+  const listeners = parsed.ok ? parsed.listeners : [];
+  if (!user.props.has('listeners')) derived.set('listeners', listenerText);
+  let quorum: Quorum = { kind: 'none' };
+  if (mode === 'kraft') {
+    derived.set('process.roles', roles.join(','));
+    defaults.set('controller.listener.names', 'CONTROLLER');
+    const ctrlName = (user.props.get('controller.listener.names') ?? 'CONTROLLER').split(',')[0]?.trim().toUpperCase() ?? 'CONTROLLER';
+    if (!user.props.has('listener.security.protocol.map')) {
+      defaults.set('listener.security.protocol.map', `${ctrlName}:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL`);
+    }
+    const ctrlPort = listeners.find((l) => l.name === ctrlName)?.port ?? settings.controllerPort;
+    const q = quorumFor(settings, user, { roles, nodeId, controllerPort: ctrlPort });
+    problems.push(...q.problems);
+    quorum = q.quorum;
+    for (const [k, v] of q.props) derived.set(k, v);
+    if (!user.props.has('advertised.listeners') && fqdn !== undefined) {
+      // A dynamic quorum finds voters through the advertised controller endpoint (KIP-853); a static one must not
+      // advertise it on Kafka 3.x controllers.
+      const shown = listeners.filter((l) => l.name !== ctrlName || quorum.kind === 'dynamic');
+      if (shown.length > 0) derived.set('advertised.listeners', renderListeners(advertisedListeners(shown, fqdn)));
+    }
+    if (isController && quorum.kind === 'dynamic' && fqdn === undefined) problems.push('--service is missing: a dynamic quorum needs the controller listener advertised with the pod FQDN');
+  } else if (!user.props.has('advertised.listeners') && fqdn !== undefined && listeners.length > 0) {
+    derived.set('advertised.listeners', renderListeners(advertisedListeners(listeners, fqdn)));
+  }
+  if (settings.rack !== undefined && roles.includes('broker')) derived.set('broker.rack', settings.rack);
+  if (user.props.has('log.dir') && user.props.has('log.dirs')) problems.push(`${named('log.dir', user)} is ignored by Kafka because log.dirs is also set; keep one`);
+  const effective = overlay(overlay(layerOf(defaults, () => 'default'), layerOf(derived, () => 'derived' as Source)), user);
+  const logDirs = (effective.props.get('log.dirs') ?? effective.props.get('log.dir') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  if (logDirs.length === 0) problems.push('log.dirs is empty: set --data-dir or KAFKA_LOG_DIRS');
+  if (problems.length > 0) return { ok: false, problems };
+  const metadataLogDir = effective.props.get('metadata.log.dir') ?? (logDirs[0] as string);
+  return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective } };
+};

@@ -1,0 +1,80 @@
+// What to do with the data volume before the broker starts: run as is, format it (and how), or refuse.
+// Existing data is never reformatted or deleted: a meta.properties that disagrees with this pod is an error.
+import type { Node } from './server-properties.ts';
+import type { Endpoint } from './quorum.ts';
+import { parseProperties } from './properties.ts';
+
+export type LogDirState =
+  | { readonly dir: string; readonly kind: 'unformatted' }
+  | { readonly dir: string; readonly kind: 'meta'; readonly text: string };
+
+export type Meta = { readonly version: number; readonly id: number | undefined; readonly clusterId: string | undefined; readonly directoryId: string | undefined };
+
+export type QuorumFlag = 'none' | 'standalone' | 'no-initial-controllers';
+
+export type StoragePlan =
+  | { readonly kind: 'start'; readonly reason: string }
+  | { readonly kind: 'format'; readonly quorumFlag: QuorumFlag; readonly reason: string }
+  | { readonly kind: 'ask-quorum'; readonly endpoints: readonly Endpoint[] }
+  | { readonly kind: 'refuse'; readonly code: string; readonly message: string; readonly dir: string };
+
+// meta.properties as Kafka writes it: version=0 (ZooKeeper mode, broker.id) or version=1 (KRaft, node.id).
+export const parseMeta = (text: string): Meta | string => {
+  const parsed = parseProperties(text);
+  if (!parsed.ok) return `line ${parsed.line}: ${parsed.reason}`;
+  const p = parsed.props;
+  const version = Number(p.get('version'));
+  if (version !== 0 && version !== 1) return `version=${p.get('version') ?? '(missing)'} is not 0 or 1`;
+  const idText = version === 0 ? p.get('broker.id') : p.get('node.id');
+  const id = idText === undefined ? undefined : Number(idText);
+  if (id !== undefined && !Number.isInteger(id)) return `${version === 0 ? 'broker.id' : 'node.id'}=${idText} is not a number`;
+  if (version === 1 && (id === undefined || p.get('cluster.id') === undefined)) return 'version=1 needs node.id and cluster.id';
+  return { version, id, clusterId: p.get('cluster.id'), directoryId: p.get('directory.id') };
+};
+
+const refuse = (code: string, dir: string, message: string): StoragePlan => ({ kind: 'refuse', code, dir, message });
+
+// Decide for this node. `clusterId` is the one the pods agree on (KRaft), or a given one to check (ZooKeeper mode).
+// `quorumExists` is the answer to an earlier 'ask-quorum' step, undefined before it was asked.
+export const storagePlan = (node: Node, clusterId: string | undefined, dirs: readonly LogDirState[], quorumExists?: boolean): StoragePlan => {
+  const expectVersion = node.mode === 'kraft' ? 1 : 0;
+  for (const d of dirs) {
+    if (d.kind !== 'meta') continue;
+    const meta = parseMeta(d.text);
+    const file = `${d.dir}/meta.properties`;
+    if (typeof meta === 'string') return refuse('META_UNREADABLE', d.dir, `${file} cannot be read (${meta}); fix or move the file by hand, the entrypoint never rewrites it`);
+    if (meta.version !== expectVersion) {
+      return refuse('META_WRONG_MODE', d.dir, `${file} has version=${meta.version}, written in ${meta.version === 0 ? 'ZooKeeper' : 'KRaft'} mode, but this node runs in ${node.mode} mode; migrate the cluster or use a new volume`);
+    }
+    if (meta.id !== undefined && meta.id !== node.nodeId) {
+      return refuse('NODE_ID_MISMATCH', d.dir, `${file} belongs to ${node.idKey} ${meta.id} but this pod is ${node.nodeId}; attach the pod's own volume or fix the id offset flags (data left untouched)`);
+    }
+    if (clusterId !== undefined && meta.clusterId !== undefined && meta.clusterId !== clusterId) {
+      return refuse('CLUSTER_ID_MISMATCH', d.dir, `${file} belongs to cluster ${meta.clusterId} but this pod is configured for ${clusterId}; set CLUSTER_ID=${meta.clusterId} or use a new volume (data left untouched)`);
+    }
+  }
+  if (node.mode === 'zookeeper') return { kind: 'start', reason: 'ZooKeeper mode: Kafka writes meta.properties itself' };
+  const metadata = dirs.find((d) => d.dir === node.metadataLogDir);
+  const formatted = dirs.filter((d) => d.kind === 'meta');
+  if (metadata?.kind === 'meta') return { kind: 'start', reason: `metadata log dir ${node.metadataLogDir} is formatted` };
+  if (formatted.length > 0) {
+    return refuse('METADATA_DIR_LOST', node.metadataLogDir, `${node.metadataLogDir} has no meta.properties but ${formatted[0]?.dir} is formatted; restore the metadata log dir (the entrypoint will not format over existing data)`);
+  }
+  const isController = node.roles.includes('controller');
+  if (node.quorum.kind !== 'dynamic' || !isController) return { kind: 'format', quorumFlag: 'none', reason: 'empty volume' };
+  if (!node.quorum.firstController) return { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, joins the existing quorum' };
+  if (node.quorum.otherControllers.length > 0 && quorumExists === undefined) return { kind: 'ask-quorum', endpoints: node.quorum.otherControllers };
+  // Never two quorums: the first controller founds one only when no other controller knows a leader.
+  return quorumExists === true
+    ? { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, another controller already has a quorum: rejoin it' }
+    : { kind: 'format', quorumFlag: 'standalone', reason: 'empty volume, first controller and no quorum exists: found it' };
+};
+
+// The StorageTool arguments for a format plan (`--cluster-id=` form: an id may not be mistaken for an option).
+export const formatArgs = (plan: { quorumFlag: QuorumFlag }, clusterId: string, configPath: string): readonly string[] => [
+  'format',
+  `--cluster-id=${clusterId}`,
+  '--config',
+  configPath,
+  ...(plan.quorumFlag === 'none' ? [] : [`--${plan.quorumFlag}`]),
+];

@@ -1,0 +1,29 @@
+import t from 'tap';
+import { clusterIdFromSeed, clusterIdProblem } from '../../kafka-entrypoint/cluster-id.ts';
+
+t.test('derives the same valid Kafka Uuid from the same seed on every pod', async (t) => {
+  const a = clusterIdFromSeed('default/kafka');
+  t.equal(a, clusterIdFromSeed('default/kafka'));
+  t.equal(a.length, 22);
+  t.equal(clusterIdProblem(a), undefined);
+  t.not(a, clusterIdFromSeed('prod/kafka'));
+});
+
+t.test('never derives an id starting with a dash, over many seeds', async (t) => {
+  for (let i = 0; i < 2000; i++) {
+    const id = clusterIdFromSeed(`seed-${i}`);
+    if (clusterIdProblem(id) !== undefined) t.fail(`seed-${i} gave ${id}`);
+  }
+  t.pass('all valid');
+});
+
+t.test('checks given ids as Kafka would', async (t) => {
+  const rows = [
+    { name: 'random-uuid output', id: 'MkU3OEVBNTcwNTJENDM2Qg', ok: true },
+    { name: 'too short', id: 'abc', ok: false },
+    { name: 'not base64url', id: 'MkU3OEVBNTcwNTJENDM2Q+', ok: false },
+    { name: 'leading dash', id: '-kU3OEVBNTcwNTJENDM2Qg', ok: false },
+    { name: 'all zeros', id: 'AAAAAAAAAAAAAAAAAAAAAA', ok: false },
+  ];
+  for (const row of rows) t.equal(clusterIdProblem(row.id) === undefined, row.ok, row.name);
+});

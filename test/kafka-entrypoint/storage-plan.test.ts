@@ -1,0 +1,56 @@
+import t from 'tap';
+import { readConfig } from '../../kafka-entrypoint/config.ts';
+import { storagePlan, formatArgs, parseMeta, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
+
+const CID = 'MkU3OEVBNTcwNTJENDM2Qg';
+const OTHER = 'q1Sh-9_ISia_zwGINzRvyQ';
+const kraft = (hostname: string, extra: string[] = []) =>
+  readConfig([`--cluster-id=${CID}`, '--service=k', '--controllers=3', '--data-dir=/v', ...extra], {}, { hostname }).node;
+const dynamic = (hostname: string, roles = 'controller') => kraft(hostname, ['--quorum=dynamic', '--override', `process.roles=${roles}`]);
+const zk = readConfig(['--override', 'zookeeper.connect=zk:2181', '--data-dir=/v'], {}, { hostname: 'kafka-1' }).node;
+
+const empty: LogDirState[] = [{ dir: '/v/data', kind: 'unformatted' }];
+const meta = (text: string): LogDirState[] => [{ dir: '/v/data', kind: 'meta', text }];
+const kraftMeta = (id: number, cid = CID) => meta(`version=1\nnode.id=${id}\ncluster.id=${cid}\ndirectory.id=abc\n`);
+
+t.test('decides what to do with the volume', async (t) => {
+  const rows = [
+    { name: 'formatted KRaft volume of this node starts as is', plan: storagePlan(kraft('k-1'), CID, kraftMeta(1)), want: { kind: 'start' } },
+    { name: 'another node id is refused', plan: storagePlan(kraft('k-1'), CID, kraftMeta(0)), want: { kind: 'refuse', code: 'NODE_ID_MISMATCH' } },
+    { name: 'another cluster id is refused', plan: storagePlan(kraft('k-1'), CID, kraftMeta(1, OTHER)), want: { kind: 'refuse', code: 'CLUSTER_ID_MISMATCH' } },
+    { name: 'ZooKeeper-era data in KRaft mode is refused', plan: storagePlan(kraft('k-1'), CID, meta('version=0\nbroker.id=1\n')), want: { kind: 'refuse', code: 'META_WRONG_MODE' } },
+    { name: 'unreadable meta.properties is refused', plan: storagePlan(kraft('k-1'), CID, meta('version=7\n')), want: { kind: 'refuse', code: 'META_UNREADABLE' } },
+    { name: 'empty volume, static quorum: plain format', plan: storagePlan(kraft('k-1'), CID, empty), want: { kind: 'format', quorumFlag: 'none' } },
+    { name: 'empty volume, dynamic broker: plain format', plan: storagePlan(kraft('b-0', ['--quorum=dynamic', '--controller-set=k', '--override', 'process.roles=broker']), CID, empty), want: { kind: 'format', quorumFlag: 'none' } },
+    { name: 'empty volume, dynamic, not the first controller: joins', plan: storagePlan(dynamic('k-2'), CID, empty), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
+    { name: 'empty volume, first controller: asks the others first', plan: storagePlan(dynamic('k-0'), CID, empty), want: { kind: 'ask-quorum' } },
+    { name: 'first controller and no quorum anywhere: founds it', plan: storagePlan(dynamic('k-0'), CID, empty, false), want: { kind: 'format', quorumFlag: 'standalone' } },
+    { name: 'first controller wiped while a quorum runs: rejoins it', plan: storagePlan(dynamic('k-0'), CID, empty, true), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
+    { name: 'ZooKeeper mode with its own broker id starts', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=1\ncluster.id=x\n')), want: { kind: 'start' } },
+    { name: 'ZooKeeper mode with another broker id is refused', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=3\n')), want: { kind: 'refuse', code: 'NODE_ID_MISMATCH' } },
+    { name: 'ZooKeeper mode on an empty volume starts (Kafka writes meta.properties)', plan: storagePlan(zk, undefined, empty), want: { kind: 'start' } },
+  ];
+  for (const row of rows) t.match(row.plan, row.want, row.name);
+});
+
+t.test('a lost metadata dir next to formatted data dirs is refused, not formatted over', async (t) => {
+  const node = kraft('k-1', ['--override', 'log.dirs=/v/a,/v/b']);
+  const dirs: LogDirState[] = [{ dir: '/v/a', kind: 'unformatted' }, { dir: '/v/b', kind: 'meta', text: `version=1\nnode.id=1\ncluster.id=${CID}\n` }];
+  t.match(storagePlan(node, CID, dirs), { kind: 'refuse', code: 'METADATA_DIR_LOST' });
+});
+
+t.test('a single controller set founds its quorum without asking anyone', async (t) => {
+  const node = readConfig([`--cluster-id=${CID}`, '--service=k', '--controllers=1', '--quorum=dynamic'], {}, { hostname: 'k-0' }).node;
+  t.match(storagePlan(node, CID, empty), { kind: 'format', quorumFlag: 'standalone' });
+});
+
+t.test('format arguments pass the cluster id in --cluster-id= form', async (t) => {
+  t.same(formatArgs({ quorumFlag: 'standalone' }, CID, '/v/server.properties'), ['format', `--cluster-id=${CID}`, '--config', '/v/server.properties', '--standalone']);
+  t.same(formatArgs({ quorumFlag: 'none' }, CID, '/c'), ['format', `--cluster-id=${CID}`, '--config', '/c']);
+});
+
+t.test('parses both meta.properties versions', async (t) => {
+  t.match(parseMeta('version=0\nbroker.id=4\ncluster.id=abc\n'), { version: 0, id: 4, clusterId: 'abc' });
+  t.match(parseMeta(`#\nversion=1\nnode.id=2\ncluster.id=${CID}\ndirectory.id=d\n`), { version: 1, id: 2, directoryId: 'd' });
+  t.type(parseMeta('version=1\n'), 'string');
+});
