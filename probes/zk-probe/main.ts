@@ -1,30 +1,44 @@
-// zk-probe: Readiness (ready) and liveness (live) checks for a ZooKeeper server.
-import { parseFlags, helpText, type FlagSpec } from '../../common/flags.ts';
-import { ConfigError } from '../../common/errors.ts';
+// zk-probe: readiness (`ready`) and liveness (`live`) checks for a ZooKeeper server, one line of output each.
+import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
-
-const FLAGS: readonly FlagSpec[] = [];
+import { readConfig, FLAGS } from './config.ts';
+import { liveVerdict, readyVerdict, verdictLine, type Verdict } from './verdict.ts';
+import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({
-  usage: 'zk-probe [flags]',
-  summary: 'Readiness (ready) and liveness (live) checks for a ZooKeeper server. (not implemented yet)',
+  usage: 'zk-probe ready|live [flags]',
+  summary: [
+    'live:  the server process answers `ruok` with `imok` (independent of quorum: use it as the liveness probe).',
+    'ready: the server is serving (`srvr` shows a Mode) and holds -role in its committed config (`conf` membership):',
+    '       a joiner that follows before `reconfig -add` lists it is not ready. Needs srvr and conf whitelisted.',
+    'Prints one line (<= 512 bytes) on stdout. No side effects: it only sends four-letter words.',
+  ].join('\n'),
   flags: FLAGS,
   exitCodes: [
-    [EXIT.ok, 'success'],
-    [EXIT.usage, 'bad flags'],
+    [EXIT.ok, 'check passed'],
+    [EXIT.failed, 'check failed, timed out, or could not tell (the line says which)'],
+    [EXIT.usage, 'bad flags or arguments'],
   ],
 });
 
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
+  if (argv.includes('-h') || argv.includes('--help') || argv.includes('-help')) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-  process.stderr.write('zk-probe: not implemented yet\n');
-  return EXIT.failed;
+  const config = readConfig(argv, env);
+  const started = fx.now();
+  let verdict: Verdict;
+  if (config.check === 'live') {
+    verdict = liveVerdict(await fx.ask('ruok', config));
+  } else {
+    // Both words at once: two loopback round trips in parallel cost one.
+    const [srvr, conf] = await Promise.all([fx.ask('srvr', config), config.role === 'any' ? undefined : fx.ask('conf', config)]);
+    verdict = readyVerdict(srvr, conf, config.role);
+  }
+  process.stdout.write(verdictLine(config.check, verdict, Math.round(fx.now() - started)) + '\n');
+  return verdict.kind === 'ok' ? EXIT.ok : EXIT.failed;
 };
 
 runMain('zk-probe', main);

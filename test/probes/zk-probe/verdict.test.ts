@@ -1,0 +1,51 @@
+import t from 'tap';
+import { liveVerdict, readyVerdict, verdictLine } from '../../../probes/zk-probe/verdict.ts';
+import type { FourLetterResult } from '../../../common/zk-4lw.ts';
+
+const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
+const refused: FourLetterResult = { kind: 'failed', reason: 'refused', detail: 'ECONNREFUSED', ms: 1 };
+const timedOut: FourLetterResult = { kind: 'failed', reason: 'timeout', detail: 'no answer within 2000ms', ms: 2000 };
+const srvr = (mode: string) => answer(`Zookeeper version: 3.9.5\nZxid: 0x100000003\nMode: ${mode}\nNode count: 5\n`);
+const conf = (serverId: number, lines: string[]) =>
+  answer(`clientPort=2181\nserverId=${serverId}\npeerType=0\nmembership: \n${lines.join('\n')}\nversion=100000003\n`);
+const NOT_SERVING = answer('This ZooKeeper instance is not currently serving requests\n');
+const P1 = 'server.1=zoo-0.zk:2888:3888:participant;0.0.0.0:2181';
+const P2 = 'server.2=zoo-1.zk:2888:3888:participant;0.0.0.0:2181';
+const O2 = 'server.2=zoo-1.zk:2888:3888:observer;0.0.0.0:2181';
+
+t.test('live is imok, whatever the quorum', async (t) => {
+  const rows = [
+    { name: 'imok', ruok: answer('imok'), kind: 'ok' },
+    { name: 'refused', ruok: refused, kind: 'fail' },
+    { name: 'timeout', ruok: timedOut, kind: 'fail' },
+    { name: 'not whitelisted', ruok: answer('ruok is not executed because it is not in the whitelist.'), kind: 'unknown' },
+  ];
+  for (const row of rows) t.equal(liveVerdict(row.ruok).kind, row.kind, row.name);
+});
+
+t.test('ready needs serving plus the expected role in the committed config', async (t) => {
+  const rows = [
+    { name: 'voting follower', srvr: srvr('follower'), conf: conf(2, [P1, P2]), role: 'participant', kind: 'ok' },
+    { name: 'leader', srvr: srvr('leader'), conf: conf(1, [P1]), role: 'participant', kind: 'ok' },
+    { name: 'joiner follows before it is added', srvr: srvr('follower'), conf: conf(2, [P1]), role: 'participant', kind: 'fail' },
+    { name: 'observer not yet promoted', srvr: srvr('observer'), conf: conf(2, [P1, O2]), role: 'participant', kind: 'fail' },
+    { name: 'configured observer', srvr: srvr('observer'), conf: conf(2, [P1, O2]), role: 'observer', kind: 'ok' },
+    { name: 'observer expected but votes', srvr: srvr('follower'), conf: conf(2, [P1, P2]), role: 'observer', kind: 'fail' },
+    { name: 'listed as participant but still runs as observer', srvr: srvr('observer'), conf: conf(2, [P1, P2]), role: 'participant', kind: 'fail' },
+    { name: 'no quorum', srvr: NOT_SERVING, conf: NOT_SERVING, role: 'participant', kind: 'fail' },
+    { name: 'down', srvr: refused, conf: refused, role: 'participant', kind: 'fail' },
+    { name: 'timeout', srvr: timedOut, conf: timedOut, role: 'participant', kind: 'fail' },
+    { name: 'any role: serving is enough', srvr: srvr('follower'), conf: undefined, role: 'any', kind: 'ok' },
+    { name: 'static standalone', srvr: srvr('standalone'), conf: answer('clientPort=2181\nserverId=0\n'), role: 'participant', kind: 'ok' },
+    { name: 'conf not whitelisted', srvr: srvr('follower'), conf: answer('conf is not executed because it is not in the whitelist.'), role: 'participant', kind: 'unknown' },
+    { name: 'conf lost after srvr', srvr: srvr('follower'), conf: refused, role: 'participant', kind: 'fail' },
+  ] as const;
+  for (const row of rows) t.equal(readyVerdict(row.srvr, row.conf, row.role).kind, row.kind, row.name);
+});
+
+t.test('the output line is one line of at most 512 bytes', async (t) => {
+  const long = verdictLine('ready', { kind: 'fail', detail: `x\n${'é'.repeat(600)}` }, 3);
+  t.ok(Buffer.byteLength(long) <= 512);
+  t.notMatch(long, /\n/);
+  t.equal(verdictLine('live', { kind: 'ok', detail: 'imok' }, 4), 'live ok: imok (4ms)');
+});
