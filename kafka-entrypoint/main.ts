@@ -1,30 +1,87 @@
-// kafka-entrypoint: Derive a Kafka node identity and config from the pod, format storage once, and exec the JVM.
-import { parseFlags, helpText, type FlagSpec } from '../common/flags.ts';
-import { ConfigError } from '../common/errors.ts';
+// kafka-entrypoint: derive a Kafka node's identity and config from its StatefulSet pod, format KRaft storage exactly
+// once, then become the JVM. Reads top-down: inputs, decisions, effects.
+import { helpText } from '../common/flags.ts';
+import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
+import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
-
-const FLAGS: readonly FlagSpec[] = [];
+import { readConfig, inputPaths, wantsHelp } from './config.ts';
+import { FLAGS } from './flags.ts';
+import { storagePlan, formatArgs } from './storage-plan.ts';
+import { renderProperties } from './properties.ts';
+import { effectiveConfigLines } from './effective-config.ts';
+import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
+import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({
-  usage: 'kafka-entrypoint [flags]',
-  summary: 'Derive a Kafka node identity and config from the pod, format storage once, and exec the JVM. (not implemented yet)',
+  usage: 'kafka-entrypoint [flags] [--override key=value ...]',
+  summary:
+    'Derive broker.id (ZooKeeper mode) or node.id (KRaft) from the pod ordinal plus a per-role offset, render\n' +
+    'server.properties (defaults < derived < -config-file < KAFKA_* env < --override), check meta.properties on\n' +
+    'every log dir, format KRaft storage only when the volume is empty, then exec the JVM (kafka.Kafka).',
   flags: FLAGS,
+  env: [
+    ['KAFKA_<NAME>', 'Kafka property, apache/kafka image rules: KAFKA_LOG_RETENTION_HOURS -> log.retention.hours, ___ -> -, __ -> _'],
+    ['KAFKA_HEAP_OPTS', 'broker heap (default -Xmx1G -Xms1G; StorageTool -Xmx256M)'],
+    ['KAFKA_JVM_PERFORMANCE_OPTS', 'JVM flags (default as kafka-run-class.sh: G1 ...)'],
+    ['KAFKA_OPTS, KAFKA_GC_LOG_OPTS, KAFKA_JMX_OPTS, KAFKA_LOG4J_OPTS', 'passed to java as in kafka-run-class.sh'],
+    ['KAFKA_HOME', 'Kafka install; jars in $KAFKA_HOME/libs unless -libs'],
+    ['JAVA_HOME', 'java is $JAVA_HOME/bin/java unless -java'],
+    ['KAFKA_PORT, KAFKA_SERVICE_HOST, *_PORT_<n>_TCP*', 'Kubernetes service links: ignored, never properties'],
+  ],
   exitCodes: [
-    [EXIT.ok, 'success'],
-    [EXIT.usage, 'bad flags'],
+    [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM and exits with its code)'],
+    [EXIT.failed, 'StorageTool format failed, or a volume that cannot be read or used (e.g. metadata dir lost)'],
+    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties'],
+    [EXIT.internal, 'bug'],
   ],
 });
 
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
-    process.stdout.write(HELP);
+const HEADER = ['Written by kafka-entrypoint at every start; edit the inputs (env, --override, -config-file), not this file.'];
+
+const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META_WRONG_MODE']);
+
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
+  if (wantsHelp(argv)) {
+    fx.stdout(HELP);
     return EXIT.ok;
   }
-  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-  process.stderr.write('kafka-entrypoint: not implemented yet\n');
-  return EXIT.failed;
+  const config = readConfig(argv, env, await fx.readInputs(inputPaths(argv, env)));
+  const { node, clusterId } = config;
+  log.info('node', { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
+  if (config.ignoredServiceLinks.length > 0) log.info('ignored Kubernetes service-link variables', { names: config.ignoredServiceLinks.join(',') });
+  for (const line of effectiveConfigLines(node.effective)) log.info('config', { ...line });
+
+  const dirs = await fx.readLogDirs(node.logDirs);
+  let plan = storagePlan(node, clusterId?.value, dirs);
+  if (plan.kind === 'ask-quorum') {
+    const answer = await fx.quorumLeaderKnown(plan.endpoints, config.quorumCheckTimeoutMs);
+    log.info('asked the other controllers for a quorum leader', { known: answer.known, answers: answer.detail });
+    plan = storagePlan(node, clusterId?.value, dirs, answer.known);
+  }
+  if (plan.kind === 'refuse') {
+    throw new AgentError(plan.code, plan.message, { exitCode: USAGE_REFUSALS.has(plan.code) ? EXIT.usage : EXIT.failed, context: { dir: plan.dir } });
+  }
+  if (plan.kind === 'ask-quorum') throw new Error('storage plan asked twice');
+  log.info('storage', { plan: plan.kind, ...(plan.kind === 'format' && { quorumFlag: plan.quorumFlag }), reason: plan.reason });
+
+  const properties = renderProperties(node.effective.props, HEADER);
+  const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut)) : undefined;
+  const brokerCommand = javaArgs(config.jvm, BROKER_MAIN, [config.configOut]);
+  if (config.dryRun) {
+    fx.stdout(properties);
+    if (formatCommand) log.info('would format', { command: [config.jvm.java, ...formatCommand].join(' ') });
+    log.info('would exec', { command: [config.jvm.java, ...brokerCommand].join(' ') });
+    return EXIT.ok;
+  }
+
+  log.info('server.properties', { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
+  if (formatCommand) {
+    log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
+    await fx.runTool(config.jvm.java, formatCommand);
+  }
+  log.info('exec', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
+  return fx.execJvm(config.jvm.java, brokerCommand, env);
 };
 
-runMain('kafka-entrypoint', main);
+if (import.meta.main) runMain('kafka-entrypoint', main);

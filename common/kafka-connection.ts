@@ -1,0 +1,117 @@
+// One TCP (or TLS) connection to a Kafka listener: send a request, read its response frame, all under a deadline
+// the caller owns. Socket creation is a seam (`connect`), so tests and TLS use the same code path.
+import net from 'node:net';
+import tls from 'node:tls';
+import { AgentError } from './errors.ts';
+import { requestFrame, responseBody, type Request } from './kafka-messages.ts';
+import type { Reader } from './kafka-wire.ts';
+
+export type Endpoint = { readonly host: string; readonly port: number };
+
+export type ConnectOptions = {
+  /** Absolute time (Date.now() based) after which every operation fails with KAFKA_TIMEOUT. */
+  readonly deadline: number;
+  readonly tls?: tls.ConnectionOptions;
+  readonly clientId?: string;
+  readonly connect?: (endpoint: Endpoint, tlsOptions: tls.ConnectionOptions | undefined) => net.Socket;
+};
+
+const defaultConnect = (e: Endpoint, tlsOptions: tls.ConnectionOptions | undefined): net.Socket =>
+  tlsOptions ? tls.connect({ ...tlsOptions, host: e.host, port: e.port, servername: tlsOptions.servername ?? (net.isIP(e.host) ? undefined : e.host) }) : net.connect({ host: e.host, port: e.port });
+
+const MAX_FRAME = 64 * 1024 * 1024;
+
+export class KafkaConnection {
+  readonly endpoint: Endpoint;
+  readonly #socket: net.Socket;
+  readonly #deadline: number;
+  readonly #clientId: string;
+  #buffered: Buffer = Buffer.alloc(0);
+  #waiter: (() => void) | undefined;
+  #failure: Error | undefined;
+  #correlation = 0;
+
+  private constructor(endpoint: Endpoint, socket: net.Socket, deadline: number, clientId: string) {
+    this.endpoint = endpoint;
+    this.#socket = socket;
+    this.#deadline = deadline;
+    this.#clientId = clientId;
+    socket.on('data', (chunk: Buffer) => {
+      this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
+      this.#wake();
+    });
+    socket.on('error', (error) => this.#fail(this.#error('KAFKA_UNREACHABLE', `${error.message}`, error)));
+    socket.on('close', () => this.#fail(this.#error('KAFKA_CLOSED', 'connection closed by the server')));
+  }
+
+  #error(code: string, what: string, cause?: unknown): AgentError {
+    const { host, port } = this.endpoint;
+    return new AgentError(code, `${host}:${port}: ${what}`, { context: { host, port }, cause });
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.();
+  }
+
+  // Wait for more bytes (or a failure) until the deadline.
+  async #more(): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const left = this.#deadline - Date.now();
+    if (left <= 0) throw this.#error('KAFKA_TIMEOUT', 'no answer before the deadline');
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.#waiter = resolve;
+      timer = setTimeout(resolve, left);
+    });
+    clearTimeout(timer);
+  }
+
+  static async open(endpoint: Endpoint, options: ConnectOptions): Promise<KafkaConnection> {
+    const socket = (options.connect ?? defaultConnect)(endpoint, options.tls);
+    socket.setNoDelay(true);
+    const conn = new KafkaConnection(endpoint, socket, options.deadline, options.clientId ?? 'kafka-probe');
+    const ready = options.tls ? 'secureConnect' : 'connect';
+    let connected = false;
+    socket.once(ready, () => {
+      connected = true;
+      conn.#wake();
+    });
+    try {
+      while (!connected) await conn.#more();
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    return conn;
+  }
+
+  // Send one request and return a reader over its response body.
+  async request(req: Request): Promise<Reader> {
+    const correlationId = ++this.#correlation;
+    if (this.#failure) throw this.#failure;
+    this.#socket.write(requestFrame(req, correlationId, this.#clientId));
+    for (;;) {
+      if (this.#buffered.length >= 4) {
+        const size = this.#buffered.readInt32BE(0);
+        if (size < 4 || size > MAX_FRAME) throw this.#error('KAFKA_PROTOCOL', `response frame of ${size} bytes`);
+        if (this.#buffered.length >= 4 + size) {
+          const frame = this.#buffered.subarray(4, 4 + size);
+          this.#buffered = this.#buffered.subarray(4 + size);
+          return responseBody(new Uint8Array(frame), req, correlationId);
+        }
+      }
+      await this.#more();
+    }
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}

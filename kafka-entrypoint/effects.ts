@@ -1,0 +1,121 @@
+// Everything kafka-entrypoint does to the world: read inputs, look at the volume, ask other controllers, write
+// server.properties, run the StorageTool, become the JVM. Injectable as one object so main can be tested.
+import { readFile, writeFile, rename, mkdir, access, constants } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { AgentError } from '../common/errors.ts';
+import { EXIT } from '../common/exit-codes.ts';
+import { KafkaConnection, type Endpoint } from '../common/kafka-connection.ts';
+import { apiVersionsRequest, parseApiVersions, pickVersion, API, describeClusterRequest, parseDescribeCluster, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
+import type { FileRead, Files } from './config.ts';
+import type { LogDirState } from './storage-plan.ts';
+
+export type Effects = {
+  readonly readInputs: (paths: { configFile?: string; clusterIdFile?: string; rackFile?: string }) => Promise<Files>;
+  readonly readLogDirs: (dirs: readonly string[]) => Promise<readonly LogDirState[]>;
+  readonly quorumLeaderKnown: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<{ readonly known: boolean; readonly detail: string }>;
+  readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
+  readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
+  readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
+  readonly stdout: (text: string) => void;
+};
+
+const readMaybe = async (file: string | undefined): Promise<FileRead | undefined> => {
+  if (file === undefined) return undefined;
+  try {
+    return { path: file, text: await readFile(file, 'utf8') };
+  } catch (error) {
+    return { path: file, error: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+};
+
+const readInputs: Effects['readInputs'] = async (paths) => {
+  const [configFile, clusterIdFile, rackFile] = await Promise.all([readMaybe(paths.configFile), readMaybe(paths.clusterIdFile), readMaybe(paths.rackFile)]);
+  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }) };
+};
+
+const readLogDirs: Effects['readLogDirs'] = (dirs) =>
+  Promise.all(
+    dirs.map(async (dir): Promise<LogDirState> => {
+      try {
+        return { dir, kind: 'meta', text: await readFile(path.join(dir, 'meta.properties'), 'latin1') };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, kind: 'unformatted' };
+        throw new AgentError('META_UNREADABLE', `${dir}/meta.properties cannot be read: ${(error as Error).message}`, { context: { dir }, cause: error });
+      }
+    }),
+  );
+
+// Whether one controller knows a quorum leader (DescribeCluster on its controller listener, KIP-919).
+const leaderOf = async (endpoint: Endpoint, deadline: number): Promise<number> => {
+  const conn = await KafkaConnection.open(endpoint, { deadline, clientId: 'kafka-entrypoint' });
+  try {
+    const versions = parseApiVersions(await conn.request(apiVersionsRequest()), 3);
+    const v = pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS);
+    if (v === undefined) return -1;
+    return parseDescribeCluster(await conn.request(describeClusterRequest(v, 2)), v).controllerId;
+  } finally {
+    conn.close();
+  }
+};
+
+const quorumLeaderKnown: Effects['quorumLeaderKnown'] = async (endpoints, timeoutMs) => {
+  const deadline = Date.now() + timeoutMs;
+  const answers = await Promise.all(
+    endpoints.map((e) => leaderOf(e, deadline).then((id) => `${e.host}:${e.port} leader=${id}`, (err: Error) => `${e.host}:${e.port} ${(err as AgentError).code ?? err.message}`)),
+  );
+  return { known: answers.some((a) => /leader=\d+$/.test(a)), detail: answers.join(', ') };
+};
+
+// Write via a temp file and rename, and leave the file alone when its content is already right.
+const writeFileAtomic: Effects['writeFileAtomic'] = async (file, text) => {
+  const current = await readFile(file, 'latin1').catch(() => undefined);
+  if (current === text) return 'unchanged';
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, text, 'latin1');
+  await rename(tmp, file);
+  return 'written';
+};
+
+// execve needs a path: search PATH like a shell would.
+const resolveExecutable = async (name: string): Promise<string> => {
+  if (name.includes('/')) return name;
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+  }
+  throw new AgentError('JAVA_NOT_FOUND', `${name} is not on PATH; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
+};
+
+const runTool: Effects['runTool'] = async (java, args) => {
+  const file = await resolveExecutable(java);
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (status, signal) => resolve(status ?? (signal ? 128 : 1)));
+  });
+  if (code !== 0) throw new AgentError('STORAGE_FORMAT_FAILED', `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
+};
+
+// Replace this process with the JVM so it keeps the PID and receives SIGTERM itself (controlled shutdown).
+const execJvm: Effects['execJvm'] = async (java, args, env) => {
+  if (typeof process.execve !== 'function') throw new AgentError('EXEC_UNSUPPORTED', `process.execve is missing in Node ${process.version}; use Node 24 or later`);
+  const file = await resolveExecutable(java);
+  // Flush the log lines already written: after execve nothing of this process is left to do it.
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  const cleanEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  process.execve(file, [file, ...args], cleanEnv);
+  throw new AgentError('EXEC_FAILED', `execve ${file} returned`);
+};
+
+export const realEffects: Effects = {
+  readInputs,
+  readLogDirs,
+  quorumLeaderKnown,
+  writeFileAtomic,
+  runTool,
+  execJvm,
+  stdout: (text) => process.stdout.write(text),
+};

@@ -1,0 +1,83 @@
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../harness/process.ts';
+import { REPO_ROOT } from '../harness/servers.ts';
+import { FLAGS } from '../../kafka-entrypoint/flags.ts';
+
+const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.mjs`;
+const entrypoint = (args: string[], env: Record<string, string> = {}) =>
+  run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 20_000 });
+
+const tempDir = async (t: { teardown: (fn: () => unknown) => void }): Promise<string> => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-entrypoint-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+t.before(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
+});
+
+t.test('--help names every flag, the env vars and the exit codes', async (t) => {
+  const r = await entrypoint(['--help']);
+  t.equal(r.exitCode, 0);
+  for (const f of FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  for (const word of ['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_PORT', 'Exit codes:', '  2  ']) t.match(r.stdout, word);
+});
+
+t.test('usage errors exit 2 with one line naming the input, and touch nothing on disk', async (t) => {
+  const dir = await tempDir(t);
+  const data = path.join(dir, 'vol');
+  const rows = [
+    { name: 'hostname without ordinal', args: ['--hostname=kafka'], env: {} },
+    { name: 'bad override syntax', args: ['--hostname=kafka-0', '--override', 'oops'], env: {} },
+    { name: 'bad env name', args: ['--hostname=kafka-0', '--controllers=1'], env: { KAFKA_LOG____DIRS: 'x' } },
+    { name: 'missing zookeeper.connect', args: ['--hostname=kafka-0', '--mode=zookeeper'], env: {} },
+    { name: 'unknown flag', args: ['--hostname=kafka-0', '--bogus=1'], env: {} },
+  ];
+  for (const row of rows) {
+    const r = await entrypoint([...row.args, `--data-dir=${data}`], row.env);
+    t.equal(r.exitCode, 2, `${row.name}: ${r.stderr}`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${row.name}: one line`);
+    t.match(r.stderr, /code=CONFIG_INVALID/, row.name);
+  }
+  t.notOk(existsSync(data), 'the data dir was never created');
+});
+
+t.test('a meta.properties with another cluster id is refused and the volume is left byte-identical', async (t) => {
+  const dir = await tempDir(t);
+  const meta = 'version=1\nnode.id=0\ncluster.id=q1Sh-9_ISia_zwGINzRvyQ\ndirectory.id=abcdefghijklmnopqrstuv\n';
+  await mkdir(path.join(dir, 'data'), { recursive: true });
+  await writeFile(path.join(dir, 'data/meta.properties'), meta);
+  const r = await entrypoint(['--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}`, '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg']);
+  t.equal(r.exitCode, 2, r.stderr);
+  t.match(r.stderr, /code=CLUSTER_ID_MISMATCH/);
+  t.match(r.stderr.trim().split('\n').at(-1), /CLUSTER_ID=q1Sh-9_ISia_zwGINzRvyQ/, 'the error names the fix');
+  t.equal(await readFile(path.join(dir, 'data/meta.properties'), 'utf8'), meta);
+  t.same(await readdir(dir), ['data'], 'no server.properties written');
+});
+
+t.test('a meta.properties of another node id is refused', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(path.join(dir, 'data'), { recursive: true });
+  await writeFile(path.join(dir, 'data/meta.properties'), 'version=0\nbroker.id=1\n');
+  const r = await entrypoint(['--hostname=kafka-2', `--data-dir=${dir}`, '--override', 'zookeeper.connect=zk:2181']);
+  t.equal(r.exitCode, 2);
+  t.match(r.stderr, /code=NODE_ID_MISMATCH/);
+});
+
+t.test('--dry-run prints server.properties and the commands, writes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const r = await entrypoint(['--hostname=kafka-1', '--service=kafka', '--controllers=3', `--data-dir=${dir}/vol`, '--dry-run', '--libs=/opt/kafka/libs'], { KAFKA_PORT: 'tcp://10.0.0.1:9092', KAFKA_SSL_KEYSTORE_PASSWORD: 'hunter2' });
+  t.equal(r.exitCode, 0, r.stderr);
+  t.match(r.stdout, /^node\.id=1$/m);
+  t.match(r.stdout, /^ssl\.keystore\.password=hunter2$/m, 'the file itself keeps the secret');
+  t.notMatch(r.stderr, /hunter2/, 'the printed config redacts it');
+  t.match(r.stderr, /key=ssl\.keystore\.password value=\[redacted\] source="env KAFKA_SSL_KEYSTORE_PASSWORD"/);
+  t.match(r.stderr, /ignored Kubernetes service-link variables names=KAFKA_PORT/);
+  t.match(r.stderr, /would format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
+  t.notOk(existsSync(`${dir}/vol`));
+});

@@ -1,0 +1,41 @@
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startKraftNode, pollUntil, liveBrokerIds, type KafkaVersion } from './real-kafka.ts';
+
+const GRACE_MS = 30_000;
+const registered = (port: number) =>
+  pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(port)).includes(0) ? true : undefined));
+
+for (const version of ['4.2.2', '3.9.1'] as KafkaVersion[]) {
+  t.test(`Kafka ${version}: formats an empty volume once; a restart keeps id and data and is not reformatted`, async (t) => {
+    const first = await startKraftNode(t, { version });
+    await registered(first.port);
+    t.match(first.output(), /storage plan=format quorumFlag=none/);
+    const metaFile = path.join(first.dir, 'data/meta.properties');
+    const meta = await readFile(metaFile, 'utf8');
+    t.match(meta, /node\.id=0/);
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const second = await startKraftNode(t, { version, dir: first.dir, ports: { port: first.port, controllerPort: first.controllerPort } });
+    await registered(second.port);
+    t.match(second.output(), /storage plan=start reason="metadata log dir .* is formatted"/);
+    t.notMatch(second.output(), /formatting storage/);
+    t.equal(await readFile(metaFile, 'utf8'), meta, 'meta.properties unchanged');
+    t.ok(existsSync(path.join(first.dir, 'data/__cluster_metadata-0')), 'metadata log kept');
+  });
+}
+
+t.test('the JVM keeps the entrypoint PID and shuts down cleanly on SIGTERM within the grace period', async (t) => {
+  const node = await startKraftNode(t);
+  await registered(node.port);
+  const started = Date.now();
+  node.child.kill('SIGTERM'); // the PID we spawned is the JVM now (execve)
+  const code = await node.exited;
+  const took = Date.now() - started;
+  t.ok(took < GRACE_MS, `exited after ${took} ms`);
+  t.ok(code === 143 || code === 0, `exit code ${code}`);
+  t.ok(existsSync(path.join(node.dir, 'data/.kafka_cleanshutdown')) || /shut down completed/i.test(node.output()), 'clean shutdown recorded');
+});
