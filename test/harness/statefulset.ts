@@ -21,6 +21,8 @@ export type StatefulSetHost = {
 export class StatefulSet {
   readonly spec: StatefulSetSpec;
   replicas: number;
+  /** Why the last controller step failed, if it did. */
+  lastError: string | undefined;
   readonly #host: StatefulSetHost;
   readonly #pods = new Map<number, Pod>();
   #running = false;
@@ -59,7 +61,7 @@ export class StatefulSet {
   /** Wait until pods 0..n-1 are Ready and no other pod exists. */
   waitReady(n = this.replicas, timeoutMs = 120_000): Promise<Pod[]> {
     return waitFor(
-      `${this.spec.name}: ${n} ready pods (now: ${this.pods.map((p) => `${p.name}=${p.phase}${p.ready ? '/ready' : ''}`).join(' ') || 'none'})`,
+      () => `${this.spec.name}: ${n} ready pods (now: ${this.pods.map((p) => `${p.name}=${p.phase}${p.ready ? '/ready' : ''}`).join(' ') || 'none'}${this.lastError ? `; controller error: ${this.lastError}` : ''})`,
       () => {
         const pods = this.pods;
         return pods.length === n && pods.every((p, i) => p.ordinal === i && p.ready && p.phase === 'Running') ? pods : undefined;
@@ -113,6 +115,9 @@ export class StatefulSet {
           if (ordered) return;
         } else if (ordered && !existing.ready) return;
       }
+    } catch (error) {
+      // A failed step is retried on the next tick, as a controller does; say why it failed.
+      this.lastError = error instanceof Error ? error.message : String(error);
     } finally {
       this.#busy = false;
     }

@@ -4,7 +4,7 @@ export const delay = (ms: number): Promise<void> => new Promise((resolve) => set
 export type WaitOptions = { readonly timeoutMs?: number; readonly intervalMs?: number };
 
 // Resolve with the first truthy value of `probe`; reject naming `what` when the deadline passes.
-export const waitFor = async <T>(what: string, probe: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> => {
+export const waitFor = async <T>(what: string | (() => string), probe: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> => {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -17,7 +17,7 @@ export const waitFor = async <T>(what: string, probe: () => T | Promise<T>, opti
     }
     if (Date.now() > deadline) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}${detail}`);
     }
     await delay(options.intervalMs ?? 100);
   }
