@@ -1,0 +1,73 @@
+// DNS messages for the agents' resolver, pure: build a query, decide whether a reply answers it, and what it says.
+import { encode, decode, streamEncode, RECURSION_DESIRED, type DecodedPacket, type Packet } from 'dns-packet';
+
+export type QueryType = 'SRV' | 'A' | 'AAAA';
+
+/** The EDNS0 UDP payload size Go and the DNS flag day 2020 settled on: no IP fragmentation on common paths. */
+export const EDNS_UDP_SIZE = 1232;
+
+export type Query = { readonly id: number; readonly name: string; readonly type: QueryType; readonly udp: Buffer; readonly tcp: Buffer };
+
+// A recursive query with an EDNS0 OPT record, in UDP and TCP (length-prefixed) framing.
+export const buildQuery = (id: number, name: string, type: QueryType): Query => {
+  const message: Packet = {
+    type: 'query',
+    id,
+    flags: RECURSION_DESIRED,
+    questions: [{ type, class: 'IN', name }],
+    // dns-packet's OPT type wants decoded-only fields; the encoder needs just these.
+    additionals: [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_SIZE, flags: 0, options: [] } as never],
+  };
+  return { id, name, type, udp: encode(message), tcp: streamEncode(message) };
+};
+
+const sameName = (a: string, b: string): boolean => a.replace(/\.$/, '').toLowerCase() === b.replace(/\.$/, '').toLowerCase();
+
+// A reply counts only if it is a response with our id and our question (Go's checkResponse): anything else on the
+// socket is a late answer to an earlier query or a spoofing attempt, and is dropped, not treated as an error.
+export const replyMatches = (query: Query, reply: DecodedPacket): boolean => {
+  const question = reply.questions?.[0];
+  return (
+    reply.type === 'response' &&
+    reply.id === query.id &&
+    reply.questions?.length === 1 &&
+    question !== undefined &&
+    question.type === query.type &&
+    (question.class ?? 'IN') === 'IN' &&
+    sameName(question.name, query.name)
+  );
+};
+
+// Decode bytes from the wire; undefined for garbage (dropped like a mismatched reply).
+export const decodeReply = (bytes: Buffer): DecodedPacket | undefined => {
+  try {
+    return decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+export type Rcode = string;
+export type ReplyMeaning =
+  | { readonly kind: 'answers'; readonly answers: NonNullable<DecodedPacket['answers']> }
+  | { readonly kind: 'not-found'; readonly rcode: 'NXDOMAIN' | 'NODATA' }
+  | { readonly kind: 'error'; readonly reason: 'servfail' | 'refused' | 'rcode'; readonly rcode: Rcode };
+
+// What a matching reply means for the question: records of the asked type, "no such name/data" (final for this
+// name, as in Go: asking another server will not help), or a server problem (try the next server).
+export const replyMeaning = (type: QueryType, reply: DecodedPacket): ReplyMeaning => {
+  const rcode = (reply as DecodedPacket & { rcode?: string }).rcode ?? 'NOERROR';
+  if (rcode === 'NXDOMAIN') return { kind: 'not-found', rcode: 'NXDOMAIN' };
+  if (rcode === 'SERVFAIL') return { kind: 'error', reason: 'servfail', rcode };
+  if (rcode === 'REFUSED') return { kind: 'error', reason: 'refused', rcode };
+  if (rcode !== 'NOERROR') return { kind: 'error', reason: 'rcode', rcode };
+  const answers = (reply.answers ?? []).filter((a) => a.type === type);
+  return answers.length === 0 ? { kind: 'not-found', rcode: 'NODATA' } : { kind: 'answers', answers };
+};
+
+// Bytes of one complete TCP-framed message at the head of `buffer`, or undefined while more must arrive.
+export const framedMessage = (buffer: Buffer): Buffer | undefined => {
+  if (buffer.length < 2) return undefined;
+  const length = buffer.readUInt16BE(0);
+  return buffer.length >= 2 + length ? buffer.subarray(2, 2 + length) : undefined;
+};

@@ -1,0 +1,101 @@
+import t from 'tap';
+import { createDnsClient } from '../../common/dns-client.ts';
+import { parseResolvConf } from '../../common/resolv-conf.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from './loopback-dnsmasq.ts';
+
+const ZK = srvRecords('zk', 'zoo', [0, 1, 2]);
+const clientFor = (port: number, text = kubeletResolvConf()) => createDnsClient({ resolv: parseResolvConf(text), port });
+
+t.test('resolves the bare service name through the search list over UDP, like Go', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  const result = await clientFor(dns.port).lookupSrv('zk');
+  t.match(result, { kind: 'ok', name: 'zk.default.svc.cluster.local.', server: '127.0.0.1', transport: 'udp' });
+  t.same(result.kind === 'ok' && result.records.map((r) => r.target).sort(), ['zoo-0.zk.default.svc.cluster.local', 'zoo-1.zk.default.svc.cluster.local', 'zoo-2.zk.default.svc.cluster.local']);
+  t.match(result.kind === 'ok' && result.records[0], { port: 2181, priority: 0 });
+});
+
+t.test('tries the other search names in order and reports the first name when none exists', async (t) => {
+  const dns = await startDnsmasq(t, ['srv-host=zk.svc.cluster.local,zoo-0.example,2181,0,1']);
+  t.match(await clientFor(dns.port).lookupSrv('zk'), { kind: 'ok', name: 'zk.svc.cluster.local.' }, 'second suffix answers');
+  const missing = await clientFor(dns.port).lookupSrv('nope');
+  t.match(missing, { kind: 'not-found', rcode: 'NXDOMAIN' });
+  t.same(missing.kind === 'not-found' && missing.names, ['nope.default.svc.cluster.local.', 'nope.svc.cluster.local.', 'nope.cluster.local.', 'nope.']);
+});
+
+t.test('asks a name with enough dots as is, and a rooted name only as is', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  t.match(await clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:1')).lookupSrv('zk.default.svc.cluster.local'), { kind: 'ok', name: 'zk.default.svc.cluster.local.' });
+  const rooted = await clientFor(dns.port).lookupSrv('zk.svc.cluster.local.');
+  t.match(rooted, { kind: 'not-found', names: ['zk.svc.cluster.local.'] });
+});
+
+t.test('tells NODATA (the name exists, no SRV) from NXDOMAIN', async (t) => {
+  const dns = await startDnsmasq(t, ['host-record=web.default.svc.cluster.local,10.0.0.5']);
+  t.match(await clientFor(dns.port).lookupSrv('web.default.svc.cluster.local.'), { kind: 'not-found', rcode: 'NODATA' });
+  t.match(await clientFor(dns.port).lookupAddresses('web'), { kind: 'ok', records: ['10.0.0.5'] });
+});
+
+t.test('resolves 1,000 SRV records by retrying over TCP after a truncated UDP answer', async (t) => {
+  const dns = await startDnsmasq(t, srvRecords('big', 'big', Array.from({ length: 1000 }, (_, i) => i)));
+  const result = await clientFor(dns.port).lookupSrv('big');
+  t.match(result, { kind: 'ok', transport: 'tcp' });
+  t.equal(result.kind === 'ok' && new Set(result.records.map((r) => r.target)).size, 1000);
+});
+
+t.test('asks over TCP only with options use-vc', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  t.match(await clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:5 use-vc')).lookupSrv('zk'), { kind: 'ok', transport: 'tcp' });
+});
+
+t.test('moves on to the next nameserver when the first is down', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  // Nothing listens on 127.0.0.2 at this port: the connected UDP socket gets ECONNREFUSED at once.
+  const result = await clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.2', '127.0.0.1'])).lookupSrv('zk');
+  t.match(result, { kind: 'ok', server: '127.0.0.1' });
+});
+
+t.test('spreads lookups over the nameservers with options rotate', async (t) => {
+  const first = await startDnsmasq(t, ZK);
+  await startDnsmasq(t, ZK, { address: '127.0.0.3', port: first.port });
+  const client = clientFor(first.port, kubeletResolvConf('default', ['127.0.0.1', '127.0.0.3'], 'ndots:5 rotate'));
+  const servers: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const result = await client.lookupSrv('zk');
+    servers.push(result.kind === 'ok' ? result.server : result.kind);
+  }
+  t.same(servers, ['127.0.0.1', '127.0.0.3', '127.0.0.1']);
+});
+
+t.test('reports a server that is down as a network error, and answers again once it is back', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  const client = clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:5 attempts:1 timeout:1'));
+  await dns.stop();
+  t.match(await client.lookupSrv('zk'), { kind: 'error', reason: 'network', detail: /ECONNREFUSED/ });
+  await dns.start();
+  t.match(await client.lookupSrv('zk'), { kind: 'ok' });
+});
+
+t.test('reports a server that does not answer as a timeout after timeout x attempts', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  const client = clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:1 attempts:2 timeout:1'));
+  dns.pause();
+  const started = Date.now();
+  const result = await client.lookupSrv('zk.default.svc.cluster.local.');
+  dns.resume();
+  t.match(result, { kind: 'error', reason: 'timeout' });
+  t.ok(Date.now() - started >= 1900 && Date.now() - started < 4000, `took ${Date.now() - started} ms`);
+});
+
+t.test('reports SERVFAIL and REFUSED as server errors', async (t) => {
+  // A validating dnsmasq in front of an unsigned zone answers SERVFAIL (bogus); a dnsmasq with no zone, REFUSED.
+  const upstream = await startDnsmasq(t, ['local=/fail.test/', 'srv-host=x.fail.test,a.fail.test,1,0,1']);
+  const validating = await startDnsmasq(t, [
+    'dnssec',
+    'trust-anchor=.,20326,8,2,E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D',
+    'dnssec-check-unsigned',
+    `server=127.0.0.1#${upstream.port}`,
+  ]);
+  const text = 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n';
+  t.match(await clientFor(validating.port, text).lookupSrv('x.fail.test.'), { kind: 'error', reason: 'servfail', detail: /SERVFAIL/ });
+  t.match(await clientFor(upstream.port, text).lookupSrv('elsewhere.example.'), { kind: 'error', reason: 'refused' });
+});
