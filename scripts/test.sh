@@ -6,6 +6,7 @@ cd "$top"
 . scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 tsc -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .cache
+node test/harness/sweep.ts
 tap --reporter=tap "$@" | tee .cache/tap.log
 rc=${PIPESTATUS[0]}
 node scripts/tap-summary.ts .cache/tap.log

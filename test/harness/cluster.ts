@@ -86,7 +86,7 @@ export class Cluster {
           serviceName,
           dnsIps: this.dnsIps,
           dir: this.dir,
-          onChange: () => void this.#syncDns(),
+          onChange: () => this.#syncDns(),
         }),
         allocateIp: () => this.#allocateIp(),
         releaseIp: (ip) => this.#usedIps.delete(ip),

@@ -43,7 +43,8 @@ export type PodEnvironment = {
   readonly serviceName: string | undefined;
   readonly dnsIps: readonly string[];
   readonly dir: string;
-  readonly onChange: () => void;
+  /** Called on every phase or readiness change; resolves when DNS reflects it. */
+  readonly onChange: () => Promise<void> | void;
 };
 
 // `$(VAR)` in commands and env values expands from the container's env, as in a Kubernetes container spec.
@@ -112,7 +113,9 @@ export class Pod {
       hosts: `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostsLine}\n`,
     });
     this.phase = 'Initializing';
-    this.#env.onChange();
+    // Endpoints are published about when the pod gets its IP, before its containers run (a JVM caches a failed
+    // lookup for 10 s, so a peer missing from DNS at start costs an ensemble seconds).
+    await this.#env.onChange();
     this.#loops.push(this.#lifecycle());
   }
 
