@@ -1,30 +1,58 @@
-// peer-finder: Discover the members of a headless Service through DNS SRV records and run a hook with the sorted list on stdin.
-import { parseFlags, helpText, type FlagSpec } from '../common/flags.ts';
-import { ConfigError } from '../common/errors.ts';
+// peer-finder: find the members of a headless Service through DNS; once this pod is among them, run the hook
+// with the sorted member list on stdin (on-start once, on-change on every later change).
+import { parseFlags } from '../common/flags.ts';
+import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
+import { log, setLogFormat } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
+import { FLAGS, HELP } from './flags.ts';
+import { readConfig, inputPaths, type Config } from './config.ts';
+import { initialState, nextStep, type HookRun } from './plan.ts';
+import { realEffects, type Effects, type HookOutcome } from './effects.ts';
 
-const FLAGS: readonly FlagSpec[] = [];
-
-const HELP = helpText({
-  usage: 'peer-finder [flags]',
-  summary: 'Discover the members of a headless Service through DNS SRV records and run a hook with the sorted list on stdin. (not implemented yet)',
-  flags: FLAGS,
-  exitCodes: [
-    [EXIT.ok, 'success'],
-    [EXIT.usage, 'bad flags'],
-  ],
-});
-
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
-    process.stdout.write(HELP);
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
+  if (parseFlags(FLAGS, argv).help) {
+    fx.print(HELP);
     return EXIT.ok;
   }
-  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-  process.stderr.write('peer-finder: not implemented yet\n');
-  return EXIT.failed;
+  const files = { hostname: fx.hostname(), resolvConf: await fx.readText(inputPaths(argv).resolvConf), addresses: fx.addresses() };
+  const config = readConfig(argv, env, files); // throws ConfigError naming every problem
+  setLogFormat(config.logFormat);
+  log.info('peer-finder starting', startFields(config));
+  const discover = fx.discoverer(config);
+  let state = initialState(fx.now());
+  for (;;) {
+    const step = nextStep(config, state, await discover(), fx.now()); // pure: wait, run or timeout
+    if (step.note) log[step.note.level](step.note.event, step.note.fields);
+    if (step.kind === 'timeout') throw new AgentError('PEERS_TIMEOUT', step.missing, { context: { timeoutMs: config.timeoutMs } });
+    if (step.kind === 'run') requireSuccess(step.hook, await fx.runHook(step.hook)); // argv + stdin, never data in a shell string
+    if (step.kind === 'run' && step.final) {
+      log.info('peer-finder exiting', { reason: config.onChange === undefined ? 'no -on-change' : 'static members never change' });
+      return EXIT.ok;
+    }
+    state = step.state;
+    await fx.sleep(step.retryMs);
+  }
 };
 
-runMain('peer-finder', main);
+// What the pod decided it is, once, so a wrong namespace or domain shows in the first log line.
+const startFields = (config: Config) => ({
+  self: config.fqdn || config.selfNames.join(','),
+  discovery: config.discovery.kind === 'static' ? `static (${config.discovery.peers.length} peers)` : `${config.discovery.kind} ${config.discovery.name}`,
+  domain: config.clusterDomain || undefined,
+  domainFrom: config.domainSource,
+  nameservers: config.discovery.kind === 'static' ? undefined : config.resolv.nameservers.map((s) => `${s}:${config.dnsPort}`).join(','),
+  pollPeriodMs: config.pollPeriodMs,
+  timeoutMs: config.timeoutMs || undefined,
+});
+
+// A failed hook ends peer-finder with exit 1, as in the original; its output has already gone to our stdout/stderr.
+const requireSuccess = (hook: HookRun, outcome: HookOutcome): void => {
+  if (outcome.kind === 'ok') return;
+  throw new AgentError('HOOK_FAILED', `${hook.which} hook failed: ${outcome.detail}`, {
+    context: { command: hook.command, exitCode: outcome.exitCode, signal: outcome.signal },
+  });
+};
+
+// Run only as the entry point (the bundle), so tests can import main with their own effects.
+if (import.meta.main) runMain('peer-finder', main);

@@ -1,0 +1,93 @@
+// Everything peer-finder does to the world: read inputs, ask DNS, run hooks, wait. Tests pass their own.
+import { hostname as osHostname, networkInterfaces } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { createDnsClient, type LookupResult } from '../common/dns-client.ts';
+import type { Config } from './config.ts';
+import type { Answer, HookRun } from './plan.ts';
+
+export type HookOutcome =
+  | { readonly kind: 'ok'; readonly durationMs: number }
+  | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly signal: string | undefined; readonly detail: string };
+
+export type Effects = {
+  readonly hostname: () => string;
+  readonly addresses: () => readonly string[];
+  readonly readText: (path: string) => Promise<string | undefined>;
+  /** A lookup function for this config (it keeps the resolver's rotation state between rounds). */
+  readonly discoverer: (config: Config) => () => Promise<Answer>;
+  readonly runHook: (hook: HookRun) => Promise<HookOutcome>;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly print: (text: string) => void;
+};
+
+const readText = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+// Non-loopback interface addresses: this pod's identity in A-record discovery when POD_IP is unset.
+const addresses = (): string[] =>
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && !i.internal)
+    .map((i) => (i as { address: string }).address);
+
+// A lookup result in the plan's terms, with the query and server named for the log.
+export const answerOf = <T>(what: string, result: LookupResult<T>, members: (records: readonly T[]) => string[]): Answer => {
+  if (result.kind === 'ok') return { kind: 'members', members: members(result.records), detail: `${what} ${result.name} via ${result.transport} @${result.server}` };
+  if (result.kind === 'not-found') return { kind: 'not-found', detail: `${what}: ${result.rcode} for ${result.names.join(' ')}` };
+  return { kind: 'error', detail: `${result.reason}: ${result.detail}` };
+};
+
+// A records and AAAA records together: members are whatever addresses either has.
+const mergeAddresses = (a: Answer, aaaa: Answer): Answer => {
+  if (a.kind === 'members' && aaaa.kind === 'members') return { kind: 'members', members: [...a.members, ...aaaa.members], detail: `${a.detail}, ${aaaa.detail}` };
+  if (a.kind === 'members') return a;
+  if (aaaa.kind === 'members') return aaaa;
+  return a.kind === 'error' ? a : aaaa;
+};
+
+const discoverer = (config: Config): (() => Promise<Answer>) => {
+  const discovery = config.discovery;
+  if (discovery.kind === 'static') return async () => ({ kind: 'members', members: discovery.peers, detail: 'static -peers' });
+  const client = createDnsClient({ resolv: config.resolv, port: config.dnsPort });
+  if (discovery.kind === 'srv') return async () => answerOf('SRV', await client.lookupSrv(discovery.name), (records) => records.map((r) => r.target));
+  return async () => {
+    const [a, aaaa] = await Promise.all([client.lookupAddresses(discovery.name, 'A'), client.lookupAddresses(discovery.name, 'AAAA')]);
+    return mergeAddresses(answerOf('A', a, (r) => [...r]), answerOf('AAAA', aaaa, (r) => [...r]));
+  };
+};
+
+// The user's hook string goes to `sh -c` exactly as written (the original used `bash -c`, so quotes and arguments
+// in it work); the member list goes only to stdin and the facts only to the environment.
+const runHook = async (hook: HookRun): Promise<HookOutcome> => {
+  const started = Date.now();
+  const result = await execa('/bin/sh', ['-c', hook.command], {
+    input: hook.input,
+    env: hook.env,
+    stdout: 'inherit',
+    stderr: 'inherit',
+    reject: false,
+  });
+  if (!result.failed) return { kind: 'ok', durationMs: Date.now() - started };
+  return { kind: 'failed', exitCode: result.exitCode, signal: result.signal, detail: result.shortMessage ?? `exit code ${result.exitCode}` };
+};
+
+export const realEffects: Effects = {
+  hostname: osHostname,
+  addresses,
+  readText,
+  discoverer,
+  runHook,
+  sleep: async (ms) => {
+    await sleep(ms);
+  },
+  now: Date.now,
+  print: (text) => process.stdout.write(text),
+};

@@ -1,0 +1,156 @@
+import t from 'tap';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../harness/process.ts';
+import { REPO_ROOT } from '../harness/servers.ts';
+import { waitFor } from '../harness/wait.ts';
+import { FLAGS } from '../../peer-finder/flags.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
+
+const BUNDLE = `${REPO_ROOT}/dist/peer-finder.mjs`;
+t.before(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
+});
+
+type Setup = { dir: string; resolvConf: string; recorder: string; stdinFile: string };
+// A scratch dir with a kubelet-shaped resolv.conf and an on-start script that records its stdin and arguments.
+const setup = (t: { teardown: (fn: () => void) => void }): Setup => {
+  const dir = mkdtempSync(join(tmpdir(), 'pf-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const resolvConf = join(dir, 'resolv.conf');
+  writeFileSync(resolvConf, kubeletResolvConf());
+  const recorder = join(dir, 'on-start.sh');
+  writeFileSync(recorder, `#!/bin/sh\nprintf '%s|' "$@" > ${dir}/args\ncat >> ${dir}/stdin\necho --- >> ${dir}/stdin\necho "hook ran for $PEER_FINDER_SELF"\n`);
+  chmodSync(recorder, 0o755);
+  return { dir, resolvConf, recorder, stdinFile: join(dir, 'stdin') };
+};
+const peerFinder = (args: readonly string[], env: Record<string, string> = {}) =>
+  run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 20_000 });
+const local = (s: Setup, port: number): string[] => [`-resolv-conf=${s.resolvConf}`, `-dns-port=${port}`, '-hostname=zoo-1'];
+const fqdn = (i: number): string => `zoo-${i}.zk.default.svc.cluster.local`;
+const hookRuns = (s: Setup): string[] => (existsSync(s.stdinFile) ? readFileSync(s.stdinFile, 'utf8').split('---\n').filter(Boolean) : []);
+
+t.test('--help lists every flag, the env vars and the exit codes', async (t) => {
+  const result = await peerFinder(['--help']);
+  t.equal(result.exitCode, 0);
+  for (const flag of FLAGS) t.match(result.stdout, `  -${flag.name} `, flag.name);
+  for (const word of ['POD_NAMESPACE', 'POD_IP', 'PEER_FINDER_SELF', 'PEER_FINDER_ORDINAL', 'PEER_FINDER_MEMBER_COUNT']) t.match(result.stdout, word);
+  t.match(result.stdout, /Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
+});
+
+t.test('bad flags exit 2 with one line naming every problem', async (t) => {
+  const rows = [
+    { name: 'unknown flag', args: ['-on-start=x', '-service=zk', '-domain=cluster.local', '-ns=default', '-bogus'], match: /unknown flag -bogus/ },
+    { name: 'no hook, bad duration', args: ['-service=zk', '-timeout=soon', '-domain=cluster.local', '-ns=default'], match: /-on-start or -on-change.*-timeout/ },
+    { name: '-domain without a namespace', args: ['-on-start=x', '-service=zk', '-domain=cluster.local'], match: /namespace is unknown/ },
+  ];
+  for (const row of rows) {
+    const result = await peerFinder(row.args);
+    t.equal(result.exitCode, 2, row.name);
+    t.equal(result.stderr.trimEnd().split('\n').length, 1, `${row.name}: one line`);
+    t.match(result.stderr, row.match, row.name);
+    t.match(result.stderr, /code=CONFIG_INVALID/, row.name);
+  }
+});
+
+t.test('runs the seed manifest\'s exact arguments: on-start gets the sorted list with a final newline, then exit 0', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [2, 0, 1]));
+  const result = await peerFinder([`-on-start="${s.recorder}"`, '-service=zk', ...local(s, dns.port)], { POD_NAMESPACE: 'default' });
+  t.equal(result.exitCode, 0, result.stderr);
+  t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n${fqdn(2)}\n`]);
+  t.match(result.stdout, `hook ran for ${fqdn(1)}`, 'the hook output is shown');
+  t.match(result.stderr, /peer list updated hook=on-start/);
+  t.match(result.stderr, /peer-finder exiting/);
+});
+
+t.test('passes quotes and arguments in the hook string to the shell, as the original', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 1]));
+  const result = await peerFinder([`-on-start="${s.recorder}" 'two words' "it's" three`, '-service=zk', '-ns=default', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 0, result.stderr);
+  t.equal(readFileSync(join(s.dir, 'args'), 'utf8'), "two words|it's|three|");
+});
+
+t.test('a failing hook exits 1 with its output shown', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [1]));
+  const result = await peerFinder(['-on-start=echo "zk failed to start" >&2; exit 4', '-service=zk', '-ns=default', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 1);
+  t.match(result.stderr, 'zk failed to start');
+  t.match(result.stderr, /on-start hook failed.*code=HOOK_FAILED.*exitCode=4/);
+});
+
+t.test('-timeout expiry exits 1 naming what was missing', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 2]));
+  const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1500ms', '-poll-period=200ms', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 1);
+  t.match(result.stderr, new RegExp(`code=PEERS_TIMEOUT`));
+  t.match(result.stderr, new RegExp(`still missing this pod \\(${fqdn(1)}\\) among 2 member`));
+  t.equal(result.stderr.match(/have not found myself yet/g)?.length, 1, 'the wait is logged once, not every poll');
+});
+
+t.test('hands 1,000 members to the hook after the TCP retry', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', Array.from({ length: 1000 }, (_, i) => i)));
+  const result = await peerFinder([`-on-start=${s.recorder}`, '-service=zk', '-ns=default', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 0, result.stderr);
+  const [list] = hookRuns(s);
+  t.equal(list?.split('\n').length, 1001);
+  t.ok(list?.startsWith(`${fqdn(0)}\n${fqdn(1)}\n${fqdn(10)}\n${fqdn(100)}\n`), 'byte-wise order');
+  t.match(result.stderr, /from="SRV zk.default.svc.cluster.local. via tcp @127.0.0.1"/);
+});
+
+t.test('writes JSON log lines with -log-format=json', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [1]));
+  const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-log-format=json', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 0);
+  const lines = result.stderr.trimEnd().split('\n');
+  t.same(lines.map((l) => JSON.parse(l).event), ['peer-finder starting', 'peer list updated', 'peer-finder exiting']);
+});
+
+// A peer-finder left running (a sidecar), killed at teardown.
+const startSidecar = (t: { teardown: (fn: () => void) => void }, args: readonly string[]) => {
+  const child = spawn(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  t.teardown(() => {
+    child.kill('SIGKILL');
+  });
+  return { child, exited, stderr: () => stderr };
+};
+
+t.test('waits through NXDOMAIN and a DNS outage, then runs on-start once its record exists', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, []);
+  const sidecar = startSidecar(t, [`-on-start=${s.recorder}`, '-service=zk', '-ns=default', '-poll-period=100ms', ...local(s, dns.port)]);
+  await waitFor('NXDOMAIN logged', () => /no members yet.*NXDOMAIN/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await dns.stop();
+  await waitFor('the outage logged', () => /DNS lookup failed.*ECONNREFUSED/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await dns.setRecords(srvRecords('zk', 'zoo', [0]));
+  await waitFor('waiting for itself', () => /have not found myself yet/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  t.same(hookRuns(s), [], 'no hook before its own record exists');
+  await dns.setRecords(srvRecords('zk', 'zoo', [0, 1]));
+  t.equal(await sidecar.exited, 0, sidecar.stderr());
+  t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n`]);
+  t.equal(sidecar.stderr().match(/DNS lookup failed/g)?.length, 1, 'the outage is logged once');
+});
+
+t.test('runs on-change with the whole list after a scale from 3 to 5 and back to 3', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 1, 2]));
+  const sidecar = startSidecar(t, ['-on-start=true', `-on-change=${s.recorder}`, '-service=zk', '-ns=default', '-poll-period=100ms', ...local(s, dns.port)]);
+  await waitFor('on-start', () => /hook=on-start/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await dns.setRecords(srvRecords('zk', 'zoo', [0, 1, 2, 3, 4]));
+  await waitFor('first on-change', () => hookRuns(s).length === 1, { timeoutMs: 5000, intervalMs: 20 });
+  await dns.setRecords(srvRecords('zk', 'zoo', [0, 1, 2]));
+  await waitFor('second on-change', () => hookRuns(s).length === 2, { timeoutMs: 5000, intervalMs: 20 });
+  t.same(hookRuns(s), [[0, 1, 2, 3, 4].map((i) => `${fqdn(i)}\n`).join(''), [0, 1, 2].map((i) => `${fqdn(i)}\n`).join('')]);
+  t.equal(sidecar.child.exitCode, null, 'still running');
+});
