@@ -11,7 +11,7 @@ export type Endpoint = { readonly host: string; readonly port: number };
 export type ConnectOptions = {
   /** Absolute time (Date.now() based) after which every operation fails with KAFKA_TIMEOUT. */
   readonly deadline: number;
-  readonly tls?: tls.ConnectionOptions;
+  readonly tls?: tls.ConnectionOptions | undefined;
   readonly clientId?: string;
   readonly connect?: (endpoint: Endpoint, tlsOptions: tls.ConnectionOptions | undefined) => net.Socket;
 };

@@ -165,3 +165,24 @@ export const parseDescribeQuorum = (r: Reader, version: number): DescribeQuorum 
   const observers = replicas(r, version);
   return { errorCode, partitionErrorCode, leaderId, leaderEpoch, highWatermark, voters, observers };
 };
+
+// SASL over the Kafka protocol (KIP-152): SaslHandshake v1 names the mechanism, SaslAuthenticate v1 carries
+// each round's bytes. Both stay in Kafka 4.x (KIP-896 removed only SaslHandshake v0).
+export const saslHandshakeRequest = (mechanism: string): Request => ({ apiKey: API.SaslHandshake, version: 1, flexible: false, body: new Writer().string(mechanism).done() });
+
+export const parseSaslHandshake = (r: Reader): { readonly errorCode: number; readonly mechanisms: readonly string[] } => {
+  const errorCode = r.int16();
+  const mechanisms: string[] = [];
+  const n = r.arrayLength();
+  for (let i = 0; i < n; i++) mechanisms.push(r.string() ?? '');
+  return { errorCode, mechanisms };
+};
+
+export const saslAuthenticateRequest = (bytes: Uint8Array): Request => ({ apiKey: API.SaslAuthenticate, version: 1, flexible: false, body: new Writer().int32(bytes.length).bytes(bytes).done() });
+
+export const parseSaslAuthenticate = (r: Reader): { readonly errorCode: number; readonly errorMessage: string | null; readonly bytes: Uint8Array } => {
+  const errorCode = r.int16();
+  const errorMessage = r.string();
+  const n = r.int32();
+  return { errorCode, errorMessage, bytes: n < 0 ? new Uint8Array(0) : r.raw(n).slice() };
+};

@@ -3,7 +3,7 @@
 import { parseFlags, flagOrEnv, boolValue, durationMs, type FlagSpec } from '../common/flags.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
-import { parseProperties } from './properties.ts';
+import { parseProperties } from '../common/java-properties.ts';
 import { propertiesFromEnv } from './env-properties.ts';
 import { overlay, layerOf, overridesLayer, emptyLayered, type Layered } from './layers.ts';
 import { resolveNode, type Node, type Settings } from './server-properties.ts';

@@ -8,7 +8,7 @@ import { runMain } from '../common/run-main.ts';
 import { readConfig, inputPaths, wantsHelp } from './config.ts';
 import { FLAGS } from './flags.ts';
 import { storagePlan, formatArgs } from './storage-plan.ts';
-import { renderProperties } from './properties.ts';
+import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';

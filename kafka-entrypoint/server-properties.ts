@@ -2,7 +2,7 @@
 // under the user's layers (file, env, --override). Pure: every problem is returned, nothing is thrown.
 import type { PodIdentity } from '../common/hostname.ts';
 import { overlay, layerOf, type Layered, type Source } from './layers.ts';
-import { parseListeners, advertisedListeners, renderListeners, type Listener } from './listeners.ts';
+import { parseListeners, advertisedListeners, renderListeners, type Listener } from '../common/kafka-listeners.ts';
 import { quorumFor, type Quorum } from './quorum.ts';
 
 export type Mode = 'zookeeper' | 'kraft';

@@ -2,7 +2,7 @@
 // Existing data is never reformatted or deleted: a meta.properties that disagrees with this pod is an error.
 import type { Node } from './server-properties.ts';
 import type { Endpoint } from './quorum.ts';
-import { parseProperties } from './properties.ts';
+import { parseProperties } from '../common/java-properties.ts';
 
 export type LogDirState =
   | { readonly dir: string; readonly kind: 'unformatted' }

@@ -1,30 +1,46 @@
-// kafka-probe: Readiness (ready) and liveness (live) checks for a Kafka node.
-import { parseFlags, helpText, type FlagSpec } from '../../common/flags.ts';
-import { ConfigError } from '../../common/errors.ts';
+// kafka-probe: readiness (`ready`) and liveness (`live`) checks for a Kafka node over the Kafka protocol itself
+// (no JVM per probe), one line of output each.
+import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
-
-const FLAGS: readonly FlagSpec[] = [];
+import { readConfig, inputPaths, FLAGS } from './config.ts';
+import { verdictLine } from './verdict.ts';
+import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({
-  usage: 'kafka-probe [flags]',
-  summary: 'Readiness (ready) and liveness (live) checks for a Kafka node. (not implemented yet)',
+  usage: 'kafka-probe ready|live [flags]',
+  summary: [
+    'live:  the node answers ApiVersions on its controller listener (opens first), else its broker listener.',
+    'ready: broker role: its own node.id/broker.id is in the Metadata answer of its own listener (registered, unfenced);',
+    '       controller-only: it is a voter of the KRaft quorum and caught up with the leader (DescribeQuorum).',
+    'Node id, roles and listeners come from the server.properties kafka-entrypoint wrote (-config), or from flags.',
+    'Prints one line (<= 512 bytes) on stdout. Supports PLAINTEXT, SSL (PEM) and SASL PLAIN/SCRAM via -command-config.',
+  ].join('\n'),
   flags: FLAGS,
   exitCodes: [
-    [EXIT.ok, 'success'],
-    [EXIT.usage, 'bad flags'],
+    [EXIT.ok, 'check passed'],
+    [EXIT.failed, 'check failed, timed out, or could not tell (the line says which)'],
+    [EXIT.usage, 'bad flags, arguments or files'],
   ],
 });
 
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
+  if (argv.some((a) => a === '-h' || a === '--help' || a === '-help')) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-  process.stderr.write('kafka-probe: not implemented yet\n');
-  return EXIT.failed;
+  const config = readConfig(argv, env, await fx.readInputs(inputPaths(argv, env)));
+  const started = fx.now();
+  // A last guard in case a socket ignores the deadline: kubelet must get an answer before its own timeout.
+  const guard = setTimeout(() => {
+    process.stdout.write(verdictLine(config.check, { kind: 'fail', detail: 'deadline passed' }, Math.round(fx.now() - started)) + '\n');
+    process.exit(EXIT.failed);
+  }, config.timeoutMs + 250);
+  guard.unref();
+  const verdict = await fx.check(config);
+  clearTimeout(guard);
+  process.stdout.write(verdictLine(config.check, verdict, Math.round(fx.now() - started)) + '\n');
+  return verdict.kind === 'ok' ? EXIT.ok : EXIT.failed;
 };
 
-runMain('kafka-probe', main);
+if (import.meta.main) runMain('kafka-probe', main);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseProperties, renderProperties } from '../../kafka-entrypoint/properties.ts';
+import { parseProperties, renderProperties } from '../../common/java-properties.ts';
 
 const parsed = (text: string): Record<string, string> => {
   const result = parseProperties(text);

@@ -1,0 +1,98 @@
+// All inputs of kafka-probe checked in one place: a frozen Config, or one ConfigError listing every problem.
+import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../../common/flags.ts';
+import { ConfigError } from '../../common/errors.ts';
+import { parseProperties } from '../../common/java-properties.ts';
+import { targetFromProperties, parseEndpoint, type Endpoint, type Role } from './target.ts';
+import { securityFromProperties, type Security } from './security.ts';
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'config', kind: 'string', help: 'server.properties to read node.id, process.roles and listeners from (what kafka-entrypoint wrote)', default: '/var/lib/kafka/server.properties' },
+  { name: 'bootstrap', kind: 'string', help: 'host:port to probe instead of the listener found in -config' },
+  { name: 'node-id', kind: 'int', help: 'node id to look for instead of the one in -config' },
+  { name: 'role', kind: 'string', help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)', default: 'broker when the node runs the broker role, else controller' },
+  { name: 'timeout', kind: 'duration', help: 'deadline for the whole check; keep it below the probe timeoutSeconds', default: '2s' },
+  { name: 'max-lag', kind: 'duration', help: 'controller ready: how far behind the leader a voter may have last caught up', default: '2s' },
+  { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...' },
+];
+
+export type Check = 'ready' | 'live';
+
+export type Config = {
+  readonly check: Check;
+  readonly nodeId: number;
+  readonly role: Role;
+  readonly endpoint: Endpoint;
+  readonly timeoutMs: number;
+  readonly maxLagMs: number;
+  readonly security: Security;
+};
+
+export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
+export type Files = { readonly serverProperties?: FileRead; readonly commandConfig?: FileRead };
+
+type Env = Readonly<Record<string, string | undefined>>;
+const spec = (name: string): FlagSpec => FLAGS.find((f) => f.name === name) as FlagSpec;
+
+// The files readConfig needs, from argv and env.
+export const inputPaths = (argv: readonly string[], env: Env): { serverProperties: string; commandConfig?: string } => {
+  const parsed = parseFlags(FLAGS, argv);
+  const commandConfig = flagOrEnv(parsed, spec('command-config'), env);
+  return { serverProperties: flagOrEnv(parsed, spec('config'), env) ?? '/var/lib/kafka/server.properties', ...(commandConfig !== undefined && { commandConfig }) };
+};
+
+export const readConfig = (argv: readonly string[], env: Env, files: Files): Config => {
+  const parsed = parseFlags(FLAGS, argv);
+  const problems = [...parsed.problems];
+  const get = (name: string): string | undefined => flagOrEnv(parsed, spec(name), env);
+  const check = parsed.positionals[0];
+  if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${JSON.stringify(check ?? '')}`);
+  if (parsed.positionals.length > 1) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[1])}`);
+  const duration = (name: string, fallback: string): number => {
+    const ms = durationMs(get(name) ?? fallback);
+    if (ms === undefined || ms <= 0) problems.push(`-${name}=${JSON.stringify(get(name))}: expected a duration such as 2s or 500ms`);
+    return ms ?? 0;
+  };
+  const timeoutMs = duration('timeout', '2s');
+  const maxLagMs = duration('max-lag', '2s');
+
+  const bootstrapText = get('bootstrap');
+  const bootstrap = bootstrapText === undefined ? undefined : parseEndpoint(bootstrapText);
+  if (bootstrapText !== undefined && bootstrap === undefined) problems.push(`-bootstrap=${JSON.stringify(bootstrapText)}: expected host:port`);
+  const idText = get('node-id');
+  if (idText !== undefined && !/^\d+$/.test(idText)) problems.push(`-node-id=${JSON.stringify(idText)}: expected a whole number`);
+  const roleText = get('role');
+  if (roleText !== undefined && roleText !== 'broker' && roleText !== 'controller') problems.push(`-role=${JSON.stringify(roleText)}: use broker or controller`);
+
+  // server.properties is needed unless the flags say everything it would.
+  const file = files.serverProperties;
+  const needFile = bootstrap === undefined || idText === undefined;
+  let target: ReturnType<typeof targetFromProperties> | undefined;
+  if (file && 'text' in file) {
+    const props = parseProperties(file.text);
+    target = props.ok ? targetFromProperties(props.props) : { ok: false, problem: `line ${props.line}: ${props.reason}` };
+    if (!target.ok && needFile) problems.push(`-config ${file.path}: ${target.problem}`);
+  } else if (needFile) {
+    problems.push(`-config ${file?.path ?? '(none)'} cannot be read${file && 'error' in file ? ` (${file.error})` : ''}: pass -config, or -bootstrap and -node-id`);
+  }
+  const fromFile = target?.ok ? target.target : undefined;
+  const role: Role = (roleText as Role | undefined) ?? (fromFile && !fromFile.roles.includes('broker') ? 'controller' : 'broker');
+  // live asks the listener that opens first: a KRaft broker listener opens only once unfenced (KAFKA-14658).
+  const listener = check === 'live' ? (fromFile?.controller ?? fromFile?.broker) : role === 'controller' ? fromFile?.controller : fromFile?.broker;
+  const endpoint = bootstrap ?? listener;
+  if (endpoint === undefined && problems.length === 0) problems.push(`-config has no ${role} listener to probe; pass -bootstrap`);
+
+  let security: Security = { protocol: 'PLAINTEXT' };
+  const cc = files.commandConfig;
+  if (cc) {
+    const props = 'text' in cc ? parseProperties(cc.text) : undefined;
+    if (!props) problems.push(`-command-config ${cc.path} cannot be read (${'error' in cc ? cc.error : ''})`);
+    else if (!props.ok) problems.push(`-command-config ${cc.path} line ${props.line}: ${props.reason}`);
+    else {
+      const s = securityFromProperties(props.props);
+      if (s.ok) security = s.security;
+      else problems.push(`-command-config ${cc.path}: ${s.problem}`);
+    }
+  }
+  if (problems.length > 0 || endpoint === undefined) throw new ConfigError(problems);
+  return Object.freeze({ check: check as Check, nodeId: idText !== undefined ? Number(idText) : (fromFile?.nodeId ?? 0), role, endpoint, timeoutMs, maxLagMs, security });
+};

@@ -1,0 +1,120 @@
+// The probe's I/O: read its files, open the (TLS) connection, authenticate, and ask the questions each check needs.
+import { readFile } from 'node:fs/promises';
+import type tls from 'node:tls';
+import { AgentError, isAgentError } from '../../common/errors.ts';
+import { KafkaConnection, type Endpoint } from '../../common/kafka-connection.ts';
+import * as m from '../../common/kafka-messages.ts';
+import { WireError } from '../../common/kafka-wire.ts';
+import type { Config, FileRead, Files } from './config.ts';
+import type { Security } from './security.ts';
+import { scramSession } from './scram.ts';
+import { liveVerdict, brokerVerdict, controllerVerdict, errorVerdict, type Verdict } from './verdict.ts';
+
+export type Effects = {
+  readonly readInputs: (paths: { serverProperties: string; commandConfig?: string }) => Promise<Files>;
+  readonly check: (config: Config) => Promise<Verdict>;
+  readonly now: () => number;
+};
+
+const readMaybe = async (file: string): Promise<FileRead> => readFile(file, 'latin1').then((text) => ({ path: file, text }), (e: NodeJS.ErrnoException) => ({ path: file, error: e.code ?? String(e) }));
+
+const readInputs: Effects['readInputs'] = async (paths) => {
+  const [serverProperties, commandConfig] = await Promise.all([readMaybe(paths.serverProperties), paths.commandConfig === undefined ? undefined : readMaybe(paths.commandConfig)]);
+  return { serverProperties, ...(commandConfig && { commandConfig }) };
+};
+
+const tlsOptions = async (security: Security): Promise<tls.ConnectionOptions | undefined> => {
+  const t = security.tls;
+  if (!t) return undefined;
+  const keystore = t.keystoreFile === undefined ? undefined : await readFile(t.keystoreFile, 'utf8');
+  return {
+    ca: t.ca ?? (t.caFile === undefined ? undefined : await readFile(t.caFile, 'utf8')),
+    cert: t.cert ?? keystore,
+    key: t.key ?? keystore,
+    ...(t.keyPassword !== undefined && { passphrase: t.keyPassword }),
+    ...(!t.verifyHostname && { checkServerIdentity: () => undefined }),
+  };
+};
+
+const fail = (code: string, message: string): never => {
+  throw new AgentError(code, message);
+};
+
+const authenticate = async (conn: KafkaConnection, security: Security): Promise<void> => {
+  const sasl = security.sasl;
+  if (!sasl) return;
+  const hs = m.parseSaslHandshake(await conn.request(m.saslHandshakeRequest(sasl.mechanism)));
+  if (hs.errorCode !== 0) fail('SASL_MECHANISM', `${sasl.mechanism} not enabled on this listener (it offers ${hs.mechanisms.join(', ')})`);
+  const round = async (text: string): Promise<string> => {
+    const r = m.parseSaslAuthenticate(await conn.request(m.saslAuthenticateRequest(new TextEncoder().encode(text))));
+    if (r.errorCode !== 0) fail('SASL_FAILED', `authentication failed: ${r.errorMessage ?? m.errorName(r.errorCode)}`);
+    return new TextDecoder().decode(r.bytes);
+  };
+  if (sasl.mechanism === 'PLAIN') {
+    await round(`\u0000${sasl.username}\u0000${sasl.password}`);
+    return;
+  }
+  const scram = scramSession(sasl.mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
+  const serverFinal = await round(scram.clientFinal(await round(scram.clientFirst)));
+  if (!scram.serverVerified(serverFinal)) fail('SASL_FAILED', 'the server did not prove it knows the SCRAM credentials');
+};
+
+// Connect, negotiate versions, authenticate: what every check starts with.
+const session = async (endpoint: Endpoint, config: Config, deadline: number): Promise<{ conn: KafkaConnection; versions: m.ApiVersions }> => {
+  const conn = await KafkaConnection.open(endpoint, { deadline, tls: await tlsOptions(config.security) });
+  try {
+    const versions = m.parseApiVersions(await conn.request(m.apiVersionsRequest()), 3);
+    if (versions.errorCode === 0) await authenticate(conn, config.security);
+    return { conn, versions };
+  } catch (error) {
+    conn.close();
+    throw error;
+  }
+};
+
+const versionOf = (versions: m.ApiVersions, key: number, ours: m.VersionRange, name: string): number =>
+  m.pickVersion(versions.apis, key, ours) ?? fail('API_UNSUPPORTED', `this listener does not serve ${name} v${ours.min}-${ours.max} (a controller listener has no Metadata)`);
+
+const brokerCheck = async (conn: KafkaConnection, versions: m.ApiVersions, config: Config): Promise<Verdict> => {
+  const v = versionOf(versions, m.API.Metadata, m.METADATA_VERSIONS, 'Metadata');
+  return brokerVerdict(m.parseMetadata(await conn.request(m.metadataRequest(v))), config.nodeId);
+};
+
+// DescribeQuorum is answered by the leader only: ask this controller who leads (DescribeCluster, KIP-919) first.
+const controllerCheck = async (conn: KafkaConnection, versions: m.ApiVersions, config: Config, deadline: number): Promise<Verdict> => {
+  const dc = versionOf(versions, m.API.DescribeCluster, m.DESCRIBE_CLUSTER_VERSIONS, 'DescribeCluster');
+  const cluster = m.parseDescribeCluster(await conn.request(m.describeClusterRequest(dc, 2)), dc);
+  if (cluster.errorCode !== 0) return { kind: 'fail', detail: `DescribeCluster error ${m.errorName(cluster.errorCode)} ${cluster.errorMessage ?? ''}`.trim() };
+  if (cluster.controllerId < 0) return { kind: 'fail', detail: `node ${config.nodeId} knows no quorum leader yet` };
+  let leader = { conn, versions };
+  if (cluster.controllerId !== config.nodeId) {
+    const node = cluster.nodes.find((n) => n.nodeId === cluster.controllerId);
+    if (!node) return { kind: 'unknown', detail: `leader ${cluster.controllerId} has no endpoint in DescribeCluster` };
+    leader = await session({ host: node.host, port: node.port }, config, deadline);
+  }
+  try {
+    const dq = versionOf(leader.versions, m.API.DescribeQuorum, m.DESCRIBE_QUORUM_VERSIONS, 'DescribeQuorum');
+    return controllerVerdict(m.parseDescribeQuorum(await leader.conn.request(m.describeQuorumRequest(dq)), dq), config.nodeId, config.maxLagMs);
+  } finally {
+    if (leader.conn !== conn) leader.conn.close();
+  }
+};
+
+const check: Effects['check'] = async (config) => {
+  const deadline = Date.now() + config.timeoutMs;
+  try {
+    const { conn, versions } = await session(config.endpoint, config, deadline);
+    try {
+      if (config.check === 'live') return liveVerdict(versions);
+      return config.role === 'broker' ? await brokerCheck(conn, versions, config) : await controllerCheck(conn, versions, config, deadline);
+    } finally {
+      conn.close();
+    }
+  } catch (error) {
+    if (isAgentError(error)) return errorVerdict(error.code, error.message);
+    if (error instanceof WireError) return { kind: 'unknown', detail: `unreadable answer: ${error.message}` };
+    return { kind: 'unknown', detail: (error as Error).message };
+  }
+};
+
+export const realEffects: Effects = { readInputs, check, now: () => performance.now() };

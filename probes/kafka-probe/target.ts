@@ -1,0 +1,59 @@
+// Which listener, node id and role to probe, read from the server.properties kafka-entrypoint wrote (so the probe
+// needs no flags of its own in a pod) or given as flags. Pure.
+import { parseListeners, type Listener } from '../../common/kafka-listeners.ts';
+
+export type Role = 'broker' | 'controller';
+export type Endpoint = { readonly host: string; readonly port: number };
+
+export type Target = {
+  readonly nodeId: number;
+  /** Roles the node runs; a combined node is probed as a broker unless -role=controller. */
+  readonly roles: readonly Role[];
+  readonly broker: Endpoint | undefined;
+  readonly controller: Endpoint | undefined;
+  /** Security protocol of the broker listener (from listener.security.protocol.map). */
+  readonly brokerProtocol: string;
+};
+
+export type TargetResult = { readonly ok: true; readonly target: Target } | { readonly ok: false; readonly problem: string };
+
+const PROTOCOLS = new Set(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
+
+// A wildcard or empty listener host is dialled on loopback: the probe runs in the broker's own pod.
+const dialable = (l: Listener): Endpoint => ({ host: l.host === '' || l.host === '0.0.0.0' || l.host === '[::]' ? '127.0.0.1' : l.host.replace(/^\[|\]$/g, ''), port: l.port });
+
+const protocolMap = (text: string | undefined): Map<string, string> =>
+  new Map((text ?? '').split(',').map((p) => p.trim().split(':')).filter((kv) => kv.length === 2).map(([k, v]) => [(k as string).toUpperCase(), (v as string).toUpperCase()]));
+
+export const targetFromProperties = (props: ReadonlyMap<string, string>): TargetResult => {
+  const idText = props.get('node.id') ?? props.get('broker.id');
+  if (idText === undefined || !/^\d+$/.test(idText)) return { ok: false, problem: 'node.id / broker.id is missing or not a number' };
+  const zk = props.has('zookeeper.connect') && !props.has('process.roles');
+  const roles = zk ? (['broker'] as Role[]) : ((props.get('process.roles') ?? '').split(',').map((r) => r.trim()).filter((r): r is Role => r === 'broker' || r === 'controller'));
+  if (roles.length === 0) return { ok: false, problem: 'process.roles is missing (and no zookeeper.connect)' };
+  const parsed = parseListeners(props.get('listeners') ?? 'PLAINTEXT://:9092');
+  if (!parsed.ok) return { ok: false, problem: `listeners ${parsed.reason}` };
+  const controllerNames = new Set((props.get('controller.listener.names') ?? '').split(',').map((n) => n.trim().toUpperCase()).filter(Boolean));
+  const map = protocolMap(props.get('listener.security.protocol.map'));
+  const protocolOf = (name: string): string => map.get(name) ?? (PROTOCOLS.has(name) ? name : 'PLAINTEXT');
+  const brokerListeners = parsed.listeners.filter((l) => !controllerNames.has(l.name));
+  // Prefer the inter-broker listener: every broker has it, so the Metadata answer lists this node on it.
+  const interBroker = props.get('inter.broker.listener.name')?.toUpperCase();
+  const brokerListener = brokerListeners.find((l) => l.name === interBroker) ?? brokerListeners.find((l) => protocolOf(l.name) === 'PLAINTEXT') ?? brokerListeners[0];
+  const controllerListener = parsed.listeners.find((l) => controllerNames.has(l.name));
+  return {
+    ok: true,
+    target: {
+      nodeId: Number(idText),
+      roles,
+      broker: roles.includes('broker') && brokerListener ? dialable(brokerListener) : undefined,
+      controller: roles.includes('controller') && controllerListener ? dialable(controllerListener) : undefined,
+      brokerProtocol: brokerListener ? protocolOf(brokerListener.name) : 'PLAINTEXT',
+    },
+  };
+};
+
+export const parseEndpoint = (text: string): Endpoint | undefined => {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
+  return m && Number(m[2]) <= 65535 ? { host: m[1] as string, port: Number(m[2]) } : undefined;
+};

@@ -1,0 +1,87 @@
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { run } from '../../harness/process.ts';
+import { REPO_ROOT } from '../../harness/servers.ts';
+import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+
+const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.mjs`;
+const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
+
+t.before(() => {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
+});
+
+t.test('on a starting KRaft node: ready fails until its own id is registered, live passes once it answers', async (t) => {
+  const node = await startKraftNode(t);
+  const config = `--config=${node.dir}/server.properties`;
+  // The entrypoint writes server.properties before the JVM starts; kubelet probes only run after that.
+  await pollUntil('server.properties written', 30_000, async () => (existsSync(`${node.dir}/server.properties`) ? true : undefined));
+  const seen: string[] = [];
+  let liveFirstOk = -1;
+  let readyFirstOk = -1;
+  for (let i = 0, deadline = Date.now() + 90_000; readyFirstOk < 0 && Date.now() < deadline; i++) {
+    const [live, ready] = await Promise.all([probe(['live', config]), probe(['ready', config])]);
+    seen.push(`${live.exitCode}${ready.exitCode}`);
+    t.equal(ready.stdout.split('\n').length, 2, 'one line');
+    if (live.exitCode === 0 && liveFirstOk < 0) liveFirstOk = i;
+    if (ready.exitCode === 0) {
+      readyFirstOk = i;
+      t.match(ready.stdout, /^ready ok: node 0 registered/);
+      t.ok((await liveBrokerIds(node.port)).includes(0), 'the metadata lists node 0 when ready passes');
+    } else {
+      t.match(ready.stdout, /^ready fail: /);
+    }
+  }
+  t.ok(readyFirstOk > 0, `ready failed while starting, then passed (${seen.join(' ')})`);
+  t.ok(liveFirstOk >= 0 && liveFirstOk <= readyFirstOk, 'live passed no later than ready');
+
+  const controller = await probe(['ready', config, '--role=controller']);
+  t.equal(controller.exitCode, 0, controller.stdout);
+  t.match(controller.stdout, /^ready ok: node 0 leads the quorum/);
+  const other = await probe(['ready', `--bootstrap=127.0.0.1:${node.port}`, '--node-id=7']);
+  t.equal(other.exitCode, 1, 'another id is not registered: some broker answering is not enough');
+  const wrongListener = await probe(['ready', `--bootstrap=127.0.0.1:${node.controllerPort}`, '--node-id=0', '--role=broker']);
+  t.equal(wrongListener.exitCode, 1);
+  t.match(wrongListener.stdout, /API_UNSUPPORTED/);
+});
+
+t.test('a closed port fails at once', async (t) => {
+  const r = await probe(['live', `--bootstrap=127.0.0.1:${await freePort()}`, '--node-id=0']);
+  t.equal(r.exitCode, 1);
+  t.match(r.stdout, /^live fail: .*KAFKA_UNREACHABLE/);
+});
+
+t.test('a listener that never answers fails by the deadline', async (t) => {
+  const accepted: net.Socket[] = [];
+  const silent = net.createServer((socket) => {
+    socket.on('error', () => {}); // the probe resets the connection when it gives up
+    accepted.push(socket);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const s of accepted) s.destroy();
+    return new Promise((resolve) => silent.close(() => resolve(undefined)));
+  });
+  const started = Date.now();
+  const r = await probe(['ready', `--bootstrap=127.0.0.1:${(silent.address() as net.AddressInfo).port}`, '--node-id=0', '--timeout=300ms']);
+  t.equal(r.exitCode, 1);
+  t.match(r.stdout, /KAFKA_TIMEOUT/);
+  t.ok(Date.now() - started < 3000, 'well before a kubelet timeout');
+});
+
+t.test('usage errors exit 2', async (t) => {
+  const rows = [
+    { name: 'no check', args: [] },
+    { name: 'unknown check', args: ['healthy'] },
+    { name: 'no config and no flags', args: ['ready', '--config=/nonexistent/server.properties'] },
+    { name: 'bad timeout', args: ['live', '--bootstrap=127.0.0.1:1', '--node-id=0', '--timeout=soon'] },
+  ];
+  for (const row of rows) t.equal((await probe(row.args)).exitCode, 2, row.name);
+});
+
+t.test('--help lists the checks, flags and exit codes', async (t) => {
+  const r = await probe(['--help']);
+  t.equal(r.exitCode, 0);
+  for (const word of ['ready', 'live', '-config', '-bootstrap', '-node-id', '-role', '-timeout', '-command-config', 'Exit codes:']) t.match(r.stdout, word);
+});

@@ -1,0 +1,40 @@
+// kafkajs 2.2.4 is unmaintained and Kafka 4.0 removed old protocol versions (KIP-896): prove the round trip the
+// tests and clients rely on still works against the Kafka 4.x broker this project ships.
+import t from 'tap';
+import { Kafka, logLevel } from 'kafkajs';
+import { startKraftNode, liveBrokerIds, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+
+t.test('kafkajs creates a topic, produces and consumes in a group against Kafka 4.2.2', async (t) => {
+  const node = await startKraftNode(t, { version: '4.2.2' });
+  await pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
+  const kafka = new Kafka({ clientId: 'kafkajs-4x', brokers: [`127.0.0.1:${node.port}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const admin = kafka.admin();
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
+  t.ok(await admin.createTopics({ topics: [{ topic: 'test', numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true }));
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: 'test', messages: [{ value: 'I like kafka' }, { value: 'hello world' }] });
+  await producer.disconnect();
+
+  const consumer = kafka.consumer({ groupId: 'kafkajs-4x', sessionTimeout: 10_000 });
+  await consumer.connect();
+  t.teardown(() => consumer.disconnect());
+  await consumer.subscribe({ topic: 'test', fromBeginning: true });
+  const got: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(got)}`)), 60_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push(message.value?.toString() ?? '');
+        if (got.length === 2) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  t.same(got.sort(), ['I like kafka', 'hello world'].sort());
+  const offsets = await admin.fetchOffsets({ groupId: 'kafkajs-4x', topics: ['test'] });
+  t.equal(offsets[0]?.partitions.length, 3, 'group offsets readable (OffsetFetch negotiated)');
+});
