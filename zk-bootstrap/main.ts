@@ -1,30 +1,96 @@
-// zk-bootstrap: Give a ZooKeeper pod its identity and membership: myid, zoo.cfg, zoo.cfg.dynamic, join/leave by reconfig.
-import { parseFlags, helpText, type FlagSpec } from '../common/flags.ts';
-import { ConfigError } from '../common/errors.ts';
+// zk-bootstrap: a ZooKeeper pod's identity and membership. `init` (peer-finder's on-start hook) writes myid,
+// zoo.cfg and zoo.cfg.dynamic on the volume; `run` starts the server once and promotes this member after it has
+// synced; `leave` (preStop) removes it from the ensemble unless it is the last voter.
+import { hostname } from 'node:os';
+import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
+import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
-
-const FLAGS: readonly FlagSpec[] = [];
+import { readConfig, type Config } from './config.ts';
+import { FLAGS, ZOO_ENV } from './flags.ts';
+import { peersFromText } from './peers.ts';
+import { ownAddress } from './start-plan.ts';
+import * as effects from './effects.ts';
+import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
+import { serverInvocation, startServer } from './supervise.ts';
 
 const HELP = helpText({
-  usage: 'zk-bootstrap [flags]',
-  summary: 'Give a ZooKeeper pod its identity and membership: myid, zoo.cfg, zoo.cfg.dynamic, join/leave by reconfig. (not implemented yet)',
+  usage: 'zk-bootstrap init|run|leave [flags] [-- server command]',
+  summary: [
+    'init   peer-finder -on-start hook: reads the sorted peer FQDNs on stdin, writes myid (= ordinal + offset), zoo.cfg and',
+    '       zoo.cfg.dynamic on the volume. Data on the volume: files kept. Empty volume: founds the ensemble only when no',
+    '       other member exists, otherwise joins as an observer from the running ensemble\'s config, or waits.',
+    'run    run -- java ... QuorumPeerMain <conf-dir>/zoo.cfg: starts the server once (signals forwarded, its exit code is',
+    '       ours), and after it serves makes sure the committed config lists this member with -role (reconfig -add).',
+    'leave  preStop hook: reconfig -remove this member unless it is the last voting one.',
+    'Static mode (-mode=static): every server listed from -replicas/-domain or ZOO_SERVERS, no reconfig; run also does init.',
+  ].join('\n'),
   flags: FLAGS,
+  env: ZOO_ENV,
   exitCodes: [
-    [EXIT.ok, 'success'],
-    [EXIT.usage, 'bad flags'],
+    [EXIT.ok, 'done (run: the server exited 0)'],
+    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable dirs, myid/data problems'],
+    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod'],
+    [EXIT.internal, 'a bug'],
+    [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
   ],
 });
 
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
+const fx: JoinEffects = { ...effects, now: () => Date.now() };
+
+const init = async (config: Config): Promise<number> => {
+  const auth = await effects.loadAuth(config);
+  const peers = config.mode === 'dynamic' ? peersFromText(await effects.readStdin(), config) : undefined;
+  await prepareVolume(config, peers, auth, fx);
+  return EXIT.ok;
+};
+
+const run = async (config: Config): Promise<number> => {
+  const auth = await effects.loadAuth(config);
+  await prepareVolume(config, undefined, auth, fx);
+  const invocation = serverInvocation(config.serverCommand, process.env, auth && effects.superDigest(auth));
+  const server = startServer(invocation.argv, invocation.env);
+  log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
+  if (config.mode === 'static') return server.exited;
+
+  const address = ownAddress(config, undefined, await effects.readVolume(config)) as string;
+  const stop = new AbortController();
+  const membership = ensureMembership(config, address, auth, fx, stop.signal).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  const first = await Promise.race([server.exited.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]);
+  if ('exited' in first) {
+    stop.abort();
+    return first.exited;
+  }
+  if (first.error === undefined) return server.exited;
+  // Promotion failed for good (wrong digest, reconfig disabled, deadline): stop the server so the failure is seen.
+  log.error('zk-bootstrap.promote-failed', { error: first.error instanceof Error ? first.error.message : String(first.error), code: (first.error as { code?: string }).code });
+  server.stop('SIGTERM');
+  await server.exited;
+  throw first.error;
+};
+
+const leave = async (config: Config): Promise<number> => {
+  if (config.mode === 'static') {
+    log.info('zk-bootstrap.leave', { note: 'static mode: membership never changes' });
+    return EXIT.ok;
+  }
+  await leaveEnsemble(config, await effects.loadAuth(config), fx);
+  return EXIT.ok;
+};
+
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> => {
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (own.some((a) => a === '-h' || a === '--help' || a === '-help')) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-  process.stderr.write('zk-bootstrap: not implemented yet\n');
-  return EXIT.failed;
+  const config = readConfig(argv, env, { hostname: hostname() });
+  if (config.command === 'init') return init(config);
+  if (config.command === 'run') return run(config);
+  return leave(config);
 };
 
 runMain('zk-bootstrap', main);

@@ -1,0 +1,146 @@
+// zk-bootstrap's I/O: the volume, stdin, the secret, the ensemble. Every function takes what it needs; main passes
+// `realEffects` and tests may pass their own.
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentError } from '../common/errors.ts';
+import { EXIT } from '../common/exit-codes.ts';
+import { sendFourLetterWord } from '../common/zk-4lw.ts';
+import { srvrFromText, type ServerMode } from '../common/zk-4lw-parse.ts';
+import type { Config } from './config.ts';
+import type { FileWrites, VolumeFacts, EnsembleView } from './start-plan.ts';
+import { dynamicCfgPath, propertyValue, zooCfgPath } from './zoo-cfg.ts';
+import { openSession, getConfig, reconfig, type DigestAuth, type EnsembleConfig, type ReconfigRequest } from './zk-admin.ts';
+
+const readIfExists = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AgentError('ZK_VOLUME_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { context: { file: path }, cause: error });
+  }
+};
+
+const hasFiles = async (dir: string): Promise<boolean> => (await readdir(dir).catch(() => [])).length > 0;
+
+// What is on the volume: myid, transaction data, zoo.cfg, the dynamic file it names, and the one init wrote.
+export const readVolume = async (config: Config): Promise<VolumeFacts> => {
+  const zooCfg = await readIfExists(zooCfgPath(config));
+  const named = zooCfg === undefined ? undefined : propertyValue(zooCfg, 'dynamicConfigFile');
+  return {
+    myid: await readIfExists(`${config.dataDir}/myid`),
+    hasTxnData: (await hasFiles(`${config.dataDir}/version-2`)) || (config.dataLogDir !== undefined && (await hasFiles(`${config.dataLogDir}/version-2`))),
+    zooCfg,
+    currentDynamic: named === undefined ? undefined : await readIfExists(named),
+    ownDynamic: await readIfExists(dynamicCfgPath(config)),
+  };
+};
+
+const writableDir = async (dir: string, what: string): Promise<void> => {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`, {
+      exitCode: EXIT.failed,
+      context: { dir },
+      cause: error,
+    });
+  }
+};
+
+const writeAtomic = async (path: string, text: string): Promise<void> => {
+  const temp = `${path}.zk-bootstrap.tmp`;
+  await writeFile(temp, text, { mode: 0o644 });
+  await rename(temp, path);
+};
+
+// Check both dirs first (so a failure changes nothing), then write membership, zoo.cfg, and myid last: myid is the
+// marker that the volume belongs to this member.
+export const writeFiles = async (config: Config, files: FileWrites): Promise<string[]> => {
+  await writableDir(config.confDir, '-conf-dir (env ZK_CONF_DIR)');
+  await writableDir(config.dataDir, '-data-dir (env ZOO_DATA_DIR)');
+  const written: string[] = [];
+  const put = async (path: string, text: string | undefined): Promise<void> => {
+    if (text === undefined || (await readIfExists(path)) === text) return;
+    await writeAtomic(path, text);
+    written.push(path);
+  };
+  if (files.dropNext) await rm(`${dynamicCfgPath(config)}.next`, { force: true });
+  await put(dynamicCfgPath(config), files.dynamic);
+  await put(zooCfgPath(config), files.zooCfg);
+  await put(`${config.dataDir}/myid`, files.myid);
+  return written;
+};
+
+export const readStdin = async (): Promise<string> => {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+// The super user's password, from the file or the env var readConfig chose.
+export const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {
+  const source = config.secret;
+  if (source.kind === 'none') return undefined;
+  if (source.kind === 'env') return { user: config.superUser, secret: source.value };
+  const text = await readFile(source.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new AgentError('ZK_SECRET_UNREADABLE', `-secret-file ${source.path} cannot be read (${error.code ?? error.message}): mount the secret there`, {
+      exitCode: EXIT.usage,
+      context: { file: source.path },
+    });
+  });
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '') throw new AgentError('ZK_SECRET_EMPTY', `-secret-file ${source.path} is empty`, { exitCode: EXIT.usage, context: { file: source.path } });
+  return { user: config.superUser, secret };
+};
+
+// The server-side form of the same secret (DigestAuthenticationProvider: user:base64(sha1("user:password"))).
+export const superDigest = (auth: DigestAuth): string => `${auth.user}:${createHash('sha1').update(`${auth.user}:${auth.secret}`).digest('base64')}`;
+
+// The ensemble's committed config as seen from any server of connectString, or why none answered.
+export const readEnsemble = async (connectString: string, timeoutMs: number): Promise<EnsembleView> => {
+  try {
+    const session = await openSession({ connectString, timeoutMs });
+    try {
+      const config = await getConfig(session);
+      return { kind: 'config', text: config.text, from: connectString };
+    } finally {
+      session.close();
+    }
+  } catch (error) {
+    return { kind: 'unreachable', tried: connectString, reason: error instanceof AgentError ? error.code : String(error) };
+  }
+};
+
+// One authorised reconfig, then the committed config read back (the reply is the proposal's result).
+export const runReconfig = async (connectString: string, timeoutMs: number, auth: DigestAuth | undefined, request: ReconfigRequest): Promise<EnsembleConfig> => {
+  const session = await openSession({ connectString, timeoutMs, auth });
+  try {
+    await reconfig(session, request);
+    return await getConfig(session);
+  } finally {
+    session.close();
+  }
+};
+
+export const readCommitted = async (connectString: string, timeoutMs: number): Promise<EnsembleConfig> => {
+  const session = await openSession({ connectString, timeoutMs });
+  try {
+    return await getConfig(session);
+  } finally {
+    session.close();
+  }
+};
+
+// The local server's mode once `srvr` shows one (it serves: synced with a leader), or undefined now.
+export const servingMode = async (host: string, port: number, timeoutMs: number): Promise<ServerMode | undefined> => {
+  const answer = await sendFourLetterWord({ host, port, word: 'srvr', timeoutMs });
+  if (answer.kind !== 'answer') return undefined;
+  const parsed = srvrFromText(answer.text);
+  return parsed.kind === 'serving' ? parsed.mode : undefined;
+};
+
+export { sleep };

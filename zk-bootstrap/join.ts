@@ -1,0 +1,109 @@
+// The loops around the plans: prepare the volume (waiting for an ensemble when needed), promote this member after
+// its server has synced, and leave before the pod goes. Effects come in as one parameter; state between rounds is
+// plain values; every loop ends at the -wait-timeout deadline.
+import { AgentError } from '../common/errors.ts';
+import { log } from '../common/log.ts';
+import type { Config } from './config.ts';
+import { planStart, connectStringOf, type EnsembleView, type Peers, type StartStep } from './start-plan.ts';
+import { planRepair, planLeave, RETRYABLE_CODES } from './membership-plan.ts';
+import { ownSpec } from './zoo-cfg.ts';
+import type { DigestAuth } from './zk-admin.ts';
+import type * as effects from './effects.ts';
+
+export type JoinEffects = Pick<typeof effects, 'readVolume' | 'writeFiles' | 'readEnsemble' | 'runReconfig' | 'readCommitted' | 'servingMode' | 'sleep'> & {
+  readonly now: () => number;
+};
+
+const backoff = (attempt: number): number => Math.min(250 * 2 ** attempt, 5000);
+
+// Retry `call` while it fails with a transient ZooKeeper code (in progress, no quorum yet, unreachable) and the
+// deadline allows; anything else (NO_AUTH, RECONFIG_DISABLED, BAD_ARGUMENTS) fails at once.
+const retrying = async <T>(what: string, deadline: number, fx: JoinEffects, call: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = error instanceof AgentError ? error.code : undefined;
+      if (code === undefined || !RETRYABLE_CODES.has(code) || fx.now() + backoff(attempt) > deadline || signal?.aborted) throw error;
+      if (attempt === 0 || attempt % 10 === 0) log.warn('zk-bootstrap.retry', { what, code, attempt, retryMs: backoff(attempt) });
+      await fx.sleep(backoff(attempt));
+    }
+  }
+};
+
+// Plan, read the ensemble when asked, wait while nobody serves, then write the files. Returns the write step.
+export const prepareVolume = async (config: Config, peers: Peers | undefined, auth: DigestAuth | undefined, fx: JoinEffects): Promise<StartStep & { kind: 'write' }> => {
+  const deadline = fx.now() + config.waitTimeoutMs;
+  let ensemble: EnsembleView | undefined;
+  let lastNote = '';
+  for (let round = 0; ; round++) {
+    const step = planStart({ config, volume: await fx.readVolume(config), peers, ensemble });
+    if (step.kind === 'refuse') throw step.error;
+    if (step.note !== lastNote) log.info('zk-bootstrap.plan', { step: step.kind, note: step.note, myid: config.myid });
+    lastNote = step.note;
+    if (step.kind === 'ask-ensemble') {
+      ensemble = await fx.readEnsemble(step.connectString, config.timeoutMs);
+      continue;
+    }
+    if (step.kind === 'wait') {
+      if (fx.now() > deadline) {
+        throw new AgentError('ZK_ENSEMBLE_UNREACHABLE', `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, { context: { myid: config.myid, waitTimeoutMs: config.waitTimeoutMs } });
+      }
+      ensemble = undefined;
+      await fx.sleep(backoff(Math.min(round, 5)));
+      continue;
+    }
+    if (step.removeFirst !== undefined && ensemble?.kind === 'config') {
+      const from = ensemble.from;
+      await retrying('remove stale entry', deadline, fx, () => fx.runReconfig(from, config.timeoutMs, auth, { leaving: String(step.removeFirst) }));
+      log.info('zk-bootstrap.removed', { myid: config.myid, why: 'volume lost; re-joining as observer' });
+    }
+    const written = await fx.writeFiles(config, step.files);
+    log.info('zk-bootstrap.wrote', { why: step.why, files: written.join(',') || 'none (unchanged)' });
+    return step;
+  }
+};
+
+const localHost = (config: Config): string => (['0.0.0.0', '::', '[::]'].includes(config.clientAddress) ? '127.0.0.1' : config.clientAddress);
+
+// After the local server serves: make the committed config list this member as it should be (idempotent), then
+// read it back. A joiner reports `Mode: follower` before it votes, so the config is checked, not the mode.
+export const ensureMembership = async (config: Config, address: string, auth: DigestAuth | undefined, fx: JoinEffects, signal: AbortSignal): Promise<void> => {
+  const deadline = fx.now() + config.waitTimeoutMs;
+  const host = localHost(config);
+  const local = `${host}:${config.ports.client}`;
+  for (let round = 0; !(await fx.servingMode(host, config.ports.client, 1000)); round++) {
+    if (signal.aborted) return;
+    if (fx.now() > deadline) throw new AgentError('ZK_NOT_SERVING', `the local server on ${local} did not serve within ${config.waitTimeoutMs}ms`, { context: { address: local } });
+    if (round === 0) log.info('zk-bootstrap.waiting', { for: 'local server to serve (synced with a leader)', address: local });
+    await fx.sleep(200);
+  }
+  const wanted = ownSpec(config, address, config.role);
+  await retrying('promote', deadline, fx, async () => {
+    const committed = await fx.readCommitted(local, config.timeoutMs);
+    const step = planRepair(wanted, committed.text);
+    if (step.kind === 'in-place') return log.info('zk-bootstrap.member', { note: step.note, version: committed.version });
+    log.info('zk-bootstrap.reconfig', { note: step.note, from: committed.version });
+    const after = await fx.runReconfig(local, config.timeoutMs, auth, { joining: step.spec });
+    const check = planRepair(wanted, after.text);
+    if (check.kind !== 'in-place') throw new AgentError('ZK_TIMEOUT', `reconfig committed but ${check.note}`);
+    log.info('zk-bootstrap.member', { note: check.note, version: after.version });
+  }, signal);
+};
+
+// preStop: leave the ensemble unless this is its last voting member; verified by reading the config back.
+export const leaveEnsemble = async (config: Config, auth: DigestAuth | undefined, fx: JoinEffects): Promise<void> => {
+  const deadline = fx.now() + config.waitTimeoutMs;
+  const volume = await fx.readVolume(config);
+  const others = connectStringOf(volume.currentDynamic ?? volume.ownDynamic ?? '', config.myid, config.ports.client);
+  const connect = [`${localHost(config)}:${config.ports.client}`, others].filter(Boolean).join(',');
+  await retrying('leave', deadline, fx, async () => {
+    const committed = await fx.readCommitted(connect, config.timeoutMs);
+    const step = planLeave(config.myid, committed.text);
+    log.info('zk-bootstrap.leave', { note: step.note, version: committed.version });
+    if (step.kind === 'stay') return;
+    const after = await fx.runReconfig(connect, config.timeoutMs, auth, { leaving: String(step.id) });
+    if (planLeave(config.myid, after.text).kind !== 'stay') throw new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`);
+    log.info('zk-bootstrap.left', { myid: config.myid, version: after.version });
+  });
+};
