@@ -4,7 +4,7 @@ import type tls from 'node:tls';
 import { AgentError, isAgentError } from '../../common/errors.ts';
 import { KafkaConnection, type Endpoint } from '../../common/kafka-connection.ts';
 import * as m from '../../common/kafka-messages.ts';
-import { WireError } from '../../common/kafka-wire.ts';
+import { WireError, type Reader } from '../../common/kafka-wire.ts';
 import type { Config, FileRead, Files } from './config.ts';
 import type { Security } from './security.ts';
 import { scramSession } from './scram.ts';
@@ -54,7 +54,8 @@ const authenticate = async (conn: KafkaConnection, security: Security): Promise<
     await round(`\u0000${sasl.username}\u0000${sasl.password}`);
     return;
   }
-  const scram = scramSession(sasl.mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
+  // Loaded only for SCRAM: node:crypto is start-up time every other probe run would pay.
+  const scram = scramSession(await import('node:crypto'), sasl.mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
   const serverFinal = await round(scram.clientFinal(await round(scram.clientFirst)));
   if (!scram.serverVerified(serverFinal)) fail('SASL_FAILED', 'the server did not prove it knows the SCRAM credentials');
 };
@@ -75,9 +76,28 @@ const session = async (endpoint: Endpoint, config: Config, deadline: number): Pr
 const versionOf = (versions: m.ApiVersions, key: number, ours: m.VersionRange, name: string): number =>
   m.pickVersion(versions.apis, key, ours) ?? fail('API_UNSUPPORTED', `this listener does not serve ${name} v${ours.min}-${ours.max} (a controller listener has no Metadata)`);
 
-const brokerCheck = async (conn: KafkaConnection, versions: m.ApiVersions, config: Config): Promise<Verdict> => {
-  const v = versionOf(versions, m.API.Metadata, m.METADATA_VERSIONS, 'Metadata');
-  return brokerVerdict(m.parseMetadata(await conn.request(m.metadataRequest(v))), config.nodeId);
+// Without SASL the Metadata request rides along with ApiVersions (one round trip); v12 is served by every broker
+// this project supports (Kafka 2.8 to 4.x), and the ApiVersions answer still decides whether the reply is usable.
+const brokerCheck = async (config: Config, deadline: number): Promise<Verdict> => {
+  if (config.security.sasl) {
+    const { conn, versions } = await session(config.endpoint, config, deadline);
+    try {
+      const v = versionOf(versions, m.API.Metadata, m.METADATA_VERSIONS, 'Metadata');
+      return brokerVerdict(m.parseMetadata(await conn.request(m.metadataRequest(v))), config.nodeId);
+    } finally {
+      conn.close();
+    }
+  }
+  const conn = await KafkaConnection.open(config.endpoint, { deadline, tls: await tlsOptions(config.security) });
+  try {
+    const v = m.METADATA_VERSIONS.min;
+    const [readVersions, readMetadata] = conn.send([m.apiVersionsRequest(), m.metadataRequest(v)]) as [() => Promise<Reader>, () => Promise<Reader>];
+    versionOf(m.parseApiVersions(await readVersions(), 3), m.API.Metadata, { min: v, max: v }, 'Metadata');
+    const md = await readMetadata();
+    return brokerVerdict(m.parseMetadata(md), config.nodeId);
+  } finally {
+    conn.close();
+  }
 };
 
 // DescribeQuorum is answered by the leader only: ask this controller who leads (DescribeCluster, KIP-919) first.
@@ -103,10 +123,10 @@ const controllerCheck = async (conn: KafkaConnection, versions: m.ApiVersions, c
 const check: Effects['check'] = async (config) => {
   const deadline = Date.now() + config.timeoutMs;
   try {
+    if (config.check === 'ready' && config.role === 'broker') return await brokerCheck(config, deadline);
     const { conn, versions } = await session(config.endpoint, config, deadline);
     try {
-      if (config.check === 'live') return liveVerdict(versions);
-      return config.role === 'broker' ? await brokerCheck(conn, versions, config) : await controllerCheck(conn, versions, config, deadline);
+      return config.check === 'live' ? liveVerdict(versions) : await controllerCheck(conn, versions, config, deadline);
     } finally {
       conn.close();
     }

@@ -1,6 +1,7 @@
 // The client side of SCRAM-SHA-256/512 (RFC 5802, RFC 7677) as Kafka's ScramSaslClient speaks it: no channel
 // binding (gs2 header "n,,"), the server's signature checked in the last step.
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+// node:crypto is passed in (not imported) so the probe bundle loads it only for SCRAM listeners.
+type Crypto = Pick<typeof import('node:crypto'), 'createHash' | 'createHmac' | 'pbkdf2Sync' | 'randomBytes'>;
 
 export type ScramHash = 'sha256' | 'sha512';
 
@@ -16,7 +17,8 @@ export type ScramSession = {
   readonly serverVerified: (serverFinal: string) => boolean;
 };
 
-export const scramSession = (hash: ScramHash, username: string, password: string, nonce = randomBytes(18).toString('base64')): ScramSession => {
+export const scramSession = (crypto: Crypto, hash: ScramHash, username: string, password: string, nonce = crypto.randomBytes(18).toString('base64')): ScramSession => {
+  const { createHash, createHmac, pbkdf2Sync } = crypto;
   const clientFirstBare = `n=${saslName(username)},r=${nonce}`;
   const hmac = (key: Buffer, text: string): Buffer => createHmac(hash, key).update(text).digest();
   let serverSignature = '';

@@ -1,9 +1,10 @@
 import t from 'tap';
+import crypto from 'node:crypto';
 import { scramSession } from '../../../probes/kafka-probe/scram.ts';
 import { jaasOption, securityFromProperties } from '../../../probes/kafka-probe/security.ts';
 
 t.test('SCRAM-SHA-256 matches the RFC 7677 example exchange', async (t) => {
-  const s = scramSession('sha256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO');
+  const s = scramSession(crypto, 'sha256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO');
   t.equal(s.clientFirst, 'n,,n=user,r=rOprNGfwEbeRWgbNEkqO');
   const final = s.clientFinal('r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096');
   t.equal(final, 'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=');
@@ -12,7 +13,7 @@ t.test('SCRAM-SHA-256 matches the RFC 7677 example exchange', async (t) => {
 });
 
 t.test('refuses a server nonce that does not extend ours', async (t) => {
-  t.throws(() => scramSession('sha512', 'u', 'p', 'abc').clientFinal('r=xyz,s=AAAA,i=4096'));
+  t.throws(() => scramSession(crypto, 'sha512', 'u', 'p', 'abc').clientFinal('r=xyz,s=AAAA,i=4096'));
 });
 
 t.test('reads SASL credentials and TLS material from client properties', async (t) => {
