@@ -38,13 +38,23 @@ export const replyMatches = (query: Query, reply: DecodedPacket): boolean => {
   );
 };
 
-// Decode bytes from the wire; undefined for garbage (dropped like a mismatched reply).
-export const decodeReply = (bytes: Buffer): DecodedPacket | undefined => {
+const tryDecode = (bytes: Buffer): DecodedPacket | undefined => {
   try {
     return decode(bytes);
   } catch {
     return undefined;
   }
+};
+
+// Decode bytes from the wire; undefined for garbage (dropped like a mismatched reply). When only the authority or
+// additional sections are broken, the question and answers are kept, as Go's lazy parser never reads past the
+// answers: dnsmasq 2.90 writes glue records with compression pointers past 16 KiB, which are unreadable.
+export const decodeReply = (bytes: Buffer): DecodedPacket | undefined => {
+  const whole = tryDecode(bytes);
+  if (whole !== undefined || bytes.length < 12) return whole;
+  const answersOnly = Buffer.from(bytes);
+  answersOnly.writeUInt32BE(0, 8); // NSCOUNT and ARCOUNT
+  return tryDecode(answersOnly);
 };
 
 export type Rcode = string;

@@ -11,12 +11,15 @@ export type HookOutcome =
   | { readonly kind: 'ok'; readonly durationMs: number }
   | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly signal: string | undefined; readonly detail: string };
 
+export type Discover = (budgetMs?: number) => Promise<Answer>;
+
 export type Effects = {
   readonly hostname: () => string;
   readonly addresses: () => readonly string[];
   readonly readText: (path: string) => Promise<string | undefined>;
-  /** A lookup function for this config (it keeps the resolver's rotation state between rounds). */
-  readonly discoverer: (config: Config) => () => Promise<Answer>;
+  /** A lookup function for this config (it keeps the resolver's rotation state between rounds); a lookup ends
+   * as a timeout error when `budgetMs` runs out. */
+  readonly discoverer: (config: Config) => Discover;
   readonly runHook: (hook: HookRun) => Promise<HookOutcome>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
@@ -53,14 +56,24 @@ const mergeAddresses = (a: Answer, aaaa: Answer): Answer => {
   return a.kind === 'error' ? a : aaaa;
 };
 
-const discoverer = (config: Config): (() => Promise<Answer>) => {
+const discoverer = (config: Config): Discover => {
   const discovery = config.discovery;
   if (discovery.kind === 'static') return async () => ({ kind: 'members', members: discovery.peers, detail: 'static -peers' });
   const client = createDnsClient({ resolv: config.resolv, port: config.dnsPort });
-  if (discovery.kind === 'srv') return async () => answerOf('SRV', await client.lookupSrv(discovery.name), (records) => records.map((r) => r.target));
-  return async () => {
-    const [a, aaaa] = await Promise.all([client.lookupAddresses(discovery.name, 'A'), client.lookupAddresses(discovery.name, 'AAAA')]);
-    return mergeAddresses(answerOf('A', a, (r) => [...r]), answerOf('AAAA', aaaa, (r) => [...r]));
+  const within = (budgetMs: number | undefined) => ({ signal: budgetMs === undefined ? undefined : AbortSignal.timeout(Math.max(1, budgetMs)) });
+  // An answer that came too late to count is told apart from a DNS failure, so the timeout names the real cause.
+  const cutShort = (answer: Answer, signal: AbortSignal | undefined): Answer =>
+    signal?.aborted && answer.kind === 'error' ? { kind: 'cut-short', detail: answer.detail } : answer;
+  if (discovery.kind === 'srv') {
+    return async (budgetMs) => {
+      const { signal } = within(budgetMs);
+      return cutShort(answerOf('SRV', await client.lookupSrv(discovery.name, { signal }), (records) => records.map((r) => r.target)), signal);
+    };
+  }
+  return async (budgetMs) => {
+    const { signal } = within(budgetMs);
+    const [a, aaaa] = await Promise.all([client.lookupAddresses(discovery.name, 'A', { signal }), client.lookupAddresses(discovery.name, 'AAAA', { signal })]);
+    return cutShort(mergeAddresses(answerOf('A', a, (r) => [...r]), answerOf('AAAA', aaaa, (r) => [...r])), signal);
   };
 };
 

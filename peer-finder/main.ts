@@ -7,7 +7,7 @@ import { log, setLogFormat } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { FLAGS, HELP } from './flags.ts';
 import { readConfig, inputPaths, type Config } from './config.ts';
-import { initialState, nextStep, type HookRun } from './plan.ts';
+import { initialState, nextStep, lookupBudgetMs, type HookRun } from './plan.ts';
 import { realEffects, type Effects, type HookOutcome } from './effects.ts';
 
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
@@ -22,7 +22,8 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const discover = fx.discoverer(config);
   let state = initialState(fx.now());
   for (;;) {
-    const step = nextStep(config, state, await discover(), fx.now()); // pure: wait, run or timeout
+    const answer = await discover(lookupBudgetMs(config, state, fx.now()));
+    const step = nextStep(config, state, answer, fx.now()); // pure: wait, run or timeout
     if (step.note) log[step.note.level](step.note.event, step.note.fields);
     if (step.kind === 'timeout') throw new AgentError('PEERS_TIMEOUT', step.missing, { context: { timeoutMs: config.timeoutMs } });
     if (step.kind === 'run') requireSuccess(step.hook, await fx.runHook(step.hook)); // argv + stdin, never data in a shell string

@@ -6,7 +6,9 @@ import { sortedMembers, hookInput, hookEnv, type HookEvent } from './hook.ts';
 export type Answer =
   | { readonly kind: 'members'; readonly members: readonly string[]; readonly detail: string }
   | { readonly kind: 'not-found'; readonly detail: string }
-  | { readonly kind: 'error'; readonly detail: string };
+  | { readonly kind: 'error'; readonly detail: string }
+  /** The lookup was still running at the -timeout deadline. */
+  | { readonly kind: 'cut-short'; readonly detail: string };
 
 export type State = {
   readonly event: HookEvent;
@@ -16,6 +18,8 @@ export type State = {
   readonly waitKey: string;
   readonly startedAtMs: number;
   readonly lastNoteAtMs: number;
+  /** What the last finished lookup lacked, for the timeout message when the final lookup is cut short. */
+  readonly missing: string;
 };
 
 export type Note = { readonly level: 'info' | 'warn'; readonly event: string; readonly fields: Readonly<Record<string, unknown>> };
@@ -36,11 +40,17 @@ export type Step =
 export const REMIND_EVERY_MS = 60_000;
 const LIST_CAP = 10;
 
-export const initialState = (nowMs: number): State => ({ event: 'start', lastRun: undefined, waitKey: '', startedAtMs: nowMs, lastNoteAtMs: nowMs });
+export const initialState = (nowMs: number): State => ({ event: 'start', lastRun: undefined, waitKey: '', startedAtMs: nowMs, lastNoteAtMs: nowMs, missing: '' });
 
 // A list for a log line, capped so a 1,000-member service does not flood the log.
 export const capped = (items: readonly string[]): string =>
   items.length <= LIST_CAP ? items.join(',') : `${items.slice(0, LIST_CAP).join(',')},...(+${items.length - LIST_CAP})`;
+
+// How long the next lookup may take: until the -timeout deadline while the first hook has not run, else unbounded.
+// A pod whose DNS servers drop packets spends up to names x attempts x servers x 5 s in one lookup (80 s with a
+// kubelet resolv.conf), which would otherwise overrun the deadline.
+export const lookupBudgetMs = (config: Config, state: State, nowMs: number): number | undefined =>
+  config.timeoutMs > 0 && state.lastRun === undefined ? Math.max(0, state.startedAtMs + config.timeoutMs - nowMs) : undefined;
 
 const selfIn = (config: Config, members: readonly string[]): string | undefined =>
   members.find((m) => config.selfNames.includes(m.toLowerCase().replace(/\.$/, '')));
@@ -49,6 +59,9 @@ type Waiting = { key: string; note: Note; missing: string };
 
 // Why this answer does not lead to a hook run (undefined: it does).
 const waitingFor = (config: Config, state: State, answer: Answer, members: readonly string[], retryMs: number): Waiting | undefined => {
+  if (answer.kind === 'cut-short') {
+    return { key: state.waitKey, note: { level: 'warn', event: 'DNS lookup cut short', fields: { detail: answer.detail } }, missing: state.missing || `an answer from DNS (${answer.detail})` };
+  }
   if (answer.kind === 'error') {
     return { key: `error ${answer.detail}`, note: { level: 'warn', event: 'DNS lookup failed, retrying', fields: { detail: answer.detail, retryMs } }, missing: `an answer from DNS (${answer.detail})` };
   }
@@ -76,7 +89,8 @@ const diff = (was: readonly string[], now: readonly string[]): { added: string[]
 
 // One poll round: the step to take and the state for the next round.
 export const nextStep = (config: Config, state: State, answer: Answer, nowMs: number): Step => {
-  const retryMs = config.pollPeriodMs;
+  const budget = lookupBudgetMs(config, state, nowMs);
+  const retryMs = budget === undefined ? config.pollPeriodMs : Math.max(1, Math.min(config.pollPeriodMs, budget));
   const members = answer.kind === 'members' ? sortedMembers(answer.members) : [];
   const waiting = waitingFor(config, state, answer, members, retryMs);
   if (waiting === undefined) {
@@ -102,6 +116,6 @@ export const nextStep = (config: Config, state: State, answer: Answer, nowMs: nu
   const changed = waiting.key !== state.waitKey;
   const remind = !changed && waiting.key !== 'unchanged' && nowMs - state.lastNoteAtMs >= REMIND_EVERY_MS;
   const note = changed || remind ? { ...waiting.note, fields: { ...waiting.note.fields, ...(remind ? { waitedMs: nowMs - state.startedAtMs } : {}) } } : undefined;
-  const next: State = { ...state, waitKey: waiting.key, lastNoteAtMs: note ? nowMs : state.lastNoteAtMs };
+  const next: State = { ...state, waitKey: waiting.key, lastNoteAtMs: note ? nowMs : state.lastNoteAtMs, missing: waiting.missing };
   return note ? { kind: 'wait', state: next, retryMs, note } : { kind: 'wait', state: next, retryMs };
 };

@@ -99,3 +99,14 @@ t.test('reports SERVFAIL and REFUSED as server errors', async (t) => {
   t.match(await clientFor(validating.port, text).lookupSrv('x.fail.test.'), { kind: 'error', reason: 'servfail', detail: /SERVFAIL/ });
   t.match(await clientFor(upstream.port, text).lookupSrv('elsewhere.example.'), { kind: 'error', reason: 'refused' });
 });
+
+t.test('stops a lookup early when the caller\'s signal fires', async (t) => {
+  const dns = await startDnsmasq(t, ZK);
+  const client = clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:5 attempts:2 timeout:5'));
+  dns.pause();
+  const started = Date.now();
+  const result = await client.lookupSrv('zk', { signal: AbortSignal.timeout(300) });
+  dns.resume();
+  t.match(result, { kind: 'error', reason: 'timeout', detail: /cut short by the deadline/ });
+  t.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms, not 4 names x 2 attempts x 5 s`);
+});

@@ -48,6 +48,17 @@ t.test('tells answers, missing names and server problems apart', async (t) => {
   for (const row of rows) t.match(replyMeaning('SRV', row.packet), row.want, row.name);
 });
 
+t.test('keeps the answers of a reply whose glue records are unreadable, as Go does', async (t) => {
+  const good = encode({ type: 'response', id: 4242, flags: 0, questions: [{ type: 'SRV', class: 'IN', name: 'zk.default.svc.cluster.local' }], answers: [{ type: 'SRV', name: 'zk.default.svc.cluster.local', data: { target: 'zoo-0.zk.default.svc.cluster.local', port: 2181 } }] });
+  // One additional A record whose owner name is a compression pointer to offset 1023, past the end (dnsmasq 2.90).
+  const broken = Buffer.concat([good, Buffer.from([0xc3, 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 10, 0, 0, 1])]);
+  broken.writeUInt16BE(1, 10);
+  t.throws(() => decode(broken), 'dns-packet alone refuses it');
+  const reply = decodeReply(broken);
+  t.ok(reply && replyMatches(query, reply));
+  t.match(reply && replyMeaning('SRV', reply), { kind: 'answers', answers: [{ data: { target: 'zoo-0.zk.default.svc.cluster.local' } }] });
+});
+
 t.test('decodes garbage to undefined instead of throwing', async (t) => {
   t.equal(decodeReply(Buffer.from([1, 2, 3])), undefined);
   t.ok(decodeReply(query.udp));

@@ -93,6 +93,19 @@ t.test('-timeout expiry exits 1 naming what was missing', async (t) => {
   t.equal(result.stderr.match(/have not found myself yet/g)?.length, 1, 'the wait is logged once, not every poll');
 });
 
+t.test('-timeout also cuts a lookup short when the DNS server does not answer at all', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [1]));
+  dns.pause();
+  t.teardown(() => dns.resume());
+  const started = Date.now();
+  const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1s', ...local(s, dns.port)]);
+  t.equal(result.exitCode, 1);
+  t.match(result.stderr, /code=PEERS_TIMEOUT/);
+  t.match(result.stderr, /still missing an answer from DNS \(timeout: SRV zk.default.svc.cluster.local. @127.0.0.1:\d+: cut short by the deadline\)/);
+  t.ok(Date.now() - started < 4000, `exited after ${Date.now() - started} ms, not after the 5 s resolver timeout`);
+});
+
 t.test('hands 1,000 members to the hook after the TCP retry', async (t) => {
   const s = setup(t);
   const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', Array.from({ length: 1000 }, (_, i) => i)));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readConfig } from '../../peer-finder/config.ts';
-import { initialState, nextStep, REMIND_EVERY_MS, type Answer, type State, type Step } from '../../peer-finder/plan.ts';
+import { initialState, nextStep, lookupBudgetMs, REMIND_EVERY_MS, type Answer, type State, type Step } from '../../peer-finder/plan.ts';
 
 const KUBELET = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
 const configOf = (...argv: string[]) => readConfig(['-service=zk', ...argv], { POD_NAMESPACE: 'default' }, { hostname: 'zoo-1', resolvConf: KUBELET, addresses: [] });
@@ -132,4 +132,27 @@ t.test('with A records, finds itself by address', async (t) => {
   const config = readConfig(['-on-start=s', '-service=zk', '-discovery=a'], { POD_IP: '10.0.0.12' }, { hostname: 'c0ffee', resolvConf: undefined, addresses: [] });
   const [step] = rounds(config, [{ kind: 'members', members: ['10.0.0.2', '10.0.0.12'], detail: 'A zk.' }]);
   t.match(step, { kind: 'run', hook: { input: '10.0.0.12\n10.0.0.2\n', env: { PEER_FINDER_SELF: '10.0.0.12', PEER_FINDER_ORDINAL: '' } } });
+});
+
+t.test('bounds each lookup and sleep by what is left of -timeout, until the first hook ran', async (t) => {
+  const config = configOf('-on-start=s', '-on-change=c', '-timeout=2500ms');
+  const rows = [
+    { name: 'no -timeout: unbounded', config: configOf('-on-start=s'), state: initialState(0), now: 5000, want: undefined },
+    { name: 'at the start: the whole timeout', config, state: initialState(1000), now: 1000, want: 2500 },
+    { name: 'later: the rest', config, state: initialState(1000), now: 3000, want: 500 },
+    { name: 'past the deadline: nothing', config, state: initialState(0), now: 9000, want: 0 },
+    { name: 'after the first hook: unbounded', config, state: { ...initialState(0), lastRun: [fqdn(1)] }, now: 9000, want: undefined },
+  ];
+  for (const row of rows) t.equal(lookupBudgetMs(row.config, row.state, row.now), row.want, row.name);
+  const steps = rounds(config, [members(0), members(0)]);
+  t.same(steps.map((s) => (s.kind === 'wait' ? s.retryMs : undefined)), [1000, 500], 'the last sleep ends at the deadline');
+});
+
+t.test('when the last lookup is cut short at the deadline, the timeout names what the previous one lacked', async (t) => {
+  const cut: Answer = { kind: 'cut-short', detail: 'timeout: SRV zk.default.svc.cluster.local. @10.96.0.10:53: cut short by the deadline' };
+  const steps = rounds(configOf('-on-start=s', '-timeout=2s'), [members(0), cut]);
+  t.same(kinds(steps), ['wait', 'timeout']);
+  t.match(steps[1]?.kind === 'timeout' ? steps[1].missing : '', new RegExp(`still missing this pod \\(${fqdn(1)}\\) among 1 member`));
+  const first = rounds(configOf('-on-start=s', '-timeout=1s'), [cut])[0];
+  t.match(first?.kind === 'timeout' ? first.missing : '', /an answer from DNS \(timeout: .*cut short/);
 });
