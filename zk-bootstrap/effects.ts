@@ -2,7 +2,7 @@
 // `realEffects` and tests may pass their own.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
@@ -24,8 +24,18 @@ const readIfExists = async (path: string): Promise<string | undefined> => {
 
 const hasFiles = async (dir: string): Promise<boolean> => (await readdir(dir).catch(() => [])).length > 0;
 
+// A path that exists but is no directory (a file, a broken mount) is named with its flag before anything is read.
+const mustBeDirectory = async (dir: string, what: string): Promise<void> => {
+  const info = await stat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, { context: { dir } });
+  }
+};
+
 // What is on the volume: myid, transaction data, zoo.cfg, the dynamic file it names, and the one init wrote.
 export const readVolume = async (config: Config): Promise<VolumeFacts> => {
+  await mustBeDirectory(config.dataDir, '-data-dir (env ZOO_DATA_DIR)');
+  await mustBeDirectory(config.confDir, '-conf-dir (env ZK_CONF_DIR)');
   const zooCfg = await readIfExists(zooCfgPath(config));
   const named = zooCfg === undefined ? undefined : propertyValue(zooCfg, 'dynamicConfigFile');
   return {

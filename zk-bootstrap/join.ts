@@ -84,7 +84,10 @@ export const ensureMembership = async (config: Config, address: string, auth: Di
     const step = planRepair(wanted, committed.text);
     if (step.kind === 'in-place') return log.info('zk-bootstrap.member', { note: step.note, version: committed.version });
     log.info('zk-bootstrap.reconfig', { note: step.note, from: committed.version });
-    const after = await fx.runReconfig(local, config.timeoutMs, auth, { joining: step.spec });
+    // Ask the other members, never the local server: its super digest comes from this pod's own secret, so it
+    // would accept a wrong one. The ensemble's members decide whether this pod may change the membership.
+    const others = connectStringOf(committed.text, config.myid, config.ports.client);
+    const after = await fx.runReconfig(others, config.timeoutMs, auth, { joining: step.spec });
     const check = planRepair(wanted, after.text);
     if (check.kind !== 'in-place') throw new AgentError('ZK_TIMEOUT', `reconfig committed but ${check.note}`);
     log.info('zk-bootstrap.member', { note: check.note, version: after.version });
@@ -95,14 +98,16 @@ export const ensureMembership = async (config: Config, address: string, auth: Di
 export const leaveEnsemble = async (config: Config, auth: DigestAuth | undefined, fx: JoinEffects): Promise<void> => {
   const deadline = fx.now() + config.waitTimeoutMs;
   const volume = await fx.readVolume(config);
-  const others = connectStringOf(volume.currentDynamic ?? volume.ownDynamic ?? '', config.myid, config.ports.client);
-  const connect = [`${localHost(config)}:${config.ports.client}`, others].filter(Boolean).join(',');
+  const known = connectStringOf(volume.currentDynamic ?? volume.ownDynamic ?? '', config.myid, config.ports.client);
+  const connect = [`${localHost(config)}:${config.ports.client}`, known].filter(Boolean).join(',');
   await retrying('leave', deadline, fx, async () => {
     const committed = await fx.readCommitted(connect, config.timeoutMs);
     const step = planLeave(config.myid, committed.text);
     log.info('zk-bootstrap.leave', { note: step.note, version: committed.version });
     if (step.kind === 'stay') return;
-    const after = await fx.runReconfig(connect, config.timeoutMs, auth, { leaving: String(step.id) });
+    // As for promotion: the other members authorise the change, not this pod's own server.
+    const others = connectStringOf(committed.text, config.myid, config.ports.client);
+    const after = await fx.runReconfig(others, config.timeoutMs, auth, { leaving: String(step.id) });
     if (planLeave(config.myid, after.text).kind !== 'stay') throw new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`);
     log.info('zk-bootstrap.left', { myid: config.myid, version: after.version });
   });

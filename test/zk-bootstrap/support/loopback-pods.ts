@@ -7,6 +7,7 @@ import { run, startLogged, killGroup, type Started, type RunResult } from '../..
 import { REPO_ROOT, zookeeperLibs, JVM_FLAGS } from '../../harness/servers.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { freePorts, SUPER_SECRET } from './loopback-zk.ts';
+import { reapOnExit, forget } from './reaper.ts';
 import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
 import { confFromText } from '../../../common/zk-4lw-parse.ts';
 
@@ -74,6 +75,7 @@ export class LoopbackPod {
   /** `zk-bootstrap run -- java ...` in the background, output in <volume>/run.log. */
   start(overrides: Record<string, string> = {}): void {
     this.#run = startLogged([process.execPath, BOOTSTRAP, 'run', '--', ...this.serverCommand()], join(this.volume, 'run.log'), this.env(overrides));
+    reapOnExit(this.#run.child.pid);
     this.runExit = this.#run.exited;
   }
 
@@ -88,6 +90,7 @@ export class LoopbackPod {
     if (!started) return;
     killGroup(started.child, 'SIGKILL');
     await started.exited;
+    forget(started.child.pid);
   }
 
   leave(overrides: Record<string, string> = {}): Promise<RunResult> {

@@ -10,6 +10,7 @@ import { zookeeperServerCommand } from '../../harness/servers.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
 import { srvrFromText } from '../../../common/zk-4lw-parse.ts';
+import { reapOnExit, forget } from './reaper.ts';
 
 type Teardown = { teardown(fn: () => void | Promise<void>): void };
 
@@ -86,6 +87,7 @@ export class LoopbackZk {
   start(): void {
     const argv = zookeeperServerCommand(this.confFile, [`-Dzookeeper.DigestAuthenticationProvider.superDigest=${superDigest('super', SUPER_SECRET)}`]);
     this.#started = startLogged(argv, join(this.dir, 'server.log'), { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+    reapOnExit(this.#started.child.pid);
   }
 
   async kill(): Promise<void> {
@@ -94,6 +96,7 @@ export class LoopbackZk {
     if (!started) return;
     killGroup(started.child, 'SIGKILL');
     await started.exited;
+    forget(started.child.pid);
   }
 
   /** Wait until `srvr` shows a Mode (the server serves). */

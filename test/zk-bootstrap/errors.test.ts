@@ -1,0 +1,94 @@
+import t from 'tap';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { sendFourLetterWord } from '../../common/zk-4lw.ts';
+
+t.before(() => {
+  if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
+});
+
+// Every file under dir with its content: "nothing changed on disk" is equality of two of these.
+const snapshot = (dir: string): Record<string, string> => {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!name.endsWith('.log')) out[path] = readFileSync(path, 'latin1');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+};
+
+const codeOf = (stderr: string): string | undefined => /code=(\S+)/.exec(stderr)?.[1];
+
+t.test('bad inputs: one line naming the problem, non-zero exit, nothing changed on disk', async (t) => {
+  const [zoo0, zoo1] = (await loopbackPods(t, 2)) as [LoopbackPod, LoopbackPod];
+  t.equal((await zoo0.init([zoo0])).exitCode, 0);
+  const before = snapshot(zoo0.volume);
+
+  const rows = [
+    { name: 'myid on the volume disagrees', env: { HOSTNAME: 'zoo-4' }, exit: 2, code: 'ZK_MYID_MISMATCH' },
+    { name: 'hostname without an ordinal', env: { HOSTNAME: 'zookeeper' }, exit: 2, code: 'CONFIG_INVALID' },
+    { name: 'no secret', env: { ZK_SUPER_SECRET: '' }, exit: 2, code: 'CONFIG_INVALID' },
+    { name: 'unreadable secret file', env: { ZK_SUPER_SECRET_FILE: '/nonexistent/secret' }, exit: 2, code: 'ZK_SECRET_UNREADABLE' },
+    { name: 'peer list without this pod', env: {}, peers: [zoo1], exit: 2, code: 'ZK_PEERS_WITHOUT_SELF' },
+  ];
+  for (const row of rows) {
+    const r = await zoo0.init(row.peers ?? [zoo0], row.env);
+    t.equal(r.exitCode, row.exit, `${row.name}: exit`);
+    t.equal(codeOf(r.stderr), row.code, `${row.name}: code`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${row.name}: one line`);
+  }
+  t.same(snapshot(zoo0.volume), before, 'the volume is unchanged');
+});
+
+t.test('an unwritable data dir is named and nothing is written', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  writeFileSync(join(zoo0.volume, 'data'), 'a file where the data dir should be');
+  const r = await zoo0.init([zoo0]);
+  t.equal(r.exitCode, 1);
+  t.equal(codeOf(r.stderr), 'ZK_DIR_UNWRITABLE');
+  t.match(r.stderr, /ZOO_DATA_DIR|ZK_CONF_DIR/);
+  t.same(readdirSync(zoo0.volume), ['data']);
+});
+
+t.test('others exist but none serves: init waits, then gives up without founding anything', async (t) => {
+  const [zoo0, zoo1] = (await loopbackPods(t, 2)) as [LoopbackPod, LoopbackPod];
+  mkdirSync(join(zoo0.volume, 'data'));
+  const r = await zoo0.init([zoo0, zoo1], { ZK_WAIT_TIMEOUT: '2s', ZK_TIMEOUT: '500ms' });
+  t.equal(r.exitCode, 1);
+  t.equal(codeOf(r.stderr), 'ZK_ENSEMBLE_UNREACHABLE');
+  t.match(r.stderr, /not founding a second ensemble/);
+  t.same(snapshot(zoo0.volume), {}, 'no myid, no config');
+});
+
+t.test('a wrong digest: run stops its server and exits 1 with ZK_NO_AUTH', { timeout: 90_000 }, async (t) => {
+  const [zoo0, zoo1] = (await loopbackPods(t, 2)) as [LoopbackPod, LoopbackPod];
+  await zoo0.init([zoo0]);
+  zoo0.start();
+  await zoo0.waitMembers('1:participant');
+  t.equal((await zoo1.init([zoo0, zoo1])).exitCode, 0, 'joining as observer needs no auth');
+  zoo1.start({ ZK_SUPER_SECRET: 'wrong' });
+  const exit = await zoo1.runExit;
+  t.equal(exit?.exitCode, 1);
+  const log = readFileSync(join(zoo1.volume, 'run.log'), 'utf8');
+  t.match(log, /code=ZK_NO_AUTH/);
+  const ruok = await sendFourLetterWord({ host: zoo1.ip, port: zoo1.ports.client, word: 'ruok', timeoutMs: 500 });
+  t.equal(ruok.kind === 'failed' && ruok.reason, 'refused', 'its server was stopped');
+  t.equal(await zoo0.members(), '1:participant', 'the ensemble is unchanged');
+});
+
+t.test('reconfig refused by the ensemble (reconfigEnabled=false): run exits 1 with the server code', { timeout: 90_000 }, async (t) => {
+  const [zoo0, zoo1] = (await loopbackPods(t, 2, { ZOO_CFG_EXTRA: 'quorumListenOnAllIPs=false tickTime=500 reconfigEnabled=false' })) as [LoopbackPod, LoopbackPod];
+  await zoo0.init([zoo0]);
+  zoo0.start();
+  await zoo0.waitMembers('1:participant');
+  await zoo1.init([zoo0, zoo1]);
+  zoo1.start();
+  const exit = await zoo1.runExit;
+  t.equal(exit?.exitCode, 1);
+  t.match(readFileSync(join(zoo1.volume, 'run.log'), 'utf8'), /code=ZK_RECONFIG_DISABLED/);
+});
