@@ -2,7 +2,7 @@
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { createDnsClient, type LookupResult } from '../common/dns-client.ts';
 import type { Config } from './config.ts';
 import type { Answer, HookRun } from './plan.ts';
@@ -78,19 +78,20 @@ const discoverer = (config: Config): Discover => {
 };
 
 // The user's hook string goes to `sh -c` exactly as written (the original used `bash -c`, so quotes and arguments
-// in it work); the member list goes only to stdin and the facts only to the environment.
-const runHook = async (hook: HookRun): Promise<HookOutcome> => {
-  const started = Date.now();
-  const result = await execa('/bin/sh', ['-c', hook.command], {
-    input: hook.input,
-    env: hook.env,
-    stdout: 'inherit',
-    stderr: 'inherit',
-    reject: false,
+// in it work); the member list goes only to stdin and the facts only to the environment. Plain child_process, not
+// execa: execa's load costs about 100 ms and 15 MB per run, a third of the agent's time and memory budget.
+const runHook = (hook: HookRun): Promise<HookOutcome> =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn('/bin/sh', ['-c', hook.command], { stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...hook.env } });
+    child.stdin.on('error', () => {}); // a hook that does not read its stdin may exit first (EPIPE)
+    child.stdin.end(hook.input);
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'failed', exitCode: undefined, signal: undefined, detail: `cannot start /bin/sh: ${error.code ?? error.message}` }));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve({ kind: 'ok', durationMs: Date.now() - started });
+      else resolve({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: signal ? `killed by ${signal}` : `exit code ${code}` });
+    });
   });
-  if (!result.failed) return { kind: 'ok', durationMs: Date.now() - started };
-  return { kind: 'failed', exitCode: result.exitCode, signal: result.signal, detail: result.shortMessage ?? `exit code ${result.exitCode}` };
-};
 
 export const realEffects: Effects = {
   hostname: osHostname,

@@ -1,15 +1,18 @@
 // What a hook receives: the member list on stdin and a few facts in its environment, so scripts need not parse.
 
-// Byte-wise order, as Go's sort.Strings: `zoo-10` sorts before `zoo-2`. UTF-16 `<` differs from byte order only
-// above U+D7FF, so compare code points (whose order is the UTF-8 byte order).
+// Byte-wise order, as Go's sort.Strings: `zoo-10` sorts before `zoo-2`. UTF-8 byte order is code point order, which
+// differs from UTF-16 code unit order only between a surrogate (a code point above U+FFFF) and U+E000..U+FFFF; moving
+// surrogates above that range fixes it without allocating (a 1,000-member sort compares ~10,000 times).
+const codePointRank = (unit: number): number => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
+
 export const compareBytewise = (a: string, b: string): number => {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
-    if (d !== 0) return d;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return x.length - y.length;
+  return a.length - b.length;
 };
 
 // Members deduplicated and sorted, the form the hook and the change detection both use.

@@ -82,10 +82,11 @@ const waitingFor = (config: Config, state: State, answer: Answer, members: reado
   return undefined;
 };
 
-const diff = (was: readonly string[], now: readonly string[]): { added: string[]; removed: string[] } => ({
-  added: now.filter((m) => !was.includes(m)),
-  removed: was.filter((m) => !now.includes(m)),
-});
+const diff = (was: readonly string[], now: readonly string[]): { added: string[]; removed: string[] } => {
+  const before = new Set(was);
+  const after = new Set(now);
+  return { added: now.filter((m) => !before.has(m)), removed: was.filter((m) => !after.has(m)) };
+};
 
 // One poll round: the step to take and the state for the next round.
 export const nextStep = (config: Config, state: State, answer: Answer, nowMs: number): Step => {

@@ -32,3 +32,9 @@ t.test('tells the hook who it is and how many members there are', async (t) => {
   });
   t.equal(hookEnv({ event: 'change', self: 'x', hostname: 'web', ordinal: undefined, service: '', namespace: '', clusterDomain: '', members: [] }).PEER_FINDER_ORDINAL, '');
 });
+
+t.test('orders like UTF-8 bytes across the whole code point range', async (t) => {
+  const samples = ['a', 'z', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}', 'ab', 'a\u{1f600}', 'a\uffff'];
+  const byBytes = [...samples].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  t.same(sortedMembers(samples), byBytes);
+});
