@@ -8,7 +8,9 @@ export type ServiceSpec = {
   readonly ports?: ReadonlyArray<{ readonly name: string; readonly port: number; readonly protocol?: 'tcp' | 'udp' }>;
 };
 
-export type Endpoint = { readonly hostname: string; readonly ip: string };
+// An endpoint without `ip` gets SRV records only: dnsmasq then adds no glue A records, which it mis-encodes past
+// 16 KiB (a 1,000-member answer would be unreadable; CoreDNS has no such limit).
+export type Endpoint = { readonly hostname: string; readonly ip?: string };
 
 // Per endpoint: `<pod>.<svc>.<ns>.svc.<domain>` A; the service name: an A per endpoint; SRV on the bare service
 // name and on `_<port>._<proto>.<svc>...` per named port, weight 100/count as CoreDNS computes it.
@@ -27,8 +29,10 @@ export const serviceRecords = (
     const weight = endpoints.length === 0 ? 0 : Math.floor(100 / (endpoints.length * ports.length)) || 1;
     for (const ep of endpoints) {
       const target = `${ep.hostname}.${base}`;
-      a.set(target, [ep.ip]);
-      a.set(base, [...(a.get(base) ?? []), ep.ip]);
+      if (ep.ip !== undefined) {
+        a.set(target, [ep.ip]);
+        a.set(base, [...(a.get(base) ?? []), ep.ip]);
+      }
       for (const port of ports) {
         srv.set(base, [...(srv.get(base) ?? []), { target, port: port.port, weight }]);
         if (port.name !== 'default') {
