@@ -51,6 +51,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   log.info('node', { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
   if (config.ignoredServiceLinks.length > 0) log.info('ignored Kubernetes service-link variables', { names: config.ignoredServiceLinks.join(',') });
   for (const line of effectiveConfigLines(node.effective)) log.info('config', { ...line });
+  for (const warning of node.warnings) log.warn(warning);
 
   const dirs = await fx.readLogDirs(node.logDirs);
   let plan = storagePlan(node, clusterId?.value, dirs);

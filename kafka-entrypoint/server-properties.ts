@@ -38,9 +38,19 @@ export type Node = {
   /** Where KRaft keeps __cluster_metadata (metadata.log.dir, else the first log dir). */
   readonly metadataLogDir: string;
   readonly effective: Layered;
+  /** Settings Kafka 3.9/4.x will refuse or ignore, logged before the JVM starts so the fix is named early. */
+  readonly warnings: readonly string[];
 };
 
 export type NodeResult = { readonly ok: true; readonly node: Node } | { readonly ok: false; readonly problems: readonly string[] };
+
+// The seed's inter.broker.protocol.version=0.10.2-IV0 makes Kafka 3.x exit at start ("log.message.format.version
+// 3.0-IV1 can only be used when inter.broker.protocol.version is set to version 0.11.0 or higher").
+const warningsFor = (effective: Layered): string[] => {
+  const ibp = effective.props.get('inter.broker.protocol.version');
+  const old = ibp !== undefined && /^0\.(\d+)/.exec(ibp);
+  return old && Number(old[1]) < 11 ? [`${named('inter.broker.protocol.version', effective)}=${ibp} is refused by Kafka 3.x (needs 0.11.0 or later); remove it to use the broker's own version`] : [];
+};
 
 const named = (key: string, user: Layered): string => `${key} (from ${user.sources.get(key) ?? 'default'})`;
 
@@ -123,5 +133,5 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   if (logDirs.length === 0) problems.push('log.dirs is empty: set --data-dir or KAFKA_LOG_DIRS');
   if (problems.length > 0) return { ok: false, problems };
   const metadataLogDir = effective.props.get('metadata.log.dir') ?? (logDirs[0] as string);
-  return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective } };
+  return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective, warnings: warningsFor(effective) } };
 };

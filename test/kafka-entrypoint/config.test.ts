@@ -29,6 +29,7 @@ t.test("the seed's override list on hostname kafka-2 gives broker id 2 in ZooKee
   t.notOk('log.dirs' in props(c), 'no default log.dirs hides the seed log.dir (the contrib bug)');
   t.notOk('advertised.listeners' in props(c), 'no service given: Kafka advertises its canonical hostname as in the seed');
   t.equal(c.node.effective.sources.get('broker.id'), '--override');
+  t.match(c.node.warnings, [/inter\.broker\.protocol\.version.*0\.10\.2-IV0.*remove it/], 'the seed IBP that Kafka 3.x refuses is named before the JVM starts');
 });
 
 t.test('the seed list also works when a shell already expanded ${HOSTNAME##*-}', async (t) => {

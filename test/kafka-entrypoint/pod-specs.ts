@@ -26,3 +26,16 @@ export const roundTrip = async (client: Pod, produceTo: string, consumeFrom: str
 };
 
 export const SEED_LINES = ['I like kafka', 'hello world'].sort();
+
+type Comment = { comment: (...message: unknown[]) => void };
+type Waitable = { waitReady: (n?: number, timeoutMs?: number) => Promise<Pod[]>; readonly pods: Pod[] };
+
+// waitReady, but on a timeout the tail of every pod's log goes into the test output before the failure.
+export const waitReadyOrExplain = async (t: Comment, set: Waitable, n: number, timeoutMs: number): Promise<Pod[]> => {
+  try {
+    return await set.waitReady(n, timeoutMs);
+  } catch (error) {
+    for (const pod of set.pods) t.comment(`--- ${pod.name} ---\n${pod.logs().split('\n').slice(-40).join('\n')}`);
+    throw error;
+  }
+};
