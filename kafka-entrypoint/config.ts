@@ -30,6 +30,8 @@ export type Config = {
   readonly configOut: string;
   readonly jvm: Jvm;
   readonly quorumCheckTimeoutMs: number;
+  /** SCRAM credentials for StorageTool format (--add-scram). */
+  readonly addScram: readonly string[];
   readonly ignoredServiceLinks: readonly string[];
 };
 
@@ -142,6 +144,11 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     clusterId = { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
   }
 
+  const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
+  for (const s of addScram) {
+    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${JSON.stringify(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
+  }
+  if (addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
   if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
   const libs = get('libs') ?? `${(env.KAFKA_HOME ?? '/opt/kafka').replace(/\/+$/, '')}/libs`;
   const java = get('java') ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
@@ -152,6 +159,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     configOut: get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`,
     jvm: jvmFromEnv(env, java, libs),
     quorumCheckTimeoutMs: quorumCheckTimeoutMs ?? 3000,
+    addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
   });
 };

@@ -27,6 +27,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'libs', kind: 'string', help: 'Kafka jars directory', env: 'KAFKA_LIBS', default: '$KAFKA_HOME/libs, else /opt/kafka/libs' },
   { name: 'java', kind: 'string', help: 'java binary', default: '$JAVA_HOME/bin/java, else java on PATH' },
   { name: 'quorum-check-timeout', kind: 'duration', help: 'how long the first controller of an empty dynamic quorum asks the others for a leader before founding one', default: '3s' },
+  { name: 'add-scram', kind: 'list', help: "KRaft: SCRAM credential written at format time, as kafka-storage.sh's --add-scram, e.g. SCRAM-SHA-256=[name=alice,password=secret]; repeatable" },
   { name: 'dry-run', kind: 'bool', help: 'print the effective config and the plan, write nothing, start nothing' },
 ];
 

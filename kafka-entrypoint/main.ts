@@ -7,7 +7,7 @@ import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, inputPaths, wantsHelp } from './config.ts';
 import { FLAGS } from './flags.ts';
-import { storagePlan, formatArgs } from './storage-plan.ts';
+import { storagePlan, formatArgs, redactedCommand } from './storage-plan.ts';
 import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
@@ -67,11 +67,11 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   log.info('storage', { plan: plan.kind, ...(plan.kind === 'format' && { quorumFlag: plan.quorumFlag }), reason: plan.reason });
 
   const properties = renderProperties(node.effective.props, HEADER);
-  const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut)) : undefined;
+  const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut, config.addScram)) : undefined;
   const brokerCommand = javaArgs(config.jvm, BROKER_MAIN, [config.configOut]);
   if (config.dryRun) {
     fx.stdout(properties);
-    if (formatCommand) log.info('would format', { command: [config.jvm.java, ...formatCommand].join(' ') });
+    if (formatCommand) log.info('would format', { command: redactedCommand([config.jvm.java, ...formatCommand]) });
     log.info('would exec', { command: [config.jvm.java, ...brokerCommand].join(' ') });
     return EXIT.ok;
   }

@@ -71,10 +71,14 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
 };
 
 // The StorageTool arguments for a format plan (`--cluster-id=` form: an id may not be mistaken for an option).
-export const formatArgs = (plan: { quorumFlag: QuorumFlag }, clusterId: string, configPath: string): readonly string[] => [
+export const formatArgs = (plan: { quorumFlag: QuorumFlag }, clusterId: string, configPath: string, scram: readonly string[] = []): readonly string[] => [
   'format',
   `--cluster-id=${clusterId}`,
   '--config',
   configPath,
   ...(plan.quorumFlag === 'none' ? [] : [`--${plan.quorumFlag}`]),
+  ...scram.map((s) => `--add-scram=${s}`),
 ];
+
+// A command line as logged: SCRAM passwords replaced, the rest as is.
+export const redactedCommand = (argv: readonly string[]): string => argv.map((a) => a.replace(/(password|saltedpassword)=[^,\]]*/gi, '$1=[redacted]')).join(' ');

@@ -136,3 +136,12 @@ t.test('the same inputs give the same config', async (t) => {
   const argv = ['--service=kafka', '--controllers=3'];
   t.same([...readConfig(argv, {}, files('kafka-1')).node.effective.props], [...readConfig(argv, {}, files('kafka-1')).node.effective.props]);
 });
+
+t.test('SCRAM credentials for the format step are checked and KRaft-only', async (t) => {
+  const base = ['--service=k', '--controllers=1'];
+  t.same(readConfig([...base, '--add-scram', 'SCRAM-SHA-256=[name=a,password=b]'], {}, files('k-0')).addScram, ['SCRAM-SHA-256=[name=a,password=b]']);
+  const problems = problemsOf(() => readConfig([...base, '--add-scram', 'MD5=[name=a,password=secret]'], {}, files('k-0')));
+  t.equal(problems.length, 1);
+  t.notMatch(problems[0], /secret/, 'the password is not echoed');
+  t.match(problemsOf(() => readConfig(['--override', 'zookeeper.connect=zk:2181', '--add-scram', 'SCRAM-SHA-256=[name=a,password=b]'], {}, files('k-0'))).join(), /KRaft-only/);
+});

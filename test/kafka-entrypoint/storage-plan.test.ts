@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readConfig } from '../../kafka-entrypoint/config.ts';
-import { storagePlan, formatArgs, parseMeta, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
+import { storagePlan, formatArgs, parseMeta, redactedCommand, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
 
 const CID = 'MkU3OEVBNTcwNTJENDM2Qg';
 const OTHER = 'q1Sh-9_ISia_zwGINzRvyQ';
@@ -53,4 +53,10 @@ t.test('parses both meta.properties versions', async (t) => {
   t.match(parseMeta('version=0\nbroker.id=4\ncluster.id=abc\n'), { version: 0, id: 4, clusterId: 'abc' });
   t.match(parseMeta(`#\nversion=1\nnode.id=2\ncluster.id=${CID}\ndirectory.id=d\n`), { version: 1, id: 2, directoryId: 'd' });
   t.type(parseMeta('version=1\n'), 'string');
+});
+
+t.test('SCRAM credentials go to the format command and are redacted in logs', async (t) => {
+  const args = formatArgs({ quorumFlag: 'none' }, CID, '/c', ['SCRAM-SHA-256=[name=a,password=s3cret]']);
+  t.equal(args.at(-1), '--add-scram=SCRAM-SHA-256=[name=a,password=s3cret]');
+  t.notMatch(redactedCommand(['java', ...args]), /s3cret/);
 });

@@ -10,7 +10,11 @@ import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.mjs`;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_probe="probe-secret";';
 
-t.test('ready passes with the right PLAIN credentials and fails with wrong ones', async (t) => {
+const SCRAM_JAAS = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+
+// One node with a SASL_PLAINTEXT listener offering PLAIN and both SCRAMs; SCRAM users are written at format time
+// through kafka-entrypoint's -add-scram.
+const saslNode = async (t: { teardown: (fn: () => unknown) => void }) => {
   const [port, controllerPort, saslPort] = [await freePort(), await freePort(), await freePort()];
   const node = await startKraftNode(t, {
     ports: { port, controllerPort },
@@ -18,24 +22,35 @@ t.test('ready passes with the right PLAIN credentials and fails with wrong ones'
       '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
       '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
       '--override', 'inter.broker.listener.name=PLAINTEXT',
-      '--override', 'sasl.enabled.mechanisms=PLAIN',
+      '--override', 'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
       '--override', `listener.name.sasl_plaintext.plain.sasl.jaas.config=${JAAS}`,
+      '--override', `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${SCRAM_JAAS}`,
+      '--override', `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${SCRAM_JAAS}`,
+      '--add-scram', 'SCRAM-SHA-256=[name=probe,password=probe-secret]',
+      '--add-scram', 'SCRAM-SHA-512=[name=probe,password=probe-secret]',
     ],
   });
   await pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-probe-sasl-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const client = async (password: string): Promise<string> => {
-    const file = path.join(dir, `client-${password}.properties`);
-    await writeFile(file, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="probe" password="${password}";\n`);
-    return file;
+  return { node, saslPort, dir };
+};
+
+t.test('ready over SASL passes with the right credentials and fails with wrong ones, for PLAIN and SCRAM', async (t) => {
+  const { node, saslPort, dir } = await saslNode(t);
+  t.notMatch(node.output(), /probe-secret/, 'the SCRAM password is not logged');
+  const probe = async (mechanism: string, password: string) => {
+    const module = mechanism === 'PLAIN' ? 'org.apache.kafka.common.security.plain.PlainLoginModule' : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+    const file = path.join(dir, `client-${mechanism}-${password}.properties`);
+    await writeFile(file, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=${mechanism}\nsasl.jaas.config=${module} required username="probe" password="${password}";\n`);
+    return run([process.execPath, BUNDLE, 'ready', `--bootstrap=127.0.0.1:${saslPort}`, '--node-id=0', `--command-config=${file}`], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
   };
-  const probe = async (password: string) =>
-    run([process.execPath, BUNDLE, 'ready', `--bootstrap=127.0.0.1:${saslPort}`, '--node-id=0', `--command-config=${await client(password)}`], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
-  const good = await probe('probe-secret');
-  t.equal(good.exitCode, 0, good.stdout);
-  t.match(good.stdout, /^ready ok: node 0 registered/);
-  const bad = await probe('wrong');
-  t.equal(bad.exitCode, 1);
-  t.match(bad.stdout, /SASL_FAILED/);
+  for (const mechanism of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+    const good = await probe(mechanism, 'probe-secret');
+    t.equal(good.exitCode, 0, `${mechanism}: ${good.stdout}`);
+    t.match(good.stdout, /^ready ok: node 0 registered/);
+    const bad = await probe(mechanism, 'wrong');
+    t.equal(bad.exitCode, 1, `${mechanism} with a wrong password`);
+    t.match(bad.stdout, /SASL_FAILED/);
+  }
 });
