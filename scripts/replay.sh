@@ -4,4 +4,4 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/setup.sh
-node test/harness/replay.ts "$@"
+node test/e2e/replay.ts "$@"
