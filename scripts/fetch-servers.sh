@@ -12,7 +12,8 @@ mkdir -p "$cache"
 fetch() {
   local name=$1; shift
   local dir="$cache/$name"
-  [ -f "$dir/.complete" ] && return 0
+  # The stamp holds the coordinates, so a changed dependency list fetches again.
+  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$*" ] && return 0
   rm -rf "$dir"; mkdir -p "$dir/libs"
   local deps=""
   for coord in "$@"; do
@@ -26,7 +27,7 @@ fetch() {
 POM
   echo "setup: fetching $name from Maven Central" >&2
   mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs"
-  touch "$dir/.complete"
+  echo "$*" >"$dir/.complete"
 }
 
 # ZooKeeper's POM marks metrics-core (ServerMetrics, every start), snappy-java (snapshot names) and commons-cli (ZooKeeperMain)
@@ -39,6 +40,6 @@ fetch "kafka-$KAFKA_ZK_VERSION" \
   "org.apache.kafka:kafka_2.13:$KAFKA_ZK_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" &
 p2=$!
 fetch "kafka-$KAFKA_KRAFT_VERSION" \
-  "org.apache.kafka:kafka_2.13:$KAFKA_KRAFT_VERSION" "org.slf4j:slf4j-api:$SLF4J2_VERSION" "org.slf4j:slf4j-simple:$SLF4J2_VERSION" &
+  "org.apache.kafka:kafka_2.13:$KAFKA_KRAFT_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_KRAFT_VERSION" "org.slf4j:slf4j-api:$SLF4J2_VERSION" "org.slf4j:slf4j-simple:$SLF4J2_VERSION" &
 p3=$!
 wait $p1 && wait $p2 && wait $p3
