@@ -37,7 +37,7 @@ try {
   const node = await startKraftNode(t);
   await pollUntil('node 0 registered', 120_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
   const bootstrap = `127.0.0.1:${node.port}`;
-  const probe = path.join(ROOT, 'dist/kafka-probe.mjs');
+  const probe = path.join(ROOT, 'dist/kafka-probe.cjs');
   const commands = [
     { name: 'node -e 0', argv: [NODE, '-e', '0'] },
     { name: 'kafka-probe ready', argv: [NODE, probe, 'ready', `--config=${node.dir}/server.properties`] },
@@ -62,7 +62,7 @@ try {
   mkdirSync(path.join(vol, 'data'), { recursive: true });
   writeFileSync(path.join(vol, 'data/meta.properties'), 'version=1\nnode.id=2\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=abcdefghijklmnopqrstuv\n');
   const seed = ['--override', 'num.partitions=1', '--override', 'log.retention.hours=168'];
-  const entrypoint = [NODE, path.join(ROOT, 'dist/kafka-entrypoint.mjs'), '--hostname=kafka-2', '--service=kafka', '--controllers=3', '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg', `--data-dir=${vol}`, '--java=/bin/true', ...seed];
+  const entrypoint = [NODE, path.join(ROOT, 'dist/kafka-entrypoint.cjs'), '--hostname=kafka-2', '--service=kafka', '--controllers=3', '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg', `--data-dir=${vol}`, '--java=/bin/true', ...seed];
   const entry = measure([{ name: 'node -e 0', argv: [NODE, '-e', '0'] }, { name: 'kafka-entrypoint until execve', argv: entrypoint }], { runs: 20, warmup: 3 });
   process.stdout.write(report('kafka-entrypoint overhead before the JVM (goal <= 150 ms including Node start)', entry, 'node -e 0'));
 } finally {

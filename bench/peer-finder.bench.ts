@@ -13,7 +13,7 @@ import { createDnsClient } from '../common/dns-client.ts';
 import { parseResolvConf } from '../common/resolv-conf.ts';
 
 const NODE = process.execPath;
-const BUNDLE = path.join(import.meta.dirname, '..', 'dist', 'peer-finder.mjs');
+const BUNDLE = path.join(import.meta.dirname, '..', 'dist', 'peer-finder.cjs');
 const teardowns: Array<() => unknown> = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 const work = mkdtempSync(path.join(os.tmpdir(), 'peer-finder-bench-'));

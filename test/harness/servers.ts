@@ -57,4 +57,4 @@ export const kafkaStorageCommand = (args: readonly string[]): string[] => [
 
 // Path of the Node 24 that runs the tests; pods run agents with the same runtime the images ship.
 export const NODE = process.execPath;
-export const agentBundle = (agent: string): string => `${REPO_ROOT}/dist/${agent}.mjs`;
+export const agentBundle = (agent: string): string => `${REPO_ROOT}/dist/${agent}.cjs`;

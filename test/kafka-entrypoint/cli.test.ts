@@ -7,7 +7,7 @@ import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
 import { FLAGS } from '../../kafka-entrypoint/flags.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.mjs`;
+const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
 const entrypoint = (args: string[], env: Record<string, string> = {}) =>
   run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 20_000 });
 

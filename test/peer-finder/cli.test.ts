@@ -9,7 +9,7 @@ import { waitFor } from '../harness/wait.ts';
 import { FLAGS } from '../../peer-finder/flags.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/peer-finder.mjs`;
+const BUNDLE = `${REPO_ROOT}/dist/peer-finder.cjs`;
 t.before(() => {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
 });

@@ -20,13 +20,15 @@ t.test('repair: nothing when listed as wanted, reconfig -add otherwise', async (
   }
 });
 
-t.test('leave: remove unless absent or the last voter', async (t) => {
+t.test('leave: remove unless absent, the last voter, or pod 0 (which lingers)', async (t) => {
   const rows = [
-    { name: 'one of three', myid: 3, committed: config(P(1), P(2), P(3)), kind: 'remove' },
-    { name: 'the last voting member stays', myid: 1, committed: config(P(1)), kind: 'stay' },
-    { name: 'last voter with observers stays', myid: 1, committed: config(P(1), P(2, 'observer')), kind: 'stay' },
-    { name: 'an observer leaves', myid: 2, committed: config(P(1), P(2, 'observer')), kind: 'remove' },
-    { name: 'already gone', myid: 4, committed: config(P(1), P(2)), kind: 'stay' },
+    { name: 'one of three', myid: 3, ordinal: 2, committed: config(P(1), P(2), P(3)), kind: 'remove' },
+    { name: 'the last voting member stays', myid: 2, ordinal: 1, committed: config(P(2)), kind: 'stay' },
+    { name: 'last voter with observers stays', myid: 1, ordinal: 0, committed: config(P(1), P(2, 'observer')), kind: 'stay' },
+    { name: 'an observer leaves', myid: 2, ordinal: 1, committed: config(P(1), P(2, 'observer')), kind: 'remove' },
+    { name: 'an observer pod 0 leaves too', myid: 1, ordinal: 0, committed: config(P(1, 'observer'), P(2)), kind: 'remove' },
+    { name: 'already gone', myid: 4, ordinal: 3, committed: config(P(1), P(2)), kind: 'stay' },
+    { name: 'pod 0 with other voters lingers', myid: 1, ordinal: 0, committed: config(P(1), P(2), P(3)), kind: 'linger' },
   ];
-  for (const row of rows) t.equal(planLeave(row.myid, row.committed).kind, row.kind, row.name);
+  for (const row of rows) t.equal(planLeave(row.myid, row.ordinal, row.committed).kind, row.kind, row.name);
 });

@@ -5,7 +5,7 @@ import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
 import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.mjs`;
+const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
 
 t.before(() => {

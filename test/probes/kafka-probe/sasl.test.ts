@@ -7,7 +7,7 @@ import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
 import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.mjs`;
+const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_probe="probe-secret";';
 
 const SCRAM_JAAS = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';

@@ -4,7 +4,7 @@ import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
 import { loopbackMembers, serverLine, startFirstMember, freePorts } from '../../zk-bootstrap/support/loopback-zk.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/zk-probe.mjs`;
+const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
 const probe = (args: string[], env: Record<string, string> = {}) =>
   run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 10_000 });
 

@@ -13,7 +13,7 @@ import { confFromText } from '../../../common/zk-4lw-parse.ts';
 
 type Teardown = { teardown(fn: () => void | Promise<void>): void };
 
-export const BOOTSTRAP = `${REPO_ROOT}/dist/zk-bootstrap.mjs`;
+export const BOOTSTRAP = `${REPO_ROOT}/dist/zk-bootstrap.cjs`;
 
 export class LoopbackPod {
   readonly ordinal: number;
