@@ -31,6 +31,7 @@ export type Config = {
   readonly secret: SecretSource;
   readonly timeoutMs: number;
   readonly waitTimeoutMs: number;
+  readonly leaveSettleMs: number;
   /** `run`: the server command after `--`. */
   readonly serverCommand: readonly string[];
 };
@@ -120,6 +121,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: { readonly 
 
   const timeoutMs = r.duration('timeout');
   const waitTimeoutMs = r.duration('wait-timeout');
+  const leaveSettleMs = r.duration('leave-settle');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -141,6 +143,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: { readonly 
     secret,
     timeoutMs,
     waitTimeoutMs,
+    leaveSettleMs,
     serverCommand,
   });
 };

@@ -30,6 +30,13 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'secret-file', kind: 'string', help: "file holding the super user's password (or env ZK_SUPER_SECRET; never a flag)", env: 'ZK_SUPER_SECRET_FILE' },
   { name: 'timeout', kind: 'duration', help: 'deadline of each ZooKeeper call (connect, sync, read, reconfig)', default: '5s', env: 'ZK_TIMEOUT' },
   {
+    name: 'leave-settle',
+    kind: 'duration',
+    help: 'leave, pod 0 only: how long the config must stay unchanged before pod 0 stops as a voter while others remain',
+    default: '3s',
+    env: 'ZK_LEAVE_SETTLE',
+  },
+  {
     name: 'wait-timeout',
     kind: 'duration',
     help: 'how long init/run/leave keep retrying (ensemble unreachable, reconfig in progress) before exiting 1',

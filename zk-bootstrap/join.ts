@@ -35,12 +35,16 @@ const retrying = async <T>(what: string, deadline: number, fx: JoinEffects, call
 export const prepareVolume = async (config: Config, peers: Peers | undefined, auth: DigestAuth | undefined, fx: JoinEffects): Promise<StartStep & { kind: 'write' }> => {
   const deadline = fx.now() + config.waitTimeoutMs;
   let ensemble: EnsembleView | undefined;
-  let lastNote = '';
+  const logged = new Map<string, number>(); // note -> when it was last logged
   for (let round = 0; ; round++) {
     const step = planStart({ config, volume: await fx.readVolume(config), peers, ensemble });
     if (step.kind === 'refuse') throw step.error;
-    if (step.note !== lastNote) log.info('zk-bootstrap.plan', { step: step.kind, note: step.note, myid: config.myid });
-    lastNote = step.note;
+    // Each distinct note once, a repeated wait at most every 30 s: the log says what it waits for, not every poll.
+    const last = logged.get(step.note);
+    if (last === undefined || (step.kind === 'wait' && fx.now() - last >= 30_000)) {
+      log.info('zk-bootstrap.plan', { step: step.kind, note: step.note, myid: config.myid, ...(step.kind === 'wait' ? { retryMs: backoff(Math.min(round, 5)) } : {}) });
+      logged.set(step.note, fx.now());
+    }
     if (step.kind === 'ask-ensemble') {
       ensemble = await fx.readEnsemble(step.connectString, config.timeoutMs);
       continue;
@@ -94,21 +98,38 @@ export const ensureMembership = async (config: Config, address: string, auth: Di
   }, signal);
 };
 
-// preStop: leave the ensemble unless this is its last voting member; verified by reading the config back.
+// preStop: leave the ensemble unless this is its last voting member or pod 0 (which lingers instead, see planLeave);
+// verified by reading the config back.
 export const leaveEnsemble = async (config: Config, auth: DigestAuth | undefined, fx: JoinEffects): Promise<void> => {
   const deadline = fx.now() + config.waitTimeoutMs;
   const volume = await fx.readVolume(config);
   const known = connectStringOf(volume.currentDynamic ?? volume.ownDynamic ?? '', config.myid, config.ports.client);
   const connect = [`${localHost(config)}:${config.ports.client}`, known].filter(Boolean).join(',');
-  await retrying('leave', deadline, fx, async () => {
-    const committed = await fx.readCommitted(connect, config.timeoutMs);
-    const step = planLeave(config.myid, committed.text);
-    log.info('zk-bootstrap.leave', { note: step.note, version: committed.version });
-    if (step.kind === 'stay') return;
-    // As for promotion: the other members authorise the change, not this pod's own server.
-    const others = connectStringOf(committed.text, config.myid, config.ports.client);
-    const after = await fx.runReconfig(others, config.timeoutMs, auth, { leaving: String(step.id) });
-    if (planLeave(config.myid, after.text).kind !== 'stay') throw new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`);
-    log.info('zk-bootstrap.left', { myid: config.myid, version: after.version });
-  });
+  let quiet: { version: string | undefined; since: number } | undefined;
+  for (let round = 0; ; round++) {
+    const done = await retrying('leave', deadline, fx, async () => {
+      const committed = await fx.readCommitted(connect, config.timeoutMs);
+      const step = planLeave(config.myid, config.pod.ordinal, committed.text);
+      if (round === 0 || step.kind !== 'linger') log.info('zk-bootstrap.leave', { note: step.note, version: committed.version });
+      if (step.kind === 'stay') return true;
+      if (step.kind === 'linger') {
+        // Others leaving change the config every few hundred ms; a quiet config means nobody else is going.
+        if (quiet === undefined || quiet.version !== committed.version) quiet = { version: committed.version, since: fx.now() };
+        if (fx.now() - quiet.since >= config.leaveSettleMs) {
+          log.info('zk-bootstrap.leave', { note: `config quiet for ${config.leaveSettleMs}ms: stopping as a voter`, version: committed.version });
+          return true;
+        }
+        return false;
+      }
+      // As for promotion: the other members authorise the change, not this pod's own server.
+      const others = connectStringOf(committed.text, config.myid, config.ports.client);
+      const after = await fx.runReconfig(others, config.timeoutMs, auth, { leaving: String(step.id) });
+      if (planLeave(config.myid, config.pod.ordinal, after.text).kind !== 'stay') throw new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`);
+      log.info('zk-bootstrap.left', { myid: config.myid, version: after.version });
+      return true;
+    });
+    if (done) return;
+    if (fx.now() > deadline) return;
+    await fx.sleep(250);
+  }
 };

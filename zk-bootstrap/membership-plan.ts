@@ -22,15 +22,22 @@ export const planRepair = (wantedSpec: string, committed: string): RepairStep =>
   return { kind: 'add', spec: wantedSpec, note: `server ${wanted.id} is ${why}: adding ${wantedSpec}` };
 };
 
-export type LeaveStep = { readonly kind: 'stay'; readonly note: string } | { readonly kind: 'remove'; readonly id: number; readonly note: string };
+export type LeaveStep =
+  | { readonly kind: 'stay'; readonly note: string }
+  | { readonly kind: 'linger'; readonly note: string }
+  | { readonly kind: 'remove'; readonly id: number; readonly note: string };
 
-// preStop: leave the ensemble, except as its last voting member (removing it is refused, and nobody would be left).
-export const planLeave = (myid: number, committed: string): LeaveStep => {
+// preStop: leave the ensemble, except as its last voting member (removing it is refused, and nobody would be left)
+// and except as the first pod (ordinal 0). OrderedReady recreates pod 0 first and creates the next one only once it
+// is ready (serving, so in a quorum): after all pods were deleted at once, the one voter left must be pod 0. So
+// pod 0 stays a voter and lingers, while other voters remain, until it is the last or the config stops changing.
+export const planLeave = (myid: number, ordinal: number, committed: string): LeaveStep => {
   const servers = serverLines(committed);
   const own = servers.find((s) => s.id === myid);
   if (!own) return { kind: 'stay', note: `server ${myid} is not in the committed config: nothing to leave` };
   const voters = servers.filter((s) => s.role === 'participant');
   if (own.role === 'participant' && voters.length === 1) return { kind: 'stay', note: `server ${myid} is the last voting member: it never removes itself` };
+  if (ordinal === 0 && own.role === 'participant') return { kind: 'linger', note: `server ${myid} is pod 0: it stays a voter and waits while ${voters.length - 1} other voter(s) may be leaving` };
   return { kind: 'remove', id: myid, note: `removing server ${myid} (${own.role}); ${voters.filter((s) => s.id !== myid).length} voting member(s) remain` };
 };
 

@@ -1,0 +1,164 @@
+// zk-bootstrap + zk-probe + peer-finder wired as in the seed, in harness pods with real ZooKeeper 3.9.5.
+import t from 'tap';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { Cluster, skipUnlessRoot, waitFor, agentBundle, type Pod } from '../harness/index.ts';
+import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid } from './support/zk-pods.ts';
+
+t.before(() => {
+  for (const agent of ['zk-bootstrap', 'zk-probe', 'peer-finder']) {
+    if (!existsSync(agentBundle(agent))) throw new Error(`${agentBundle(agent)} is missing: run node scripts/build.ts`);
+  }
+});
+
+const rmVolume = (pod: Pod): void => {
+  for (const entry of readdirSync(pod.volumeDir)) rmSync(`${pod.volumeDir}/${entry}`, { recursive: true, force: true });
+};
+
+t.test('a dynamic ensemble in pods: forms, survives kill -9 under writes, scales 3->5->3, recovers lost volumes', { skip: skipUnlessRoot, timeout: 600_000 }, async (t) => {
+  const cluster = await Cluster.create(t);
+  const zoo = zkStatefulSet(cluster, { replicas: 3 });
+  const started = Date.now();
+  zoo.start();
+  await zoo.waitReady(3, 120_000);
+  await waitMembers(zoo, voters(3));
+  t.comment(`OrderedReady, peer-finder + zk-bootstrap: 3 ready voting members after ${Date.now() - started} ms`);
+
+  await t.test('ls / shows [zookeeper]; a write on one member reads back on another', async (t) => {
+    const zoo0 = await connect(t, [zoo.pod(0)]);
+    t.same(await children(zoo0, '/'), ['zookeeper']);
+    await create(zoo0, '/seed', 'written on zoo-0');
+    const zoo2 = await connect(t, [zoo.pod(2)]);
+    t.equal(await getData(zoo2, '/seed'), 'written on zoo-0');
+    zoo0.close();
+    zoo2.close();
+  });
+
+  await t.test('kill -9 each member in turn, leader included, under writes: same ids, no acked write lost, one leader at a time', async (t) => {
+    const client = await connect(t, zoo.pods);
+    await create(client, '/w');
+    const acked: string[] = [];
+    let writing = true;
+    let maxLeaders = 0;
+    const writer = (async () => {
+      for (let n = 0; writing; n++) {
+        const path = `/w/${String(n).padStart(6, '0')}`;
+        try {
+          await create(client, path);
+          acked.push(path);
+        } catch {
+          // not acknowledged: may or may not exist, never counted
+        }
+        await new Promise((r) => setTimeout(r, 5)); // a steady stream, not a load test
+      }
+    })();
+    const watcher = (async () => {
+      while (writing) {
+        const modes = await Promise.all(zoo.pods.map((p) => modeOf(p)));
+        maxLeaders = Math.max(maxLeaders, modes.filter((m) => m === 'leader').length);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const modes = await Promise.all(zoo.pods.map((p) => modeOf(p)));
+    const leader = modes.indexOf('leader');
+    t.ok(leader >= 0, 'a leader to kill first');
+    for (const ordinal of [leader, ...[0, 1, 2].filter((o) => o !== leader)]) {
+      const before = acked.length;
+      await zoo.killPod(ordinal);
+      await zoo.waitReady(3, 120_000);
+      await waitMembers(zoo, voters(3));
+      t.ok(acked.length >= before, `writes continue around zoo-${ordinal}`);
+      t.equal((await zoo.pod(ordinal).exec(['cat', '$(VOLUME)/data/myid'])).stdout.trim(), String(ordinal + 1), `zoo-${ordinal} kept its id`);
+    }
+    writing = false;
+    await writer;
+    await watcher;
+    t.equal(maxLeaders, 1, 'never two leaders at once');
+    const reader = await connect(t, [zoo.pod(1)]);
+    const stored = new Set((await children(reader, '/w')).map((c) => `/w/${c}`));
+    const lost = acked.filter((p) => !stored.has(p));
+    t.same(lost, [], `${acked.length} acknowledged writes, none lost`);
+    t.ok(acked.length > 20, `a stream of writes (${acked.length})`);
+    reader.close();
+    client.close();
+  });
+
+  await t.test('probes: a member that lost quorum is not ready but live; ready again with quorum', async (t) => {
+    const pids = await Promise.all([zoo.pod(1), zoo.pod(2)].map((p) => jvmPid(p)));
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    try {
+      await waitFor('zoo-0 to lose quorum', async () => (await probe(zoo.pod(0), 'ready')) === 1, { timeoutMs: 30_000 });
+      t.equal(await probe(zoo.pod(0), 'live'), 0, 'live without quorum');
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
+    await waitFor('zoo-0 ready again', async () => (await probe(zoo.pod(0), 'ready')) === 0, { timeoutMs: 30_000 });
+    t.equal(await probe(zoo.pod(0), 'live'), 0);
+  });
+
+  await t.test('scale 3 -> 5 -> 3: the config lists exactly the running members each time', async (t) => {
+    zoo.scale(5);
+    await zoo.waitReady(5, 180_000);
+    await waitMembers(zoo, voters(5));
+    t.equal(await membersOf(zoo.pod(4)), voters(5));
+    zoo.scale(3);
+    await zoo.waitReady(3, 180_000);
+    await waitMembers(zoo, voters(3));
+    t.equal(zoo.pods.length, 3);
+  });
+
+  await t.test('a member whose volume was lost (its id still in the config) rejoins cleanly', async (t) => {
+    // Wiped under the running server (which writes nothing while idle), then killed: recreated on an empty volume.
+    rmVolume(zoo.pod(2));
+    await zoo.killPod(2);
+    await zoo.waitReady(3, 120_000);
+    await waitMembers(zoo, voters(3));
+    const reader = await connect(t, [zoo.pod(2)]);
+    t.equal(await getData(reader, '/seed'), 'written on zoo-0', 'the rejoined member has the data');
+    reader.close();
+  });
+
+  await t.test('all pods deleted at once, then recreated: the ensemble recovers with all data', async (t) => {
+    await Promise.all(zoo.pods.map((p) => zoo.deletePod(p.ordinal)));
+    await zoo.waitReady(3, 180_000);
+    await waitMembers(zoo, voters(3));
+    const reader = await connect(t, zoo.pods);
+    t.equal(await getData(reader, '/seed'), 'written on zoo-0');
+    reader.close();
+  });
+
+  await t.test("zoo-0's volume lost while the others do not answer: it waits and founds nothing, then joins them", async (t) => {
+    const pids = await Promise.all([zoo.pod(1), zoo.pod(2)].map((p) => jvmPid(p)));
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    let resumed = false;
+    try {
+      rmVolume(zoo.pod(0));
+      await zoo.killPod(0);
+      await waitFor('zoo-0 to say it waits', () => /not founding a second ensemble/.test(zoo.pods[0]?.logs('bootstrap') ?? ''), { timeoutMs: 60_000 });
+      t.notOk(existsSync(`${cluster.dir}/volumes/datadir-zoo-0/data/myid`), 'no myid: nothing founded');
+      t.equal(await modeOf(zoo.pod(0)), undefined, 'no server runs on zoo-0');
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+      resumed = true;
+      await zoo.waitReady(3, 180_000);
+      await waitMembers(zoo, voters(3));
+      const reader = await connect(t, [zoo.pod(0)]);
+      t.equal(await getData(reader, '/seed'), 'written on zoo-0', 'zoo-0 joined the existing ensemble and has its data');
+      reader.close();
+    } finally {
+      if (!resumed) for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
+  });
+});
+
+t.test('static mode: ready false before quorum, live true; then a 3-member ensemble', { skip: skipUnlessRoot, timeout: 300_000 }, async (t) => {
+  const cluster = await Cluster.create(t);
+  const zoo = zkStatefulSet(cluster, { replicas: 1, mode: 'static', policy: 'Parallel', env: { ZK_REPLICAS: '3' } });
+  zoo.start();
+  await waitFor('zoo-0 live', async () => zoo.pods[0]?.phase === 'Running' && (await probe(zoo.pod(0), 'live')) === 0, { timeoutMs: 60_000 });
+  t.equal(await probe(zoo.pod(0), 'ready'), 1, 'one of three servers: no quorum, not ready');
+  zoo.scale(3);
+  await zoo.waitReady(3, 120_000);
+  await waitMembers(zoo, voters(3));
+  const client = await connect(t, zoo.pods);
+  t.same(await children(client, '/'), ['zookeeper']);
+  client.close();
+});

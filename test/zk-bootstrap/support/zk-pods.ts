@@ -1,0 +1,119 @@
+// The seed's ZooKeeper StatefulSet with our agents, in harness pods: peer-finder runs `zk-bootstrap init` as its
+// on-start hook, the main container is `zk-bootstrap run -- java ... QuorumPeerMain`, zk-probe is the readiness and
+// liveness probe, `zk-bootstrap leave` the preStop hook. Plus what the tests observe from outside.
+import zookeeper from 'node-zookeeper-client';
+import { Cluster, NODE, agentBundle, zookeeperServerCommand, waitFor, type StatefulSet, type Pod } from '../../harness/index.ts';
+import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
+import { confFromText, srvrFromText } from '../../../common/zk-4lw-parse.ts';
+
+export const SECRET = 'pods-secret';
+const BOOTSTRAP = agentBundle('zk-bootstrap');
+const PROBE = agentBundle('zk-probe');
+const PEER_FINDER = agentBundle('peer-finder');
+
+export type ZkSetOptions = {
+  readonly replicas: number;
+  readonly mode?: 'dynamic' | 'static';
+  readonly policy?: 'OrderedReady' | 'Parallel';
+  readonly env?: Readonly<Record<string, string>>;
+};
+
+// One env for the init container, the main container and the hooks, as one ConfigMap/Secret would give them.
+const agentEnv = (options: ZkSetOptions): Record<string, string> => ({
+  ZOO_DATA_DIR: '$(VOLUME)/data',
+  ZK_SUPER_SECRET: SECRET,
+  ZK_WAIT_TIMEOUT: '120s',
+  ZOO_CFG_EXTRA: 'tickTime=500',
+  ...(options.mode === 'static' ? { ZK_MODE: 'static', ZK_DOMAIN: 'zk.default.svc.cluster.local' } : {}),
+  ...options.env,
+});
+
+export const zkStatefulSet = (cluster: Cluster, options: ZkSetOptions): StatefulSet => {
+  cluster.service({ name: 'zk', publishNotReadyAddresses: true, ports: [{ name: 'client', port: 2181 }, { name: 'peer', port: 2888 }, { name: 'leader-election', port: 3888 }] });
+  const env = agentEnv(options);
+  const bootstrap = options.mode === 'static'
+    ? [] // static mode: `run` writes the config itself, no peer list needed
+    : [{ name: 'bootstrap', command: [NODE, PEER_FINDER, `-on-start=${NODE} ${BOOTSTRAP} init`, '-service=zk'], env }];
+  return cluster.statefulSet({
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: options.replicas,
+    podManagementPolicy: options.policy ?? 'OrderedReady',
+    initContainers: bootstrap,
+    container: {
+      name: 'zookeeper',
+      command: [NODE, BOOTSTRAP, 'run', ...(options.mode === 'static' ? [`-replicas=${options.env?.ZK_REPLICAS ?? options.replicas}`] : []), '--', ...zookeeperServerCommand('$(VOLUME)/data/conf/zoo.cfg')],
+      env,
+      readinessProbe: { command: [NODE, PROBE, 'ready'], periodMs: 300, timeoutMs: 2000, failureThreshold: 1 },
+      livenessProbe: { command: [NODE, PROBE, 'live'], periodMs: 1000, timeoutMs: 2000, failureThreshold: 5 },
+      // In Kubernetes a preStop exec hook sees the container's env; the harness runs it with the pod's env only.
+      preStop: { command: ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), NODE, BOOTSTRAP, 'leave'] },
+      terminationGracePeriodMs: 30_000,
+    },
+  });
+};
+
+export const ask = async (pod: Pod, word: 'srvr' | 'conf' | 'ruok'): Promise<string | undefined> => {
+  const r = await sendFourLetterWord({ host: pod.ip, port: 2181, word, timeoutMs: 1000 });
+  return r.kind === 'answer' ? r.text : undefined;
+};
+
+export const modeOf = async (pod: Pod): Promise<string | undefined> => {
+  const text = await ask(pod, 'srvr');
+  const srvr = text === undefined ? undefined : srvrFromText(text);
+  return srvr?.kind === 'serving' ? srvr.mode : undefined;
+};
+
+/** The committed membership a pod's server reports, as `1:participant,2:participant`. */
+export const membersOf = async (pod: Pod): Promise<string | undefined> => {
+  const text = await ask(pod, 'conf');
+  const conf = text === undefined ? undefined : confFromText(text);
+  return conf?.kind === 'conf' ? conf.membership.servers.map((s) => `${s.id}:${s.role}`).join(',') : undefined;
+};
+
+export const voters = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}:participant`).join(',');
+
+export const waitMembers = (set: StatefulSet, want: string, timeoutMs = 90_000): Promise<boolean> =>
+  waitFor(`every pod of zoo to report members ${want}`, async () => {
+    const seen = await Promise.all(set.pods.map((p) => membersOf(p)));
+    return seen.length > 0 && seen.every((m) => m === want);
+  }, { timeoutMs, intervalMs: 200 });
+
+export const probe = async (pod: Pod, check: 'ready' | 'live'): Promise<number | null> => (await pod.exec([NODE, PROBE, check], { timeoutMs: 5000 })).exitCode;
+
+// A session against the given pods; closed at teardown.
+export const connect = async (t: { teardown(fn: () => void): void }, pods: readonly Pod[]): Promise<zookeeper.Client> => {
+  const client = zookeeper.createClient(pods.map((p) => `${p.ip}:2181`).join(','), { sessionTimeout: 10_000, spinDelay: 200 });
+  t.teardown(() => client.close());
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 20 s')), 20_000);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.connect();
+  });
+  return client;
+};
+
+const call = <T>(ms: number, fn: (cb: (e: unknown, v?: T) => void) => void): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    fn((e, v) => {
+      clearTimeout(timer);
+      if (e) reject(e);
+      else resolve(v as T);
+    });
+  });
+
+export const create = (c: zookeeper.Client, path: string, data = ''): Promise<string> => call(5000, (cb) => c.create(path, Buffer.from(data), cb));
+export const getData = (c: zookeeper.Client, path: string): Promise<string> => call<Buffer>(5000, (cb) => c.getData(path, cb)).then((b) => b?.toString() ?? '');
+export const children = (c: zookeeper.Client, path: string): Promise<string[]> => call(5000, (cb) => c.getChildren(path, cb));
+
+/** pid of the JVM listening on 2181 in a pod (to pause it with SIGSTOP: a member that exists but does not answer). */
+export const jvmPid = async (pod: Pod): Promise<number> => {
+  const r = await pod.exec(['ss', '-Hltnp', 'sport = :2181']);
+  const pid = /pid=(\d+)/.exec(r.stdout)?.[1];
+  if (!pid) throw new Error(`no process listens on 2181 in ${pod.name}: ${r.stdout}${r.stderr}`);
+  return Number(pid);
+};
