@@ -3,15 +3,16 @@ import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
 import { readConfig, FLAGS } from './config.ts';
-import { liveVerdict, readyVerdict, verdictLine, type Verdict } from './verdict.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr, verdictLine, type Verdict } from './verdict.ts';
 import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({
   usage: 'zk-probe ready|live [flags]',
   summary: [
     'live:  the server process answers `ruok` with `imok` (independent of quorum: use it as the liveness probe).',
-    'ready: the server is serving (`srvr` shows a Mode) and holds -role in its committed config (`conf` membership):',
-    '       a joiner that follows before `reconfig -add` lists it is not ready. Needs srvr and conf whitelisted.',
+    'ready: the server is serving and holds -role in its committed config, from one `conf` (refused unless serving):',
+    '       a joiner that follows before `reconfig -add` lists it is not ready. -role=any: `srvr` shows a Mode.',
+    '       Needs conf (or srvr for -role=any) in 4lw.commands.whitelist; zk-bootstrap always adds ruok, srvr, conf.',
     'Prints one line (<= 512 bytes) on stdout. No side effects: it only sends four-letter words.',
   ].join('\n'),
   flags: FLAGS,
@@ -32,10 +33,10 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   let verdict: Verdict;
   if (config.check === 'live') {
     verdict = liveVerdict(await fx.ask('ruok', config));
+  } else if (config.role === 'any') {
+    verdict = readyFromSrvr(await fx.ask('srvr', config));
   } else {
-    // Both words at once: two loopback round trips in parallel cost one.
-    const [srvr, conf] = await Promise.all([fx.ask('srvr', config), config.role === 'any' ? undefined : fx.ask('conf', config)]);
-    verdict = readyVerdict(srvr, conf, config.role);
+    verdict = readyFromConf(await fx.ask('conf', config), config.role);
   }
   process.stdout.write(verdictLine(config.check, verdict, Math.round(fx.now() - started)) + '\n');
   return verdict.kind === 'ok' ? EXIT.ok : EXIT.failed;

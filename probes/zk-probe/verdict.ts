@@ -1,7 +1,7 @@
 // What the probe concludes from the server's answers: pure, so every case is a table row in the tests.
 import { srvrFromText, confFromText, type Unavailable } from '../../common/zk-4lw-parse.ts';
 import type { FourLetterResult } from '../../common/zk-4lw.ts';
-import type { ExpectedRole } from './config.ts';
+import type { MemberRole } from '../../common/zk-4lw-parse.ts';
 
 export type Verdict = { readonly kind: 'ok' | 'fail' | 'unknown'; readonly detail: string };
 
@@ -28,26 +28,29 @@ export const liveVerdict = (ruok: FourLetterResult): Verdict => {
   return u.kind === 'serving' ? { kind: 'unknown', detail: 'unexpected ruok answer' } : unavailable('ruok', u);
 };
 
-// ready: serving (srvr has a Mode line) and holding the expected role in the committed config. `Mode: follower`
-// alone is not enough: a joiner follows, without a vote, before `reconfig -add` lists it.
-export const readyVerdict = (srvr: FourLetterResult, conf: FourLetterResult | undefined, role: ExpectedRole): Verdict => {
+// ready, -role=any: serving, i.e. `srvr` shows a Mode (only a server in a quorum, or standalone, has one).
+export const readyFromSrvr = (srvr: FourLetterResult): Verdict => {
   if (srvr.kind === 'failed') return unreachable(srvr);
   const state = srvrFromText(srvr.text);
-  if (state.kind !== 'serving') return unavailable('srvr', state);
-  if (role === 'any' || state.mode === 'standalone') return { kind: 'ok', detail: `mode=${state.mode}` };
-  if (conf === undefined) return { kind: 'unknown', detail: 'conf was not asked' };
+  return state.kind === 'serving' ? { kind: 'ok', detail: `mode=${state.mode}` } : unavailable('srvr', state);
+};
+
+// ready: serving and holding the expected role in the committed config. One `conf` answers both: it is refused with
+// srvr's own "not currently serving" check, and lists serverId plus the committed membership. (srvr's `Mode:
+// follower` alone is not enough: a joiner follows, without a vote, before `reconfig -add` lists it.) One round trip
+// instead of srvr + conf: 1.23x instead of 1.31x `node -e 0` on this machine.
+export const readyFromConf = (conf: FourLetterResult, role: MemberRole): Verdict => {
   if (conf.kind === 'failed') return unreachable(conf);
   const parsed = confFromText(conf.text);
   if (parsed.kind !== 'conf') return unavailable('conf', parsed);
   const { serverId, membership } = parsed;
+  if (membership.servers.length === 0) return { kind: 'ok', detail: 'standalone (no quorum membership)' };
   const where = `config version ${membership.version ?? '?'}`;
   if (serverId === undefined) return { kind: 'unknown', detail: 'conf has no serverId' };
   const line = membership.servers.find((s) => s.id === serverId);
-  if (!line) return { kind: 'fail', detail: `mode=${state.mode} but server ${serverId} is not in the ${where} (not yet added)` };
+  if (!line) return { kind: 'fail', detail: `serving, but server ${serverId} is not in the ${where} (not yet added)` };
   if (line.role !== role) return { kind: 'fail', detail: `server ${serverId} is ${line.role} in the ${where}, expected ${role}` };
-  const modeFits = role === 'observer' ? state.mode === 'observer' : state.mode === 'leader' || state.mode === 'follower';
-  if (!modeFits) return { kind: 'fail', detail: `server ${serverId} is ${role} in the ${where} but runs as ${state.mode}` };
-  return { kind: 'ok', detail: `mode=${state.mode} id=${serverId} role=${role} version=${membership.version ?? '?'}` };
+  return { kind: 'ok', detail: `id=${serverId} role=${role} version=${membership.version ?? '?'}` };
 };
 
 // The one output line: `<check> <ok|fail|unknown>: <detail>`, at most 512 bytes, no newline inside.

@@ -17,7 +17,7 @@ t.test('on a serving single-member ensemble: ready and live pass, one line each'
   const port = String(zk.ports.client);
   const ready = await probe(['ready', `-port=${port}`]);
   t.equal(ready.exitCode, 0, ready.stdout + ready.stderr);
-  t.match(ready.stdout, /^ready ok: mode=leader id=1 role=participant/);
+  t.match(ready.stdout, /^ready ok: id=1 role=participant/);
   t.equal(ready.stdout.split('\n').length, 2, 'one line');
   const live = await probe(['live'], { ZK_CLIENT_PORT: port });
   t.equal(live.exitCode, 0);

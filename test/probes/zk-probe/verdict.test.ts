@@ -1,5 +1,5 @@
 import t from 'tap';
-import { liveVerdict, readyVerdict, verdictLine } from '../../../probes/zk-probe/verdict.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr, verdictLine } from '../../../probes/zk-probe/verdict.ts';
 import type { FourLetterResult } from '../../../common/zk-4lw.ts';
 
 const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
@@ -23,24 +23,31 @@ t.test('live is imok, whatever the quorum', async (t) => {
   for (const row of rows) t.equal(liveVerdict(row.ruok).kind, row.kind, row.name);
 });
 
-t.test('ready needs serving plus the expected role in the committed config', async (t) => {
+t.test('ready (a role): serving, and that role for this server in the committed config', async (t) => {
   const rows = [
-    { name: 'voting follower', srvr: srvr('follower'), conf: conf(2, [P1, P2]), role: 'participant', kind: 'ok' },
-    { name: 'leader', srvr: srvr('leader'), conf: conf(1, [P1]), role: 'participant', kind: 'ok' },
-    { name: 'joiner follows before it is added', srvr: srvr('follower'), conf: conf(2, [P1]), role: 'participant', kind: 'fail' },
-    { name: 'observer not yet promoted', srvr: srvr('observer'), conf: conf(2, [P1, O2]), role: 'participant', kind: 'fail' },
-    { name: 'configured observer', srvr: srvr('observer'), conf: conf(2, [P1, O2]), role: 'observer', kind: 'ok' },
-    { name: 'observer expected but votes', srvr: srvr('follower'), conf: conf(2, [P1, P2]), role: 'observer', kind: 'fail' },
-    { name: 'listed as participant but still runs as observer', srvr: srvr('observer'), conf: conf(2, [P1, P2]), role: 'participant', kind: 'fail' },
-    { name: 'no quorum', srvr: NOT_SERVING, conf: NOT_SERVING, role: 'participant', kind: 'fail' },
-    { name: 'down', srvr: refused, conf: refused, role: 'participant', kind: 'fail' },
-    { name: 'timeout', srvr: timedOut, conf: timedOut, role: 'participant', kind: 'fail' },
-    { name: 'any role: serving is enough', srvr: srvr('follower'), conf: undefined, role: 'any', kind: 'ok' },
-    { name: 'static standalone', srvr: srvr('standalone'), conf: answer('clientPort=2181\nserverId=0\n'), role: 'participant', kind: 'ok' },
-    { name: 'conf not whitelisted', srvr: srvr('follower'), conf: answer('conf is not executed because it is not in the whitelist.'), role: 'participant', kind: 'unknown' },
-    { name: 'conf lost after srvr', srvr: srvr('follower'), conf: refused, role: 'participant', kind: 'fail' },
+    { name: 'voting member', conf: conf(2, [P1, P2]), role: 'participant', kind: 'ok' },
+    { name: 'leader alone', conf: conf(1, [P1]), role: 'participant', kind: 'ok' },
+    { name: 'joiner follows before it is added', conf: conf(2, [P1]), role: 'participant', kind: 'fail' },
+    { name: 'observer not yet promoted', conf: conf(2, [P1, O2]), role: 'participant', kind: 'fail' },
+    { name: 'configured observer', conf: conf(2, [P1, O2]), role: 'observer', kind: 'ok' },
+    { name: 'observer expected but votes', conf: conf(2, [P1, P2]), role: 'observer', kind: 'fail' },
+    { name: 'no quorum', conf: NOT_SERVING, role: 'participant', kind: 'fail' },
+    { name: 'down', conf: refused, role: 'participant', kind: 'fail' },
+    { name: 'timeout', conf: timedOut, role: 'participant', kind: 'fail' },
+    { name: 'static standalone', conf: answer('clientPort=2181\nserverId=0\n'), role: 'participant', kind: 'ok' },
+    { name: 'conf not whitelisted', conf: answer('conf is not executed because it is not in the whitelist.'), role: 'participant', kind: 'unknown' },
   ] as const;
-  for (const row of rows) t.equal(readyVerdict(row.srvr, row.conf, row.role).kind, row.kind, row.name);
+  for (const row of rows) t.equal(readyFromConf(row.conf, row.role).kind, row.kind, row.name);
+});
+
+t.test('ready -role=any: a Mode line is enough', async (t) => {
+  const rows = [
+    { name: 'follower', srvr: srvr('follower'), kind: 'ok' },
+    { name: 'standalone', srvr: srvr('standalone'), kind: 'ok' },
+    { name: 'no quorum', srvr: NOT_SERVING, kind: 'fail' },
+    { name: 'down', srvr: refused, kind: 'fail' },
+  ];
+  for (const row of rows) t.equal(readyFromSrvr(row.srvr).kind, row.kind, row.name);
 });
 
 t.test('the output line is one line of at most 512 bytes', async (t) => {
