@@ -63,9 +63,11 @@ t.test('a dynamic ensemble in pods: forms, survives kill -9 under writes, scales
     t.ok(leader >= 0, 'a leader to kill first');
     for (const ordinal of [leader, ...[0, 1, 2].filter((o) => o !== leader)]) {
       const before = acked.length;
+      const killed = Date.now();
       await zoo.killPod(ordinal);
       await zoo.waitReady(3, 120_000);
       await waitMembers(zoo, voters(3));
+      t.comment(`zoo-${ordinal}${ordinal === leader ? ' (leader)' : ''}: killed, recreated and a voter again in ${Date.now() - killed} ms`);
       t.ok(acked.length >= before, `writes continue around zoo-${ordinal}`);
       t.equal((await zoo.pod(ordinal).exec(['cat', '$(VOLUME)/data/myid'])).stdout.trim(), String(ordinal + 1), `zoo-${ordinal} kept its id`);
     }
