@@ -2,6 +2,8 @@ import t from 'tap';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP } from './support/loopback-pods.ts';
+import { run } from '../harness/process.ts';
+import { agentBundle } from '../harness/servers.ts';
 
 t.before(() => {
   if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
@@ -47,4 +49,21 @@ t.test('three pods in order form an ensemble of three voters; leave and rejoin k
     zoo1.start();
     await zoo1.waitMembers('1:participant,2:participant,3:participant');
   });
+});
+
+t.test('a member configured as observer joins as an observer and is ready as one', async (t) => {
+  const [zoo0, zoo1] = (await loopbackPods(t, 2)) as [Awaited<ReturnType<typeof loopbackPods>>[0], Awaited<ReturnType<typeof loopbackPods>>[0]];
+  await zoo0.init([zoo0]);
+  zoo0.start();
+  await zoo0.waitMembers('1:participant');
+  t.equal((await zoo1.init([zoo0, zoo1], { ZK_ROLE: 'observer' })).exitCode, 0);
+  zoo1.start({ ZK_ROLE: 'observer' });
+  await zoo0.waitMembers('1:participant,2:observer');
+  const probe = (role: string) =>
+    run([process.execPath, agentBundle('zk-probe'), 'ready', `-host=${zoo1.ip}`, `-port=${zoo1.ports.client}`, `-role=${role}`], { timeoutMs: 10_000 });
+  t.equal((await probe('observer')).exitCode, 0, 'ready as an observer');
+  t.equal((await probe('participant')).exitCode, 1, 'not what a participant should be');
+  const left = await zoo1.leave({ ZK_ROLE: 'observer' });
+  t.equal(left.exitCode, 0, left.stderr);
+  await zoo0.waitMembers('1:participant');
 });
