@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
+import { AgentError } from '../common/errors.ts';
 import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, type Config } from './config.ts';
@@ -53,7 +54,13 @@ const run = async (config: Config): Promise<number> => {
   log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
   if (config.mode === 'static') return server.exited;
 
-  const address = ownAddress(config, undefined, await effects.readVolume(config)) as string;
+  // prepareVolume wrote this member's line into zoo.cfg.dynamic, so its address is known from here on.
+  const address = ownAddress(config, undefined, await effects.readVolume(config));
+  if (address === undefined) {
+    server.stop('SIGTERM');
+    await server.exited;
+    throw new AgentError('ZK_ADDRESS_UNKNOWN', `no line for server ${config.myid} in ${config.confDir}/zoo.cfg.dynamic: set -address (env ZK_ADDRESS)`, { exitCode: EXIT.usage });
+  }
   const stop = new AbortController();
   const membership = ensureMembership(config, address, auth, fx, stop.signal).then(
     () => undefined,
