@@ -7,7 +7,7 @@ import { run, startLogged, killGroup, type Started, type RunResult } from '../..
 import { REPO_ROOT, zookeeperLibs, JVM_FLAGS } from '../../harness/servers.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { freePorts, SUPER_SECRET } from './loopback-zk.ts';
-import { reapOnExit, forget } from './reaper.ts';
+import { reapOnExit, forget, reapDirOnExit, forgetDir } from './reaper.ts';
 import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
 import { confFromText } from '../../../common/zk-4lw-parse.ts';
 
@@ -117,6 +117,7 @@ export class LoopbackPod {
 // `count` pods sharing three random ports, volumes under one temp dir; everything killed and removed at teardown.
 export const loopbackPods = async (t: Teardown, count: number, extraEnv: Record<string, string> = {}): Promise<LoopbackPod[]> => {
   const root = mkdtempSync(join(tmpdir(), 'zk-pods-'));
+  reapDirOnExit(root);
   const [client, quorum, election] = (await freePorts(3)) as [number, number, number];
   const pods = Array.from({ length: count }, (_, i) => {
     const volume = join(root, `zoo-${i}`);
@@ -126,6 +127,7 @@ export const loopbackPods = async (t: Teardown, count: number, extraEnv: Record<
   t.teardown(async () => {
     await Promise.all(pods.map((p) => p.kill()));
     if (!process.env.KEEP_ZK_PODS) rmSync(root, { recursive: true, force: true });
+    forgetDir(root);
   });
   return pods;
 };

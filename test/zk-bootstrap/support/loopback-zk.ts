@@ -10,7 +10,7 @@ import { zookeeperServerCommand } from '../../harness/servers.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
 import { srvrFromText } from '../../../common/zk-4lw-parse.ts';
-import { reapOnExit, forget } from './reaper.ts';
+import { reapOnExit, forget, reapDirOnExit, forgetDir } from './reaper.ts';
 
 type Teardown = { teardown(fn: () => void | Promise<void>): void };
 
@@ -113,6 +113,7 @@ export class LoopbackZk {
 // A temp dir per server and ports for each; servers are killed and dirs removed at teardown.
 export const loopbackMembers = async (t: Teardown, count: number): Promise<LoopbackZk[]> => {
   const root = mkdtempSync(join(tmpdir(), 'zk-loopback-'));
+  reapDirOnExit(root);
   const ports = await freePorts(count * 3);
   const members = Array.from({ length: count }, (_, i) =>
     new LoopbackZk(join(root, `zk-${i + 1}`), { id: i + 1, client: ports[i * 3] as number, quorum: ports[i * 3 + 1] as number, election: ports[i * 3 + 2] as number }),
@@ -120,6 +121,7 @@ export const loopbackMembers = async (t: Teardown, count: number): Promise<Loopb
   t.teardown(async () => {
     await Promise.all(members.map((m) => m.kill()));
     rmSync(root, { recursive: true, force: true });
+    forgetDir(root);
   });
   return members;
 };

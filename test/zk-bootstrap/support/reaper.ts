@@ -1,6 +1,9 @@
 // Last-resort cleanup: when tap kills a test file at its timeout, teardowns do not run. Every process group
 // registered here is SIGKILLed when this process exits or is told to stop.
+import { rmSync } from 'node:fs';
+
 const groups = new Set<number>();
+const dirs = new Set<string>();
 let installed = false;
 
 const reap = (): void => {
@@ -12,11 +15,11 @@ const reap = (): void => {
     }
   }
   groups.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 };
 
-export const reapOnExit = (pid: number | undefined): void => {
-  if (pid === undefined) return;
-  groups.add(pid);
+const install = (): void => {
   if (installed) return;
   installed = true;
   process.on('exit', reap);
@@ -26,6 +29,22 @@ export const reapOnExit = (pid: number | undefined): void => {
       process.exit(128 + (signal === 'SIGTERM' ? 15 : signal === 'SIGINT' ? 2 : 1));
     });
   }
+};
+
+export const reapOnExit = (pid: number | undefined): void => {
+  if (pid === undefined) return;
+  groups.add(pid);
+  install();
+};
+
+/** A temp dir removed at exit unless the test's own teardown removed it first (and called forgetDir). */
+export const reapDirOnExit = (dir: string): void => {
+  if (!process.env.KEEP_ZK_PODS) dirs.add(dir);
+  install();
+};
+
+export const forgetDir = (dir: string): void => {
+  dirs.delete(dir);
 };
 
 export const forget = (pid: number | undefined): void => {
