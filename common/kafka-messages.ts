@@ -1,12 +1,13 @@
-// The Kafka requests the agents send (ApiVersions, Metadata, DescribeCluster, DescribeQuorum, SASL), encoded and
+// The Kafka requests the agents send (ApiVersions, Metadata, DescribeCluster, DescribeQuorum, RemoveRaftVoter, SASL), encoded and
 // decoded by hand from the message JSONs in clients/src/main/resources/common/message. Pure.
 import { Reader, Writer, WireError } from './kafka-wire.ts';
 
-export const API = { Metadata: 3, SaslHandshake: 17, ApiVersions: 18, SaslAuthenticate: 36, DescribeQuorum: 55, DescribeCluster: 60 } as const;
+export const API = { Metadata: 3, SaslHandshake: 17, ApiVersions: 18, SaslAuthenticate: 36, DescribeQuorum: 55, DescribeCluster: 60, RemoveRaftVoter: 81 } as const;
 
 export const ERRORS: Readonly<Record<number, string>> = {
-  0: 'NONE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 6: 'NOT_LEADER_OR_FOLLOWER', 31: 'CLUSTER_AUTHORIZATION_FAILED',
-  33: 'UNSUPPORTED_SASL_MECHANISM', 35: 'UNSUPPORTED_VERSION', 58: 'SASL_AUTHENTICATION_FAILED', 41: 'NOT_CONTROLLER',
+  0: 'NONE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 6: 'NOT_LEADER_OR_FOLLOWER', 7: 'REQUEST_TIMED_OUT', 31: 'CLUSTER_AUTHORIZATION_FAILED',
+  33: 'UNSUPPORTED_SASL_MECHANISM', 35: 'UNSUPPORTED_VERSION', 41: 'NOT_CONTROLLER', 42: 'INVALID_REQUEST', 58: 'SASL_AUTHENTICATION_FAILED',
+  104: 'INCONSISTENT_CLUSTER_ID', 125: 'INVALID_VOTER_KEY', 126: 'DUPLICATE_VOTER', 127: 'VOTER_NOT_FOUND',
 };
 export const errorName = (code: number): string => ERRORS[code] ?? `error ${code}`;
 
@@ -122,7 +123,15 @@ export const describeQuorumRequest = (version: number): Request => ({
   body: new Writer().compactArrayLength(1).compactString('__cluster_metadata').compactArrayLength(1).int32(0).noTags().noTags().noTags().done(),
 });
 
-export type ReplicaState = { readonly replicaId: number; readonly logEndOffset: bigint; readonly lastCaughtUpTimestamp: bigint };
+// A Kafka Uuid as Kafka prints it (meta.properties directory.id, tool output): URL-safe base64 without padding.
+export const uuidText = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+export const uuidBytes = (text: string): Uint8Array | undefined => {
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.length === 16 && bytes.toString('base64url') === text ? new Uint8Array(bytes) : undefined;
+};
+
+/** `directoryId` (KIP-853) is only in DescribeQuorum v2+ answers. */
+export type ReplicaState = { readonly replicaId: number; readonly directoryId?: string; readonly logEndOffset: bigint; readonly lastCaughtUpTimestamp: bigint };
 export type DescribeQuorum = {
   readonly errorCode: number;
   readonly partitionErrorCode: number;
@@ -138,12 +147,12 @@ const replicas = (r: Reader, version: number): ReplicaState[] => {
   const n = r.compactArrayLength();
   for (let i = 0; i < n; i++) {
     const replicaId = r.int32();
-    if (version >= 2) r.uuid();
+    const directoryId = version >= 2 ? uuidText(r.uuid()) : undefined;
     const logEndOffset = r.int64();
     r.int64(); // last_fetch_timestamp
     const lastCaughtUpTimestamp = r.int64();
     r.skipTags();
-    out.push({ replicaId, logEndOffset, lastCaughtUpTimestamp });
+    out.push(directoryId === undefined ? { replicaId, logEndOffset, lastCaughtUpTimestamp } : { replicaId, directoryId, logEndOffset, lastCaughtUpTimestamp });
   }
   return out;
 };
@@ -164,6 +173,19 @@ export const parseDescribeQuorum = (r: Reader, version: number): DescribeQuorum 
   const voters = replicas(r, version);
   const observers = replicas(r, version);
   return { errorCode, partitionErrorCode, leaderId, leaderEpoch, highWatermark, voters, observers };
+};
+
+// RemoveRaftVoter v0 (KIP-853), answered by the quorum leader once the smaller voter set is committed.
+export const removeRaftVoterRequest = (clusterId: string | null, voterId: number, directoryId: Uint8Array): Request => ({
+  apiKey: API.RemoveRaftVoter,
+  version: 0,
+  flexible: true,
+  body: new Writer().compactString(clusterId).int32(voterId).uuid(directoryId).noTags().done(),
+});
+
+export const parseRemoveRaftVoter = (r: Reader): { readonly errorCode: number; readonly errorMessage: string | null } => {
+  r.int32(); // throttle_time_ms
+  return { errorCode: r.int16(), errorMessage: r.compactString() };
 };
 
 // SASL over the Kafka protocol (KIP-152): SaslHandshake v1 names the mechanism, SaslAuthenticate v1 carries

@@ -7,6 +7,13 @@ export class Writer {
   #view = new DataView(this.#buf.buffer);
   #len = 0;
 
+  // Grow to fit n more bytes, then let `write` fill them at the current end.
+  #put(n: number, write: (view: DataView, at: number) => void): this {
+    this.#room(n);
+    write(this.#view, this.#len);
+    this.#len += n;
+    return this;
+  }
   #room(n: number): void {
     if (this.#len + n <= this.#buf.length) return;
     const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#len + n));
@@ -16,22 +23,13 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.#room(1);
-    this.#view.setInt8(this.#len, v);
-    this.#len += 1;
-    return this;
+    return this.#put(1, (d, at) => d.setInt8(at, v));
   }
   int16(v: number): this {
-    this.#room(2);
-    this.#view.setInt16(this.#len, v);
-    this.#len += 2;
-    return this;
+    return this.#put(2, (d, at) => d.setInt16(at, v));
   }
   int32(v: number): this {
-    this.#room(4);
-    this.#view.setInt32(this.#len, v);
-    this.#len += 4;
-    return this;
+    return this.#put(4, (d, at) => d.setInt32(at, v));
   }
   bool(v: boolean): this {
     return this.int8(v ? 1 : 0);
@@ -45,10 +43,7 @@ export class Writer {
     return this.int8(n);
   }
   bytes(b: Uint8Array): this {
-    this.#room(b.length);
-    this.#buf.set(b, this.#len);
-    this.#len += b.length;
-    return this;
+    return this.#put(b.length, (_, at) => this.#buf.set(b, at));
   }
   /** Classic nullable string: int16 length, -1 for null. */
   string(s: string | null): this {
@@ -64,6 +59,11 @@ export class Writer {
   }
   compactArrayLength(n: number | null): this {
     return this.uvarint(n === null ? 0 : n + 1);
+  }
+  /** A Kafka Uuid: 16 raw bytes. */
+  uuid(b: Uint8Array): this {
+    if (b.length !== 16) throw new WireError(`a Uuid has 16 bytes, got ${b.length}`);
+    return this.bytes(b);
   }
   /** An empty tagged-field section. */
   noTags(): this {

@@ -10,6 +10,7 @@ import { resolveNode, type Node, type Settings } from './server-properties.ts';
 import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
 import { jvmFromEnv, type Jvm } from './jvm.ts';
 import { FLAGS, flag } from './flags.ts';
+import type { LeaveSettings } from './leave-plan.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
@@ -33,6 +34,8 @@ export type Config = {
   /** SCRAM credentials for StorageTool format (--add-scram). */
   readonly addScram: readonly string[];
   readonly ignoredServiceLinks: readonly string[];
+  /** Set when the JVM is supervised so that a scaled-away controller leaves the quorum after it stops. */
+  readonly leave: LeaveSettings | undefined;
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -144,22 +147,30 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     clusterId = { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
   }
 
+  const controllersFile = get('controllers-file');
+  const leaveTimeoutMs = durationMs(get('leave-timeout') ?? '20s');
+  if (leaveTimeoutMs === undefined) problems.push(`-leave-timeout=${JSON.stringify(get('leave-timeout'))}: expected a duration such as 20s`);
+  const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
+  if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
+
   const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
   for (const s of addScram) {
     if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${JSON.stringify(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
   }
   if (addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
   if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
+  const configOut = get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`;
   const libs = get('libs') ?? `${(env.KAFKA_HOME ?? '/opt/kafka').replace(/\/+$/, '')}/libs`;
   const java = get('java') ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
   return Object.freeze({
     dryRun: boolValue(get('dry-run') ?? 'false'),
     node,
     clusterId,
-    configOut: get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`,
+    configOut,
     jvm: jvmFromEnv(env, java, libs),
     quorumCheckTimeoutMs: quorumCheckTimeoutMs ?? 3000,
     addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
+    leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000 } : undefined,
   });
 };

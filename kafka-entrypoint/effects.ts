@@ -6,10 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import { KafkaConnection, type Endpoint } from '../common/kafka-connection.ts';
-import { apiVersionsRequest, parseApiVersions, pickVersion, API, describeClusterRequest, parseDescribeCluster, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
+import type { Endpoint } from '../common/kafka-connection.ts';
+import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
+import { plainSessions, describeControllers } from '../common/kafka-quorum.ts';
+import { startSupervised, type ChildExit } from '../common/supervise.ts';
 import type { FileRead, Files } from './config.ts';
 import type { LogDirState } from './storage-plan.ts';
+import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 
 export type Effects = {
   readonly readInputs: (paths: { configFile?: string; clusterIdFile?: string; rackFile?: string }) => Promise<Files>;
@@ -18,6 +21,9 @@ export type Effects = {
   readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
+  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ChildExit>;
+  readonly leave: LeaveEffects;
+  readonly hostname: () => string;
   readonly stdout: (text: string) => void;
 };
 
@@ -49,12 +55,9 @@ const readLogDirs: Effects['readLogDirs'] = (dirs) =>
 
 // Whether one controller knows a quorum leader (DescribeCluster on its controller listener, KIP-919).
 const leaderOf = async (endpoint: Endpoint, deadline: number): Promise<number> => {
-  const conn = await KafkaConnection.open(endpoint, { deadline, clientId: 'kafka-entrypoint' });
+  const { conn, versions } = await plainSessions(deadline, 'kafka-entrypoint')(endpoint);
   try {
-    const versions = parseApiVersions(await conn.request(apiVersionsRequest()), 3);
-    const v = pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS);
-    if (v === undefined) return -1;
-    return parseDescribeCluster(await conn.request(describeClusterRequest(v, 2)), v).controllerId;
+    return pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined ? -1 : (await describeControllers({ conn, versions })).controllerId;
   } finally {
     conn.close();
   }
@@ -99,16 +102,20 @@ const runTool: Effects['runTool'] = async (java, args) => {
   if (code !== 0) throw new AgentError('STORAGE_FORMAT_FAILED', `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
 };
 
+const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+
 // Replace this process with the JVM so it keeps the PID and receives SIGTERM itself (controlled shutdown).
 const execJvm: Effects['execJvm'] = async (java, args, env) => {
   if (typeof process.execve !== 'function') throw new AgentError('EXEC_UNSUPPORTED', `process.execve is missing in Node ${process.version}; use Node 24 or later`);
   const file = await resolveExecutable(java);
   // Flush the log lines already written: after execve nothing of this process is left to do it.
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
-  const cleanEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
-  process.execve(file, [file, ...args], cleanEnv);
+  process.execve(file, [file, ...args], definedEnv(env));
   throw new AgentError('EXEC_FAILED', `execve ${file} returned`);
 };
+
+// Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen after it stops.
+const superviseJvm: Effects['superviseJvm'] = async (java, args, env) => startSupervised(await resolveExecutable(java), args, definedEnv(env)).exited;
 
 export const realEffects: Effects = {
   readInputs,
@@ -117,5 +124,8 @@ export const realEffects: Effects = {
   writeFileAtomic,
   runTool,
   execJvm,
+  superviseJvm,
+  leave: realLeaveEffects,
+  hostname: () => os.hostname(),
   stdout: (text) => process.stdout.write(text),
 };

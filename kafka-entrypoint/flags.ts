@@ -28,6 +28,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'java', kind: 'string', help: 'java binary', default: '$JAVA_HOME/bin/java, else java on PATH' },
   { name: 'quorum-check-timeout', kind: 'duration', help: 'how long the first controller of an empty dynamic quorum asks the others for a leader before founding one', default: '3s' },
   { name: 'add-scram', kind: 'list', help: "KRaft: SCRAM credential written at format time, as kafka-storage.sh's --add-scram, e.g. SCRAM-SHA-256=[name=alice,password=secret]; repeatable" },
+  { name: 'controllers-file', kind: 'string', help: "KRaft controller, dynamic quorum: file with the controller set's desired size (e.g. a ConfigMap key, changed before scaling down); the entrypoint then supervises the JVM instead of exec-ing it and, after a SIGTERM stop, leaves the quorum when this pod's ordinal >= that size" },
+  { name: 'leave-timeout', kind: 'duration', help: 'how long leaving the quorum may take after the JVM stopped (keep it inside the grace period)', default: '20s' },
   { name: 'dry-run', kind: 'bool', help: 'print the effective config and the plan, write nothing, start nothing' },
 ];
 

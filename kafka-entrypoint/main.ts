@@ -12,13 +12,19 @@ import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';
+import { LEAVE_FLAGS, readLeaveConfig } from './leave-config.ts';
+import { leaveQuorum } from './leave.ts';
+import type { LeaveSettings } from './leave-plan.ts';
+import { isAgentError } from '../common/errors.ts';
 
 const HELP = helpText({
   usage: 'kafka-entrypoint [flags] [--override key=value ...]',
   summary:
     'Derive broker.id (ZooKeeper mode) or node.id (KRaft) from the pod ordinal plus a per-role offset, render\n' +
     'server.properties (defaults < derived < -config-file < KAFKA_* env < --override), check meta.properties on\n' +
-    'every log dir, format KRaft storage only when the volume is empty, then exec the JVM (kafka.Kafka).',
+    'every log dir, format KRaft storage only when the volume is empty, then exec the JVM (kafka.Kafka).\n' +
+    'With -controllers-file a dynamic-quorum controller supervises the JVM and leaves the quorum after a scale-down.\n' +
+    '`kafka-entrypoint leave --help`: the subcommand that removes this controller from the quorum.',
   flags: FLAGS,
   env: [
     ['KAFKA_<NAME>', 'Kafka property, apache/kafka image rules: KAFKA_LOG_RETENTION_HOURS -> log.retention.hours, ___ -> -, __ -> _'],
@@ -37,11 +43,49 @@ const HELP = helpText({
   ],
 });
 
+const LEAVE_HELP = helpText({
+  usage: 'kafka-entrypoint leave [flags]',
+  summary:
+    'Remove this KRaft controller from a dynamic quorum (KIP-853 RemoveRaftVoter to the quorum leader), unless it is\n' +
+    'the last voter; done already when it no longer votes. Refused while its own JVM runs with auto-join enabled (it\n' +
+    'would add itself back): run the entrypoint with -controllers-file to leave after the JVM stops on a scale-down.',
+  flags: LEAVE_FLAGS,
+  exitCodes: [
+    [EXIT.ok, 'left, not a voter, or stays (not a controller, static quorum, ordinal below the desired count)'],
+    [EXIT.failed, 'refused (LAST_VOTER, LEAVE_WHILE_RUNNING, REMOVE_REFUSED) or no answer before -timeout'],
+    [EXIT.usage, 'bad flags, hostname without ordinal, server.properties missing or unreadable'],
+  ],
+});
+
 const HEADER = ['Written by kafka-entrypoint at every start; edit the inputs (env, --override, -config-file), not this file.'];
 
 const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META_WRONG_MODE']);
 
+// `kafka-entrypoint leave`: by hand (or a preStop where auto-join is off).
+const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects): Promise<number> => {
+  if (argv.some((a) => /^--?(h|help)$/.test(a))) {
+    fx.stdout(LEAVE_HELP);
+    return EXIT.ok;
+  }
+  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname()), fx.leave);
+  log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
+  return EXIT.ok;
+};
+
+// After the supervised controller JVM stopped on a signal: leave the quorum if this pod is scaled away. The JVM's
+// exit code stays the container's; a failure is logged (the pod is going anyway) and leaves a dead voter behind.
+const leaveAfterStop = async (settings: LeaveSettings, fx: Effects): Promise<void> => {
+  try {
+    const outcome = await leaveQuorum(settings, fx.leave);
+    log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
+  } catch (error) {
+    if (!isAgentError(error)) throw error;
+    log.error(`kafka-entrypoint: ${error.message}`, { code: error.code, hint: 'remove it by hand: kafka-metadata-quorum remove-controller' });
+  }
+};
+
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
+  if (argv[0] === 'leave') return leave(argv.slice(1), env, fx);
   if (wantsHelp(argv)) {
     fx.stdout(HELP);
     return EXIT.ok;
@@ -80,6 +124,14 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   if (formatCommand) {
     log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
     await fx.runTool(config.jvm.java, formatCommand);
+  }
+  if (config.leave) {
+    log.info('supervise', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, controllersFile: config.leave.controllersFile });
+    const exit = await fx.superviseJvm(config.jvm.java, brokerCommand, env);
+    log.info('JVM exited', { code: exit.code, stopSignal: exit.stopSignal });
+    // A crash is restarted by kubelet with the same volume: only a requested stop may be a scale-down.
+    if (exit.stopSignal) await leaveAfterStop(config.leave, fx);
+    return exit.code;
   }
   log.info('exec', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
   return fx.execJvm(config.jvm.java, brokerCommand, env);

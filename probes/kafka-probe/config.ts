@@ -2,7 +2,7 @@
 import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../../common/flags.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
-import { targetFromProperties, parseEndpoint, type Endpoint, type Role } from './target.ts';
+import { targetFromProperties, parseEndpoint, type Endpoint, type Role } from '../../common/kafka-target.ts';
 import { securityFromProperties, type Security } from './security.ts';
 
 export const FLAGS: readonly FlagSpec[] = [

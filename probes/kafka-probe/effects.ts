@@ -4,6 +4,7 @@ import type tls from 'node:tls';
 import { AgentError, isAgentError } from '../../common/errors.ts';
 import { KafkaConnection, type Endpoint } from '../../common/kafka-connection.ts';
 import * as m from '../../common/kafka-messages.ts';
+import { quorumView, versionOf, type Session } from '../../common/kafka-quorum.ts';
 import { WireError, type Reader } from '../../common/kafka-wire.ts';
 import type { Config, FileRead, Files } from './config.ts';
 import type { Security } from './security.ts';
@@ -61,7 +62,7 @@ const authenticate = async (conn: KafkaConnection, security: Security): Promise<
 };
 
 // Connect, negotiate versions, authenticate: what every check starts with.
-const session = async (endpoint: Endpoint, config: Config, deadline: number): Promise<{ conn: KafkaConnection; versions: m.ApiVersions }> => {
+const session = async (endpoint: Endpoint, config: Config, deadline: number): Promise<Session> => {
   const conn = await KafkaConnection.open(endpoint, { deadline, tls: await tlsOptions(config.security) });
   try {
     const versions = m.parseApiVersions(await conn.request(m.apiVersionsRequest()), 3);
@@ -72,9 +73,6 @@ const session = async (endpoint: Endpoint, config: Config, deadline: number): Pr
     throw error;
   }
 };
-
-const versionOf = (versions: m.ApiVersions, key: number, ours: m.VersionRange, name: string): number =>
-  m.pickVersion(versions.apis, key, ours) ?? fail('API_UNSUPPORTED', `this listener does not serve ${name} v${ours.min}-${ours.max} (a controller listener has no Metadata)`);
 
 // Without SASL the Metadata request rides along with ApiVersions (one round trip); v12 is served by every broker
 // this project supports (Kafka 2.8 to 4.x), and the ApiVersions answer still decides whether the reply is usable.
@@ -101,23 +99,12 @@ const brokerCheck = async (config: Config, deadline: number): Promise<Verdict> =
 };
 
 // DescribeQuorum is answered by the leader only: ask this controller who leads (DescribeCluster, KIP-919) first.
-const controllerCheck = async (conn: KafkaConnection, versions: m.ApiVersions, config: Config, deadline: number): Promise<Verdict> => {
-  const dc = versionOf(versions, m.API.DescribeCluster, m.DESCRIBE_CLUSTER_VERSIONS, 'DescribeCluster');
-  const cluster = m.parseDescribeCluster(await conn.request(m.describeClusterRequest(dc, 2)), dc);
-  if (cluster.errorCode !== 0) return { kind: 'fail', detail: `DescribeCluster error ${m.errorName(cluster.errorCode)} ${cluster.errorMessage ?? ''}`.trim() };
-  if (cluster.controllerId < 0) return { kind: 'fail', detail: `node ${config.nodeId} knows no quorum leader yet` };
-  let leader = { conn, versions };
-  if (cluster.controllerId !== config.nodeId) {
-    const node = cluster.nodes.find((n) => n.nodeId === cluster.controllerId);
-    if (!node) return { kind: 'unknown', detail: `leader ${cluster.controllerId} has no endpoint in DescribeCluster` };
-    leader = await session({ host: node.host, port: node.port }, config, deadline);
-  }
-  try {
-    const dq = versionOf(leader.versions, m.API.DescribeQuorum, m.DESCRIBE_QUORUM_VERSIONS, 'DescribeQuorum');
-    return controllerVerdict(m.parseDescribeQuorum(await leader.conn.request(m.describeQuorumRequest(dq)), dq), config.nodeId, config.maxLagMs);
-  } finally {
-    if (leader.conn !== conn) leader.conn.close();
-  }
+const controllerCheck = async (first: Session, config: Config, deadline: number): Promise<Verdict> => {
+  const view = await quorumView((e) => session(e, config, deadline), first, config.nodeId);
+  if (view.kind === 'no-endpoint') return { kind: 'unknown', detail: view.detail };
+  if (view.kind === 'no-leader') return { kind: 'fail', detail: `node ${config.nodeId}: ${view.detail}` };
+  if (view.leader !== first) view.leader.conn.close();
+  return controllerVerdict(view.quorum, config.nodeId, config.maxLagMs);
 };
 
 const check: Effects['check'] = async (config) => {
@@ -126,7 +113,7 @@ const check: Effects['check'] = async (config) => {
     if (config.check === 'ready' && config.role === 'broker') return await brokerCheck(config, deadline);
     const { conn, versions } = await session(config.endpoint, config, deadline);
     try {
-      return config.check === 'live' ? liveVerdict(versions) : await controllerCheck(conn, versions, config, deadline);
+      return config.check === 'live' ? liveVerdict(versions) : await controllerCheck({ conn, versions }, config, deadline);
     } finally {
       conn.close();
     }

@@ -12,4 +12,5 @@ t.test('the seed scenario passes end to end with our agents: ZooKeeper by reconf
   t.ok(r.topic.every((p) => p.replicas.length === 2), 'each with 2 replicas');
   t.same(r.consumed, ['I like kafka', 'hello world'].sort(), 'lines produced on kafka-1 arrive at the consumer on kafka-0');
   t.same(r.brokersAfterScale, [0, 1, 2, 3], 'kafka-3 joins with broker id 3');
+  t.same(r.brokerIdByPod, { 'kafka-0': 0, 'kafka-1': 1, 'kafka-2': 2, 'kafka-3': 3 }, 'each pod registered with its ordinal as broker id');
 });

@@ -29,6 +29,8 @@ export type SeedResult = {
   topic: Array<{ partition: number; leader: number; replicas: number[] }>;
   consumed: string[];
   brokersAfterScale: number[];
+  /** broker.id from the meta.properties Kafka wrote on each pod's volume: which pod registered as which broker. */
+  brokerIdByPod: Record<string, number>;
 };
 
 export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<SeedResult> => {
@@ -81,5 +83,7 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   await kafka.waitReady(4, 300_000);
   const brokersAfterScale = JSON.parse(await inPod(kafka.pod(3), [fixture('kafka-client.ts'), broker(3), 'brokers'])) as number[];
   say(`   registered brokers: ${JSON.stringify(brokersAfterScale)}`);
-  return { zkRoot, zkOrder: readyOrder, brokerIds, topic, consumed, brokersAfterScale };
+  const brokerIdByPod = Object.fromEntries(kafka.pods.map((p) => [p.name, Number(/^broker\.id=(\d+)$/m.exec(readFileSync(`${p.volumeDir}/meta.properties`, 'utf8'))?.[1])]));
+  say(`   broker.id per pod: ${JSON.stringify(brokerIdByPod)}`);
+  return { zkRoot, zkOrder: readyOrder, brokerIds, topic, consumed, brokersAfterScale, brokerIdByPod };
 };

@@ -5,4 +5,4 @@ export { Pod, type PodSpec, type Probe, type Container, type MainContainer } fro
 export { waitFor, delay } from './wait.ts';
 export { run, runOk } from './process.ts';
 export * from './servers.ts';
-export { staticZkEnsemble, fixture } from './fixtures.ts';
+export { staticZkEnsemble, fixture, kafkaRoundTrip, SEED_LINES } from './fixtures.ts';

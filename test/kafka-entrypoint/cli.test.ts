@@ -6,6 +6,7 @@ import path from 'node:path';
 import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
 import { FLAGS } from '../../kafka-entrypoint/flags.ts';
+import { LEAVE_FLAGS } from '../../kafka-entrypoint/leave-config.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
 const entrypoint = (args: string[], env: Record<string, string> = {}) =>
@@ -80,4 +81,45 @@ t.test('--dry-run prints server.properties and the commands, writes nothing', as
   t.match(r.stderr, /ignored Kubernetes service-link variables names=KAFKA_PORT/);
   t.match(r.stderr, /would format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
   t.notOk(existsSync(`${dir}/vol`));
+});
+
+t.test('leave --help names its flags and exit codes', async (t) => {
+  const r = await entrypoint(['leave', '--help']);
+  t.equal(r.exitCode, 0);
+  for (const f of LEAVE_FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  t.match(r.stdout, /LAST_VOTER/);
+});
+
+t.test('leave: bad inputs exit 2 with one line naming the input', async (t) => {
+  const dir = await tempDir(t);
+  const rows = [
+    { name: 'hostname without ordinal', args: ['--hostname=ctrl', `--config=${dir}/server.properties`], code: 'CONFIG_INVALID' },
+    { name: 'unknown flag', args: ['--hostname=ctrl-0', '--bogus'], code: 'CONFIG_INVALID' },
+    { name: 'no server.properties', args: ['--hostname=ctrl-0', `--config=${dir}/missing.properties`], code: 'LEAVE_NO_CONFIG' },
+  ];
+  for (const row of rows) {
+    const r = await entrypoint(['leave', ...row.args]);
+    t.equal(r.exitCode, 2, `${row.name}: ${r.stderr}`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${row.name}: one line`);
+    t.match(r.stderr, `code=${row.code}`, row.name);
+  }
+});
+
+t.test('leave keeps the vote without asking anyone when the pod is not being scaled away', async (t) => {
+  const dir = await tempDir(t);
+  const controller = 'node.id=1\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=ctrl-0.ctrl:9093\nlog.dirs=/nonexistent\n';
+  await writeFile(path.join(dir, 'controller.properties'), controller);
+  await writeFile(path.join(dir, 'broker.properties'), controller.replace('process.roles=controller', 'process.roles=broker'));
+  await writeFile(path.join(dir, 'desired'), '3\n');
+  const rows = [
+    { name: 'ordinal below the desired count (a restart)', args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/desired`], reason: /ordinal 1 < 3/ },
+    { name: 'desired count unreadable', args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/nope`], reason: /cannot tell a scale-down from a restart/ },
+    { name: 'a broker', args: ['--hostname=kafka-5', `--config=${dir}/broker.properties`], reason: /not a controller/ },
+  ];
+  for (const row of rows) {
+    const r = await entrypoint(['leave', ...row.args]);
+    t.equal(r.exitCode, 0, `${row.name}: ${r.stderr}`);
+    t.match(r.stderr, /decision=stay/, row.name);
+    t.match(r.stderr, row.reason, row.name);
+  }
 });

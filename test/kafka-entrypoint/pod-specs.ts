@@ -1,5 +1,6 @@
 // Container specs for Kafka pods run by kafka-entrypoint and probed by kafka-probe, for the harness pod tests.
-import { NODE, agentBundle, kafkaLibs, fixture, type Pod, type Probe } from '../harness/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { NODE, JVM_FLAGS, agentBundle, kafkaLibs, type Pod, type Probe } from '../harness/index.ts';
 import { SMALL_BROKER, SMALL_BROKER_4X, SMALL_JVM_ENV } from './real-kafka.ts';
 
 export const overrides = (list: readonly string[]): string[] => list.flatMap((o) => ['--override', o]);
@@ -19,14 +20,6 @@ export const probe = (check: 'ready' | 'live', extra: readonly string[] = []): P
   failureThreshold: 1,
 });
 
-// Create a topic, produce the seed's two lines through one broker and consume them through another (kafkajs).
-export const roundTrip = async (client: Pod, produceTo: string, consumeFrom: string, topic: string, partitions: number, replication: number) => {
-  const r = await client.exec([NODE, fixture('kafka-roundtrip.ts'), produceTo, consumeFrom, topic, String(partitions), String(replication), 'I like kafka', 'hello world'], { timeoutMs: 180_000 });
-  return { consumed: r.exitCode === 0 ? (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '[]') as string[]) : [], detail: r.stderr.slice(-2000) };
-};
-
-export const SEED_LINES = ['I like kafka', 'hello world'].sort();
-
 type Comment = { comment: (...message: unknown[]) => void };
 type Waitable = { waitReady: (n?: number, timeoutMs?: number) => Promise<Pod[]>; readonly pods: Pod[] };
 
@@ -38,4 +31,27 @@ export const waitReadyOrExplain = async (t: Comment, set: Waitable, n: number, t
     for (const pod of set.pods) t.comment(`--- ${pod.name} ---\n${pod.logs().split('\n').slice(-40).join('\n')}`);
     throw error;
   }
+};
+
+// The PID of the Kafka JVM serving this pod's volume (harness pods share the host's PID namespace).
+export const jvmPid = (pod: Pod): number | undefined => {
+  const config = `${pod.volumeDir}/server.properties`;
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (argv.includes('kafka.Kafka') && argv.includes(config)) return Number(entry);
+  }
+  return undefined;
+};
+
+// The voter ids of the KRaft quorum as Kafka's own tool reports them (kafka-metadata-quorum describe --status).
+export const quorumVoters = async (client: Pod, controller: string): Promise<number[]> => {
+  const r = await client.exec(['java', '-Xmx128m', ...JVM_FLAGS, '-cp', `${kafkaLibs('kraft')}/*`, 'org.apache.kafka.tools.MetadataQuorumCommand', '--bootstrap-controller', controller, 'describe', '--status'], { timeoutMs: 60_000 });
+  const line = /^CurrentVoters:\s*(.*)$/m.exec(r.stdout)?.[1];
+  if (r.exitCode !== 0 || line === undefined) throw new Error(`kafka-metadata-quorum exited ${r.exitCode}: ${(r.stdout + r.stderr).slice(-1500)}`);
+  return [...line.matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
 };

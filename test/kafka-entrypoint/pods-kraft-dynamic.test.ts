@@ -1,22 +1,30 @@
 // KIP-853 dynamic quorum on Kafka 4.2: 3 controllers + 3 brokers from kafka-entrypoint in harness pods; the first
-// controller founds the quorum, the others join it, and a wiped controller-0 rejoins instead of founding another.
+// controller founds the quorum, the others join it, a wiped controller-0 rejoins instead of founding another, a
+// stopped broker is fenced and kafka-probe says so, and a scale-down of the controllers shrinks the voter set.
+// One cluster for all of it: starting six JVMs is most of the time on two cores.
 import t from 'tap';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Cluster, skipUnlessRoot, NODE, agentBundle } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, overrides, probe, roundTrip, SEED_LINES } from './pod-specs.ts';
+import { Cluster, skipUnlessRoot, NODE, agentBundle, kafkaRoundTrip, SEED_LINES } from '../harness/index.ts';
+import { entrypointCommand, kafkaEnv, overrides, probe, jvmPid, quorumVoters } from './pod-specs.ts';
+import { pollUntil } from './real-kafka.ts';
 
 const QUORUM = ['--quorum=dynamic', '--controller-set=ctrl', '--controller-service=ctrl', '--controllers=3'];
+const ENTRYPOINT = [NODE, agentBundle('kafka-entrypoint')];
+const PROBE = [NODE, agentBundle('kafka-probe')];
 
-t.test('3 controllers + 3 brokers with a dynamic quorum; controller-0 wiped rejoins the running quorum', { skip: skipUnlessRoot }, async (t) => {
+t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a fenced broker, scale-down to 2 controllers', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
+  // What a ConfigMap key mounted into the controller pods would hold: the controller set's desired size.
+  const desiredControllers = path.join(cluster.dir, 'ctrl-replicas');
+  writeFileSync(desiredControllers, '3\n');
   cluster.service({ name: 'ctrl', publishNotReadyAddresses: true, ports: [{ name: 'controller', port: 9093 }] });
   cluster.service({ name: 'kafka', publishNotReadyAddresses: true, ports: [{ name: 'broker', port: 9092 }] });
   const ctrl = cluster.statefulSet({
     name: 'ctrl', serviceName: 'ctrl', replicas: 3, podManagementPolicy: 'OrderedReady',
     container: {
-      name: 'kafka', env: kafkaEnv,
-      command: entrypointCommand('kraft', ['--service=ctrl', ...QUORUM, ...overrides(['process.roles=controller'])]),
+      name: 'kafka', env: kafkaEnv, terminationGracePeriodMs: 60_000,
+      command: entrypointCommand('kraft', ['--service=ctrl', ...QUORUM, `--controllers-file=${desiredControllers}`, ...overrides(['process.roles=controller'])]),
       readinessProbe: probe('ready'),
     },
   });
@@ -38,28 +46,86 @@ t.test('3 controllers + 3 brokers with a dynamic quorum; controller-0 wiped rejo
 
   const client = await cluster.pod('client');
   const fqdn = (i: number) => `${brokers.pod(i).fqdn}:9092`;
-  const first = await roundTrip(client, fqdn(0), fqdn(1), 'test', 3, 2);
+  const first = await kafkaRoundTrip(client, fqdn(0), fqdn(1), 'test', 3, 2);
   t.same(first.consumed, SEED_LINES);
   if (first.consumed.length === 0) t.comment(first.detail);
 
-  // Wipe controller-0's volume between its death and its re-creation (the controller re-creates it at once).
-  const volume = ctrl.pod(0).volumeDir;
-  await ctrl.killPod(0);
-  for (const entry of readdirSync(volume)) rmSync(path.join(volume, entry), { recursive: true, force: true });
-  await ctrl.waitReady(3, 300_000);
-  const logs = ctrl.pod(0).logs();
-  t.match(logs, /asked the other controllers for a quorum leader known=true/, 'it asked the running controllers');
-  t.equal(logs.match(/storage plan=format quorumFlag=standalone/g)?.length ?? 0, 1, 'only the first start founded a quorum: no second one');
-  t.match(logs.split('storage plan=').at(-1), /^format quorumFlag=no-initial-controllers/);
+  await t.test("a wiped controller-0 rejoins the running quorum instead of founding a second one", async (t) => {
+    // Wipe the volume between the pod's death and its re-creation (the controller re-creates it at once).
+    const volume = ctrl.pod(0).volumeDir;
+    await ctrl.killPod(0);
+    for (const entry of readdirSync(volume)) rmSync(path.join(volume, entry), { recursive: true, force: true });
+    await ctrl.waitReady(3, 300_000);
+    const logs = ctrl.pod(0).logs();
+    t.match(logs, /asked the other controllers for a quorum leader known=true/, 'it asked the running controllers');
+    t.equal(logs.match(/storage plan=format quorumFlag=standalone/g)?.length ?? 0, 1, 'only the first start founded a quorum: no second one');
+    t.match(logs.split('storage plan=').at(-1), /^format quorumFlag=no-initial-controllers/);
+    // Every controller sees one leader, and node 0 is a caught-up voter of that quorum.
+    const leaders = new Set<string>();
+    for (const pod of ctrl.pods) {
+      const r = await pod.exec([...PROBE, 'ready', '--config=$(VOLUME)/server.properties', '--timeout=5s']);
+      t.equal(r.exitCode, 0, `${pod.name}: ${r.stdout}`);
+      leaders.add(/leads the quorum/.test(r.stdout) ? (pod.name.split('-')[1] as string) : (/leader (\d+)/.exec(r.stdout)?.[1] ?? '?'));
+    }
+    t.equal(leaders.size, 1, `one leader across the controllers (${[...leaders].join(',')})`);
+  });
 
-  // Every controller sees one leader, and node 0 is a caught-up voter of that quorum.
-  const leaders = new Set<string>();
-  for (const pod of ctrl.pods) {
-    const r = await pod.exec([NODE, agentBundle('kafka-probe'), 'ready', '--config=$(VOLUME)/server.properties', '--timeout=5s']);
-    t.equal(r.exitCode, 0, `${pod.name}: ${r.stdout}`);
-    leaders.add(/leads the quorum/.test(r.stdout) ? pod.name.split('-')[1] as string : (/leader (\d+)/.exec(r.stdout)?.[1] ?? '?'));
-  }
-  t.equal(leaders.size, 1, `one leader across the controllers (${[...leaders].join(',')})`);
-  const again = await roundTrip(client, fqdn(2), fqdn(0), 'test', 3, 2);
-  t.same(again.consumed, SEED_LINES, 'the brokers still serve the topic');
+  await t.test('a broker whose JVM stops past broker.session.timeout.ms is fenced: not ready, and ready again once it heartbeats', async (t) => {
+    const pod = brokers.pod(2);
+    const pid = jvmPid(pod);
+    if (pid === undefined) throw new Error(`no JVM found for ${pod.name}`);
+    process.kill(pid, 'SIGSTOP');
+    t.teardown(() => {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone already
+      }
+    });
+    // Asked through kafka-0, the controller's view: 102 drops out of Metadata once fenced (session timeout 9 s).
+    const throughOther = [...PROBE, 'ready', `--bootstrap=${fqdn(0)}`, '--node-id=102', '--role=broker', '--timeout=3s'];
+    const fenced = await pollUntil('broker 102 fenced', 60_000, async () => {
+      const r = await client.exec(throughOther);
+      return r.exitCode === 1 ? r.stdout : undefined;
+    });
+    t.match(fenced, /node 102 not in metadata yet \(starting or fenced\)/, 'kafka-0 no longer lists the fenced broker');
+    const own = await pod.exec(probe('ready').command);
+    t.equal(own.exitCode, 1, `its own ready probe fails: ${own.stdout.trim()}`);
+    process.kill(pid, 'SIGCONT');
+    // Right after SIGCONT the broker answers but may still be fenced; only its unfencing makes it ready again.
+    const seen = new Set<string>();
+    await pollUntil('broker 102 ready again', 60_000, async () => {
+      const r = await pod.exec(probe('ready').command);
+      seen.add(r.stdout.replace(/\(\d+ms\)/, '').trim());
+      return r.exitCode === 0 ? true : undefined;
+    });
+    t.comment(`own probe after SIGCONT: ${[...seen].join(' | ')}`);
+    t.equal((await client.exec(throughOther)).exitCode, 0, 'kafka-0 lists it again');
+  });
+
+  await t.test('scaling the controllers 3 -> 2 removes controller 2 from the quorum; the cluster still serves', async (t) => {
+    const running = await ctrl.pod(1).exec([...ENTRYPOINT, 'leave', '--config=$(VOLUME)/server.properties']);
+    t.equal(running.exitCode, 1, 'leaving while the JVM runs with auto-join is refused (it would add itself back)');
+    t.match(running.stderr, /code=LEAVE_WHILE_RUNNING/);
+    const restart = await ctrl.pod(1).exec([...ENTRYPOINT, 'leave', '--config=$(VOLUME)/server.properties', `--controllers-file=${desiredControllers}`]);
+    t.equal(restart.exitCode, 0);
+    t.match(restart.stderr, /decision=stay reason="ordinal 1 < 3 desired controllers/, 'a restart keeps the vote');
+
+    const leaving = ctrl.pod(2);
+    writeFileSync(desiredControllers, '2\n');
+    const started = Date.now();
+    ctrl.scale(2);
+    await ctrl.waitReady(2, 120_000);
+    t.comment(`ctrl-2 stopped and left in ${Date.now() - started} ms`);
+    t.match(leaving.logs(), /leave done outcome=left/, 'ctrl-2 left the quorum after its JVM stopped');
+    t.same(await quorumVoters(client, `${ctrl.pod(0).fqdn}:9093`), [0, 1], 'DescribeQuorum shows 2 voters');
+
+    const again = await client.exec([...ENTRYPOINT, 'leave', `--config=${leaving.volumeDir}/server.properties`, '--hostname=ctrl-2', `--controllers-file=${desiredControllers}`]);
+    t.equal(again.exitCode, 0, 'leaving again is harmless');
+    t.match(again.stderr, /outcome=not-a-voter/);
+
+    const rt = await kafkaRoundTrip(client, fqdn(2), fqdn(0), 'test', 3, 2);
+    t.same(rt.consumed, SEED_LINES, 'the brokers still serve the topic');
+    if (rt.consumed.length === 0) t.comment(rt.detail);
+  });
 });

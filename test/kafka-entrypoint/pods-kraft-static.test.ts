@@ -1,8 +1,8 @@
 // Three combined KRaft nodes (Kafka 4.2) with a static quorum, all from kafka-entrypoint, in harness pods.
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
-import { Cluster, skipUnlessRoot } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, probe, roundTrip, SEED_LINES } from './pod-specs.ts';
+import { Cluster, skipUnlessRoot, kafkaRoundTrip, SEED_LINES } from '../harness/index.ts';
+import { entrypointCommand, kafkaEnv, probe } from './pod-specs.ts';
 
 t.test('3 combined nodes with static voters: ids from ordinals, round trip, a restarted node keeps id and data, SIGTERM is clean', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
@@ -26,7 +26,7 @@ t.test('3 combined nodes with static voters: ids from ordinals, round trip, a re
   }
   const client = await cluster.pod('client');
   const fqdn = (i: number) => `${kafka.pod(i).fqdn}:9092`;
-  const first = await roundTrip(client, fqdn(0), fqdn(2), 'test', 3, 2);
+  const first = await kafkaRoundTrip(client, fqdn(0), fqdn(2), 'test', 3, 2);
   t.same(first.consumed, SEED_LINES, 'produced on kafka-0, consumed on kafka-2');
   if (first.consumed.length === 0) t.comment(first.detail);
 
@@ -39,6 +39,6 @@ t.test('3 combined nodes with static voters: ids from ordinals, round trip, a re
   const logs = kafka.pod(1).logs();
   t.match(logs, /storage plan=start reason="metadata log dir .* is formatted"/, 'the recreated pod was not reformatted');
   t.equal(await readFile(`${kafka.pod(1).volumeDir}/data/meta.properties`, 'utf8'), meta, 'meta.properties unchanged');
-  const again = await roundTrip(client, fqdn(1), fqdn(0), 'test', 3, 2);
+  const again = await kafkaRoundTrip(client, fqdn(1), fqdn(0), 'test', 3, 2);
   t.same(again.consumed.filter((l) => SEED_LINES.includes(l)).length >= 2, true, 'the topic still takes a round trip through the restarted node');
 });

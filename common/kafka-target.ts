@@ -1,9 +1,12 @@
-// Which listener, node id and role to probe, read from the server.properties kafka-entrypoint wrote (so the probe
-// needs no flags of its own in a pod) or given as flags. Pure.
-import { parseListeners, type Listener } from '../../common/kafka-listeners.ts';
+// A Kafka node's id, roles and the listeners to dial from inside its own pod, read from the server.properties
+// kafka-entrypoint wrote: kafka-probe needs no flags of its own in a pod, and `kafka-entrypoint leave` finds its own
+// controller. Pure.
+import { parseListeners, type Listener } from './kafka-listeners.ts';
+import type { Endpoint } from './kafka-connection.ts';
+
+export type { Endpoint };
 
 export type Role = 'broker' | 'controller';
-export type Endpoint = { readonly host: string; readonly port: number };
 
 export type Target = {
   readonly nodeId: number;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { targetFromProperties } from '../../../probes/kafka-probe/target.ts';
+import { targetFromProperties } from '../../common/kafka-target.ts';
 
 const target = (entries: Record<string, string>) => {
   const r = targetFromProperties(new Map(Object.entries(entries)));

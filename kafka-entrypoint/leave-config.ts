@@ -1,0 +1,33 @@
+// Inputs of `kafka-entrypoint leave`, checked in one place: frozen LeaveSettings, or one ConfigError listing every
+// problem.
+import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../common/flags.ts';
+import { ConfigError, isAgentError } from '../common/errors.ts';
+import { podIdentityFromHostname } from '../common/hostname.ts';
+import { flag } from './flags.ts';
+import type { LeaveSettings } from './leave-plan.ts';
+
+export const LEAVE_FLAGS: readonly FlagSpec[] = [
+  { name: 'config', kind: 'string', help: 'the server.properties kafka-entrypoint wrote (node.id, roles, listeners, quorum, log dirs)', default: '/var/lib/kafka/server.properties' },
+  { name: 'controllers-file', kind: 'string', help: "file with the controller set's desired size: leave only when this pod's ordinal >= it; without it, leave unconditionally" },
+  flag('hostname'),
+  { name: 'timeout', kind: 'duration', help: 'how long to keep asking the quorum before giving up', default: '20s' },
+];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const readLeaveConfig = (argv: readonly string[], env: Env, hostname: string): LeaveSettings => {
+  const parsed = parseFlags(LEAVE_FLAGS, argv);
+  const problems = [...parsed.problems];
+  const get = (name: string): string | undefined => flagOrEnv(parsed, LEAVE_FLAGS.find((f) => f.name === name) as FlagSpec, env);
+  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  let ordinal: number | undefined;
+  try {
+    ordinal = podIdentityFromHostname(get('hostname') ?? hostname).ordinal;
+  } catch (error) {
+    problems.push(isAgentError(error) ? error.message : String(error));
+  }
+  const timeoutMs = durationMs(get('timeout') ?? '20s');
+  if (timeoutMs === undefined || timeoutMs <= 0) problems.push(`-timeout=${JSON.stringify(get('timeout'))}: expected a duration such as 20s`);
+  if (problems.length > 0 || ordinal === undefined) throw new ConfigError(problems);
+  return Object.freeze({ serverProperties: get('config') ?? '/var/lib/kafka/server.properties', ordinal, controllersFile: get('controllers-file'), timeoutMs: timeoutMs ?? 20_000 });
+};
