@@ -1,7 +1,7 @@
 // The seed scenario (shared/docs/seed-scenario.md) with our agents and images' commands, step by step, in harness
 // pods: used by the main job (replay.ts, which prints it) and by seed-scenario.test.ts (which asserts it).
 import { readFileSync } from 'node:fs';
-import { NODE, fixture, type Cluster, type Pod } from '../harness/index.ts';
+import { NODE, fixture, waitFor, type Cluster, type Pod } from '../harness/index.ts';
 import { zkStatefulSet } from '../zk-bootstrap/support/zk-pods.ts';
 import { entrypointCommand, kafkaEnv, overrides, probe } from '../kafka-entrypoint/pod-specs.ts';
 import { SMALL_BROKER } from '../kafka-entrypoint/real-kafka.ts';
@@ -38,14 +38,12 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   const zoo = zkStatefulSet(cluster, { replicas: 3 });
   const readyOrder: string[] = [];
   zoo.start();
-  for (let n = 1; n <= 3; n++) {
-    await zoo.waitReady(n, 120_000).catch(async (error: unknown) => {
-      if (zoo.pods.length <= n) throw error; // OrderedReady: the next pod exists only once this one is Ready
-    });
-    const ready = zoo.pods.filter((p) => p.ready).map((p) => p.name);
-    for (const name of ready) if (!readyOrder.includes(name)) readyOrder.push(name);
-    say(`   ready: ${readyOrder.join(', ')}`);
-  }
+  // Record the order in which pods first turn Ready while waiting for all three (OrderedReady must show 0, 1, 2).
+  await waitFor('zoo: 3 ready pods', () => {
+    for (const pod of zoo.pods) if (pod.ready && !readyOrder.includes(pod.name)) readyOrder.push(pod.name);
+    return readyOrder.length >= 3;
+  }, { timeoutMs: 180_000, intervalMs: 20 });
+  say(`   ready in this order: ${readyOrder.join(', ')}`);
   await zoo.waitReady(3, 120_000);
 
   say('2. zkCli ls / on zoo-0');
