@@ -9,6 +9,7 @@ import { measure, report } from './lib.ts';
 import { startFirstMember } from '../test/zk-bootstrap/support/loopback-zk.ts';
 import { loopbackPods } from '../test/zk-bootstrap/support/loopback-pods.ts';
 import { REPO_ROOT, zookeeperLibs } from '../test/harness/servers.ts';
+import { sendFourLetterWord } from '../common/zk-4lw.ts';
 
 const NODE = process.execPath;
 const teardowns: Array<() => unknown> = [];
@@ -40,6 +41,8 @@ const ensembleMs = async (): Promise<number> => {
 try {
   const zk = await startFirstMember(t);
   const port = String(zk.ports.client);
+  // A probe talks to a long-running server: warm its four-letter-word path (C1-only JIT here) before measuring.
+  for (let i = 0; i < 500; i++) await sendFourLetterWord({ host: '127.0.0.1', port: zk.ports.client, word: i % 2 ? 'conf' : 'ruok', timeoutMs: 2000 });
   const probe = path.join(REPO_ROOT, 'dist/zk-probe.cjs');
   // As zkCli.sh runs it: zkEnv.sh's client heap (ZK_CLIENT_HEAP 256 MB), log4j-less, same jars as the server.
   const zkCli = ['java', '-Xmx256m', '-Dzookeeper.log.dir=/tmp', '-cp', `${zookeeperLibs}/*`, 'org.apache.zookeeper.ZooKeeperMain', '-server', `127.0.0.1:${port}`, 'ls', '/'];
@@ -51,7 +54,7 @@ try {
       { name: 'printf ruok | nc', argv: ['sh', '-c', `printf ruok | nc -w1 127.0.0.1 ${port}`] },
       { name: 'zkCli.sh ls / (ZooKeeperMain)', argv: zkCli },
     ],
-    { runs: 20, warmup: 3 },
+    { runs: 30, warmup: 5 },
   );
   process.stdout.write(report('zk-probe vs the seed\'s zkCli probe (ZooKeeper 3.9.5, loopback)', figures, 'node -e 0'));
   const cli = figures.find((f) => f.name.startsWith('zkCli'));
