@@ -1,7 +1,7 @@
 // The cluster DNS: two dnsmasq servers (pods list both, like a two-replica CoreDNS) serving the records CoreDNS
 // would serve for headless Services. dnsmasq re-reads SRV records only on restart, so an update restarts the two
 // servers one after the other: there is always one answering, and each restart takes ~30 ms.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { startLogged, killGroup, type Started } from './process.ts';
@@ -99,9 +99,17 @@ export class ClusterDns {
     this.#servers[i] = startLogged([...inPod(this.#podNet), 'dnsmasq', `--conf-file=${dir}/dnsmasq.conf`], `${dir}/dnsmasq.log`, {
       PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
     });
-    await waitFor(`dnsmasq on ${ip} to answer`, () => answers(ip), { timeoutMs: 10_000, intervalMs: 10 });
+    const server = this.#servers[i] as Started;
+    const exited = server.exited.then(({ exitCode, signal }) => {
+      throw new Error(`dnsmasq on ${ip} exited ${exitCode ?? signal}: ${tail(`${dir}/dnsmasq.log`)}`);
+    });
+    const up = waitFor(() => `dnsmasq on ${ip} to answer (log: ${tail(`${dir}/dnsmasq.log`)})`, () => answers(ip), { timeoutMs: 30_000, intervalMs: 20 });
+    await Promise.race([up, exited]);
+    exited.catch(() => {}); // a later exit is the next restart's business
   }
 }
+
+const tail = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').slice(-600).trim() : '');
 
 // One SOA-less probe query: any reply means the server is up.
 const answers = (ip: string): Promise<boolean> =>
