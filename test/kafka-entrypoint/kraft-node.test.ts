@@ -2,7 +2,8 @@ import t from 'tap';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startKraftNode, pollUntil, liveBrokerIds, type KafkaVersion } from './real-kafka.ts';
+import { startKraftNode, pollUntil, liveBrokerIds, ROOT, type KafkaVersion } from './real-kafka.ts';
+import { run } from '../harness/process.ts';
 
 const GRACE_MS = 30_000;
 const registered = (port: number) =>
@@ -28,9 +29,14 @@ for (const version of ['4.2.2', '3.9.1'] as KafkaVersion[]) {
   });
 }
 
-t.test('the JVM keeps the entrypoint PID and shuts down cleanly on SIGTERM within the grace period', async (t) => {
-  const node = await startKraftNode(t);
+t.test('a dynamic quorum of one: leave refuses to remove the last voter; the JVM keeps the entrypoint PID and stops cleanly on SIGTERM', async (t) => {
+  // Without auto-join a running controller may be removed (it would not add itself back), so leave asks the quorum.
+  const node = await startKraftNode(t, { quorum: 'dynamic', args: ['--override', 'controller.quorum.auto.join.enable=false'] });
   await registered(node.port);
+  t.match(node.output(), /storage plan=format quorumFlag=standalone/);
+  const leave = await run([process.execPath, path.join(ROOT, 'kafka-entrypoint/main.ts'), 'leave', `--config=${node.dir}/server.properties`, '--hostname=kafka-0', '--timeout=10s'], { timeoutMs: 20_000 });
+  t.equal(leave.exitCode, 1, leave.stderr);
+  t.match(leave.stderr, /code=LAST_VOTER/, 'the last voter stays');
   const started = Date.now();
   node.child.kill('SIGTERM'); // the PID we spawned is the JVM now (execve)
   const code = await node.exited;

@@ -83,9 +83,11 @@ export type NodeOptions = {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly ports?: { port: number; controllerPort: number };
+  /** static: controller.quorum.voters (default); dynamic: a KIP-853 quorum this node founds with --standalone. */
+  readonly quorum?: 'static' | 'dynamic';
 };
 
-// Start one combined KRaft node (node.id 0, static single-voter quorum) through the entrypoint on 127.0.0.1.
+// Start one combined KRaft node (node.id 0, a single-voter quorum) through the entrypoint on 127.0.0.1.
 export const startKraftNode = async (t: Teardown, opts: NodeOptions = {}): Promise<RealNode> => {
   const version = opts.version ?? '4.2.2';
   const dir = opts.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'kafka-entrypoint-')));
@@ -95,8 +97,9 @@ export const startKraftNode = async (t: Teardown, opts: NodeOptions = {}): Promi
   const args = [
     path.join(ROOT, 'kafka-entrypoint/main.ts'), '--hostname=kafka-0', '--controllers=1', `--data-dir=${dir}`, `--libs=${LIBS[version]}`,
     '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
-    '--override', `controller.quorum.voters=0@127.0.0.1:${controllerPort}`,
+    ...(opts.quorum === 'dynamic'
+      ? ['--quorum=dynamic', '--service=kafka', '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`, '--override', `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`]
+      : ['--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `controller.quorum.voters=0@127.0.0.1:${controllerPort}`]),
     ...[...SMALL_BROKER, ...(version === '4.2.2' ? SMALL_BROKER_4X : [])].flatMap((o) => ['--override', o]),
     ...(opts.args ?? []),
   ];

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKraftNode, liveBrokerIds, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+import { consumeLines } from '../../fixtures/kafkajs-consume.ts';
 
 t.test('kafkajs creates a topic, produces and consumes in a group against Kafka 4.2.2', async (t) => {
   const node = await startKraftNode(t, { version: '4.2.2' });
@@ -20,21 +21,7 @@ t.test('kafkajs creates a topic, produces and consumes in a group against Kafka 
   const consumer = kafka.consumer({ groupId: 'kafkajs-4x', sessionTimeout: 10_000 });
   await consumer.connect();
   t.teardown(() => consumer.disconnect());
-  await consumer.subscribe({ topic: 'test', fromBeginning: true });
-  const got: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(got)}`)), 60_000);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        got.push(message.value?.toString() ?? '');
-        if (got.length === 2) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  t.same(got.sort(), ['I like kafka', 'hello world'].sort());
+  t.same(await consumeLines(consumer, 'test', 2, 60_000), ['I like kafka', 'hello world'].sort());
   const offsets = await admin.fetchOffsets({ groupId: 'kafkajs-4x', topics: ['test'] });
   t.equal(offsets[0]?.partitions.length, 3, 'group offsets readable (OffsetFetch negotiated)');
 });
