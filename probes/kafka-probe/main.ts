@@ -4,7 +4,7 @@ import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
 import { readConfig, inputPaths, FLAGS } from './config.ts';
-import { verdictLine } from './verdict.ts';
+import { verdictLine } from '../../common/probe-verdict.ts';
 import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({

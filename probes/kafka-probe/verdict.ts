@@ -1,9 +1,8 @@
 // What the probe concludes from the broker's answers: pure, so every case is a table row in the tests.
 import { errorName, type ApiVersions, type DescribeQuorum, type Metadata } from '../../common/kafka-messages.ts';
+import type { Verdict } from '../../common/probe-verdict.ts';
 
-export type Verdict = { readonly kind: 'ok' | 'fail' | 'unknown'; readonly detail: string };
-
-const MAX_LINE = 512;
+export type { Verdict };
 
 // live: the listener answers ApiVersions (answered before authentication, cheap, no metadata involved).
 export const liveVerdict = (versions: ApiVersions): Verdict =>
@@ -41,10 +40,3 @@ export const controllerVerdict = (quorum: DescribeQuorum, nodeId: number, maxLag
 
 // A failed connection or request: refused, closed and timed out all mean "fail" (kubelet treats timeouts so).
 export const errorVerdict = (code: string | undefined, message: string): Verdict => ({ kind: 'fail', detail: `${message}${code ? ` [${code}]` : ''}` });
-
-// The one output line: `<check> <ok|fail|unknown>: <detail> (<ms>ms)`, at most 512 bytes, no newline inside.
-export const verdictLine = (check: string, verdict: Verdict, ms: number): string => {
-  const line = `${check} ${verdict.kind}: ${verdict.detail.replace(/\s+/g, ' ')} (${ms}ms)`;
-  const bytes = Buffer.from(line, 'utf8');
-  return bytes.length <= MAX_LINE ? line : bytes.subarray(0, MAX_LINE - 3).toString('utf8').replace(/\uFFFD$/, '') + '...';
-};

@@ -23,7 +23,8 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
   const ctrl = cluster.statefulSet({
     name: 'ctrl', serviceName: 'ctrl', replicas: 3, podManagementPolicy: 'OrderedReady',
     container: {
-      name: 'kafka', env: kafkaEnv, terminationGracePeriodMs: 60_000,
+      // The default 30 s grace covers the JVM's stop (~1 s) and -leave-timeout (20 s).
+      name: 'kafka', env: kafkaEnv,
       command: entrypointCommand('kraft', ['--service=ctrl', ...QUORUM, `--controllers-file=${desiredControllers}`, ...overrides(['process.roles=controller'])]),
       readinessProbe: probe('ready'),
     },
