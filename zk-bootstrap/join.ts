@@ -104,7 +104,8 @@ export const leaveEnsemble = async (config: Config, auth: DigestAuth | undefined
   const deadline = fx.now() + config.waitTimeoutMs;
   const volume = await fx.readVolume(config);
   const known = connectStringOf(volume.currentDynamic ?? volume.ownDynamic ?? '', config.myid, config.ports.client);
-  const connect = [`${localHost(config)}:${config.ports.client}`, known].filter(Boolean).join(',');
+  const local = `${localHost(config)}:${config.ports.client}`;
+  const connect = [local, known].filter(Boolean).join(',');
   let quiet: { version: string | undefined; since: number } | undefined;
   for (let round = 0; ; round++) {
     const done = await retrying('leave', deadline, fx, async () => {
@@ -121,9 +122,10 @@ export const leaveEnsemble = async (config: Config, auth: DigestAuth | undefined
         }
         return false;
       }
-      // As for promotion: the other members authorise the change, not this pod's own server.
-      const others = connectStringOf(committed.text, config.myid, config.ports.client);
-      const after = await fx.runReconfig(others, config.timeoutMs, auth, { leaving: String(step.id) });
+      // Through this pod's own server, which forwards to the leader over quorum connections it already has: the
+      // other members' names may no longer resolve while pods terminate. (Unlike promotion, a wrong secret here can
+      // only remove a member that was promoted, i.e. authorised by the others, earlier.)
+      const after = await fx.runReconfig(local, config.timeoutMs, auth, { leaving: String(step.id) });
       if (planLeave(config.myid, config.pod.ordinal, after.text).kind !== 'stay') throw new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`);
       log.info('zk-bootstrap.left', { myid: config.myid, version: after.version });
       return true;
