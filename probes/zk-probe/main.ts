@@ -3,7 +3,8 @@ import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
 import { readConfig, FLAGS } from './config.ts';
-import { liveVerdict, readyFromConf, readyFromSrvr, verdictLine, type Verdict } from './verdict.ts';
+import { verdictLine } from '../../common/probe-verdict.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr, type Verdict } from './verdict.ts';
 import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({

@@ -1,11 +1,11 @@
 // What the probe concludes from the server's answers: pure, so every case is a table row in the tests.
 import { srvrFromText, confFromText, type Unavailable } from '../../common/zk-4lw-parse.ts';
 import type { FourLetterResult } from '../../common/zk-4lw.ts';
+import type { Verdict } from '../../common/probe-verdict.ts';
+
+export type { Verdict };
 import type { MemberRole } from '../../common/zk-4lw-parse.ts';
 
-export type Verdict = { readonly kind: 'ok' | 'fail' | 'unknown'; readonly detail: string };
-
-const MAX_LINE = 512;
 
 const unavailable = (word: string, u: Unavailable): Verdict => {
   if (u.kind === 'not-serving') return { kind: 'fail', detail: 'not serving (no quorum yet, or lost it)' };
@@ -51,11 +51,4 @@ export const readyFromConf = (conf: FourLetterResult, role: MemberRole): Verdict
   if (!line) return { kind: 'fail', detail: `serving, but server ${serverId} is not in the ${where} (not yet added)` };
   if (line.role !== role) return { kind: 'fail', detail: `server ${serverId} is ${line.role} in the ${where}, expected ${role}` };
   return { kind: 'ok', detail: `id=${serverId} role=${role} version=${membership.version ?? '?'}` };
-};
-
-// The one output line: `<check> <ok|fail|unknown>: <detail>`, at most 512 bytes, no newline inside.
-export const verdictLine = (check: string, verdict: Verdict, ms: number): string => {
-  const line = `${check} ${verdict.kind}: ${verdict.detail.replace(/\s+/g, ' ')} (${ms}ms)`;
-  const bytes = Buffer.from(line, 'utf8');
-  return bytes.length <= MAX_LINE ? line : bytes.subarray(0, MAX_LINE - 3).toString('utf8').replace(/\uFFFD$/, '') + '...';
 };

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { liveVerdict, readyFromConf, readyFromSrvr, verdictLine } from '../../../probes/zk-probe/verdict.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr } from '../../../probes/zk-probe/verdict.ts';
+import { verdictLine } from '../../../common/probe-verdict.ts';
 import type { FourLetterResult } from '../../../common/zk-4lw.ts';
 
 const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
