@@ -1,11 +1,9 @@
 // What the probe concludes from the server's answers: pure, so every case is a table row in the tests.
-import { srvrFromText, confFromText, type Unavailable } from '../../common/zk-4lw-parse.ts';
+import { srvrFromText, confFromText, type MemberRole, type Unavailable } from '../../common/zk-4lw-parse.ts';
 import type { FourLetterResult } from '../../common/zk-4lw.ts';
 import type { Verdict } from '../../common/probe-verdict.ts';
 
 export type { Verdict };
-import type { MemberRole } from '../../common/zk-4lw-parse.ts';
-
 
 const unavailable = (word: string, u: Unavailable): Verdict => {
   if (u.kind === 'not-serving') return { kind: 'fail', detail: 'not serving (no quorum yet, or lost it)' };
