@@ -154,7 +154,10 @@ export class Pod {
     if (this.#main) {
       killGroup(this.#main.child, 'SIGTERM');
       const left = Math.max(0, deadline - Date.now());
-      const timedOut = await Promise.race([this.#main.exited.then(() => false), delay(left).then(() => true)]);
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), left)));
+      const timedOut = await Promise.race([this.#main.exited.then(() => false), graceOver]);
+      clearTimeout(timer); // a pending grace timer would keep the test process alive after the pod is gone
       if (timedOut) killGroup(this.#main.child, 'SIGKILL');
     }
     await this.#teardown();

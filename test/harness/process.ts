@@ -19,14 +19,15 @@ export const run = async (argv: readonly string[], options: RunOptions = {}): Pr
     env: options.env ?? process.env,
     cwd: options.cwd,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    // No input: stdin is /dev/null. A socket on stdin makes bash source ~/.bashrc as if started by rshd.
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdin.on('error', () => {}); // a command that does not read its stdin may close it early
-  child.stdin.end(options.input ?? '');
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin?.on('error', () => {}); // a command that does not read its stdin may close it early
+  child.stdin?.end(options.input);
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs);
   const [exitCode, signal] = (await once(child, 'close').catch((error: Error) => {
     stderr += String(error);
