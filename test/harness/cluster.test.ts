@@ -64,14 +64,14 @@ t.test('scale down removes the highest ordinal first and runs preStop; a deleted
   const set = cluster.statefulSet({
     name: 's', replicas: 3,
     initContainers: [{ name: 'init', command: ['sh', '-c', 'echo $HOSTNAME >> "$VOLUME/inits"'] }],
-    container: { ...sleeper, preStop: { command: ['sh', '-c', 'echo stopping > "$VOLUME/prestop"'] }, terminationGracePeriodMs: 2000 },
+    container: { ...sleeper, env: { WORD: 'stopping' }, preStop: { command: ['sh', '-c', 'echo $WORD > "$VOLUME/prestop"'] }, terminationGracePeriodMs: 2000 },
   });
   set.start();
   await set.waitReady(3);
   const volume2 = set.pod(2).volumeDir;
   set.scale(2);
   await set.waitReady(2);
-  t.equal(readFileSync(`${volume2}/prestop`, 'utf8'), 'stopping\n', 'preStop ran on s-2');
+  t.equal(readFileSync(`${volume2}/prestop`, 'utf8'), 'stopping\n', 'preStop ran on s-2, with the container\'s env');
   const firstIp = set.pod(1).ip;
   await set.killPod(1);
   await set.waitReady(2);
@@ -104,4 +104,26 @@ t.test('a SIGTERM-ignoring container is killed when the grace period ends', { sk
   const started = Date.now();
   await set.stop('delete');
   t.ok(Date.now() - started < 5000, 'deletion finished soon after the grace period');
+});
+
+t.test('a terminating pod stays in DNS while not-ready addresses are published', { skip: skipUnlessRoot }, async (t) => {
+  const cluster = await Cluster.create(t);
+  cluster.service({ name: 'zk', publishNotReadyAddresses: true });
+  const gate = `${cluster.dir}/leave`;
+  const zoo = cluster.statefulSet({
+    name: 'zoo', serviceName: 'zk', replicas: 1,
+    container: { ...sleeper, preStop: { command: ['sh', '-c', `until [ -e ${gate} ]; do sleep 0.05; done`] }, terminationGracePeriodMs: 20_000 },
+  });
+  zoo.start();
+  await zoo.waitReady(1);
+  const client = await cluster.pod('client');
+  const ip = zoo.pod(0).ip;
+  const deleting = zoo.stop('delete');
+  await waitFor('zoo-0 terminating', () => zoo.pods[0]?.phase === 'Terminating');
+  await cluster.dnsSettled();
+  t.equal((await client.exec(['dig', '+short', 'zoo-0.zk.default.svc.cluster.local'])).stdout.trim(), ip, 'still resolves during preStop');
+  writeFileSync(gate, '');
+  await deleting;
+  await cluster.dnsSettled();
+  t.equal((await client.exec(['dig', '+short', 'zoo-0.zk.default.svc.cluster.local'])).stdout.trim(), '', 'gone with the pod');
 });

@@ -154,7 +154,9 @@ export class Cluster {
       const fromPods = this.#sets
         .filter((s) => s.spec.serviceName === service)
         .flatMap((s) => s.pods)
-        .filter((p) => p.phase !== 'Gone' && p.phase !== 'Terminating' && (p.ready || svc?.publishNotReadyAddresses))
+        // A terminating pod is not ready, so it stays in DNS only where not-ready pods are published (as with
+        // EndpointSlices: terminating endpoints are kept, marked not ready).
+        .filter((p) => p.phase !== 'Gone' && (p.ready || svc?.publishNotReadyAddresses))
         .map((p) => ({ hostname: p.name, ip: p.ip }));
       return [...fromPods, ...(svc?.extra ?? [])];
     };

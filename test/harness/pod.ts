@@ -148,7 +148,7 @@ export class Pod {
     this.#env.onChange();
     const preStop = this.#spec.container.preStop;
     if (preStop && this.#main) {
-      const r = await this.exec(preStop.command, { timeoutMs: graceMs });
+      const r = await this.exec(preStop.command, { timeoutMs: graceMs, env: this.#mainEnv() });
       this.#appendLog(`preStop exited ${r.exitCode}\n${r.stdout}${r.stderr}`);
     }
     if (this.#main) {
@@ -186,9 +186,18 @@ export class Pod {
     appendFileSync(`${this.logDir}/${this.name}.${container}.log`, `[harness] ${text}\n`);
   }
 
-  #startContainer(c: Container): Started {
+  // Hooks and exec probes run inside the main container, so with its env, as kubelet runs them.
+  #mainEnv(): Record<string, string> {
+    return this.#containerEnvOf(this.#spec.container);
+  }
+
+  #containerEnvOf(c: Container): Record<string, string> {
     const env = { ...this.containerEnv, ...(c.env ?? {}) };
-    const expandedEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, expandVars(v, env)]));
+    return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, expandVars(v, env)]));
+  }
+
+  #startContainer(c: Container): Started {
+    const expandedEnv = this.#containerEnvOf(c);
     const argv = [...inPod(this.#podNet as PodNet), ...c.command.map((a) => expandVars(a, expandedEnv))];
     return startLogged(argv, `${this.logDir}/${this.name}.${c.name}.log`, expandedEnv, c.stdin);
   }
@@ -237,7 +246,7 @@ export class Pod {
     await delay(probe.initialDelayMs ?? 0);
     let failures = 0;
     while (!this.#stopping) {
-      const r = await this.exec(probe.command, { timeoutMs: probe.timeoutMs ?? 1000 });
+      const r = await this.exec(probe.command, { timeoutMs: probe.timeoutMs ?? 1000, env: this.#mainEnv() });
       if (this.#stopping) return;
       const ok = r.exitCode === 0;
       failures = ok ? 0 : failures + 1;
