@@ -12,7 +12,12 @@ export type ChildExit = {
   readonly stopSignal: NodeJS.Signals | undefined;
 };
 
-export type Supervised = { readonly pid: number | undefined; readonly exited: Promise<ChildExit> };
+export type Supervised = {
+  readonly pid: number | undefined;
+  readonly exited: Promise<ChildExit>;
+  /** Stop the child on the agent's own initiative (not a forwarded signal: stopSignal stays unset). */
+  stop(signal?: NodeJS.Signals): void;
+};
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 const STOPS: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT']);
@@ -38,5 +43,5 @@ export const startSupervised = (file: string, args: readonly string[], env: Read
       resolve({ code: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), stopSignal });
     });
   });
-  return { pid: child.pid, exited };
+  return { pid: child.pid, exited, stop: (signal = 'SIGTERM') => void child.kill(signal) };
 };

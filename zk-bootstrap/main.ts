@@ -13,7 +13,8 @@ import { peersFromText } from './peers.ts';
 import { ownAddress } from './start-plan.ts';
 import * as effects from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
-import { serverInvocation, startServer } from './supervise.ts';
+import { serverInvocation } from './server-invocation.ts';
+import { startSupervised } from '../common/supervise.ts';
 
 const HELP = helpText({
   usage: 'zk-bootstrap init|run|leave [flags] [-- server command]',
@@ -50,15 +51,17 @@ const run = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
   await prepareVolume(config, undefined, auth, fx);
   const invocation = serverInvocation(config.serverCommand, process.env, auth && effects.superDigest(auth));
-  const server = startServer(invocation.argv, invocation.env);
+  const [file, ...args] = invocation.argv as [string, ...string[]];
+  const server = startSupervised(file, args, invocation.env);
+  const serverExit = server.exited.then((exit) => exit.code);
   log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
-  if (config.mode === 'static') return server.exited;
+  if (config.mode === 'static') return serverExit;
 
   // prepareVolume wrote this member's line into zoo.cfg.dynamic, so its address is known from here on.
   const address = ownAddress(config, undefined, await effects.readVolume(config));
   if (address === undefined) {
     server.stop('SIGTERM');
-    await server.exited;
+    await serverExit;
     throw new AgentError('ZK_ADDRESS_UNKNOWN', `no line for server ${config.myid} in ${config.confDir}/zoo.cfg.dynamic: set -address (env ZK_ADDRESS)`, { exitCode: EXIT.usage });
   }
   const stop = new AbortController();
@@ -66,16 +69,16 @@ const run = async (config: Config): Promise<number> => {
     () => undefined,
     (error: unknown) => error,
   );
-  const first = await Promise.race([server.exited.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]);
+  const first = await Promise.race([serverExit.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]);
   if ('exited' in first) {
     stop.abort();
     return first.exited;
   }
-  if (first.error === undefined) return server.exited;
+  if (first.error === undefined) return serverExit;
   // Promotion failed for good (wrong digest, reconfig disabled, deadline): stop the server so the failure is seen.
   log.error('zk-bootstrap.promote-failed', { error: first.error instanceof Error ? first.error.message : String(first.error), code: (first.error as { code?: string }).code });
   server.stop('SIGTERM');
-  await server.exited;
+  await serverExit;
   throw first.error;
 };
 
