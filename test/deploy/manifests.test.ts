@@ -1,0 +1,109 @@
+// deploy/ rendered by kubectl kustomize (no cluster, no servers): the semantics the agents rely on, and the
+// contract between manifests, images and agents (bundles that exist, flags that the agents accept).
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, type Obj } from './rendered.ts';
+
+const run = promisify(execFile);
+
+t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl' }, async (t) => {
+  const objs = render(KUBECTL!);
+  const byName = (kind: string, name: string): Obj | undefined => objs.find((o) => o.kind === kind && o.metadata.name === name);
+  const agents = builtAgents();
+  const images = entrypoints();
+  const calls = invocations(objs, images).flatMap(agentCalls);
+
+  t.test('the three StatefulSets have 3 replicas, a datadir claim and a headless governing Service', async (t) => {
+    t.same(statefulSets(objs).map((s) => s.metadata.name).sort(), ['kafka', 'kraft', 'zoo']);
+    for (const set of statefulSets(objs)) {
+      t.equal(set.spec.replicas, 3, `${set.metadata.name} replicas`);
+      t.same(set.spec.volumeClaimTemplates.map((v: any) => v.metadata.name), ['datadir'], `${set.metadata.name} claims`);
+      const svc = byName('Service', set.spec.serviceName);
+      t.equal(svc?.spec.clusterIP, 'None', `${set.metadata.name}: Service ${set.spec.serviceName} is headless`);
+      t.equal(svc?.spec.publishNotReadyAddresses, true, `${set.metadata.name}: members find each other before ready`);
+      t.ok(set.spec.template.spec.terminationGracePeriodSeconds >= 30, `${set.metadata.name} grace period`);
+    }
+    t.same(byName('Service', 'zk')?.spec.ports.map((p: any) => p.port).sort(), [2181, 2888, 3888], 'zk ports');
+    t.same(byName('Service', 'kafka-svc')?.spec.ports.map((p: any) => p.port), [9093], 'kafka-svc port');
+  });
+
+  t.test('every /app/<agent>.cjs named in a manifest or an ENTRYPOINT is a bundle scripts/build.ts builds', async (t) => {
+    const named = new Set(calls.map((c) => c.agent));
+    for (const argv of images.values()) for (const a of argv) if (a.startsWith('/app/')) named.add(a.slice(5, -4));
+    t.same([...agents.keys()].filter((a) => !named.has(a)), [], 'every agent is used');
+    for (const agent of named) t.ok(agents.has(agent), `${agent} is built`);
+  });
+
+  t.test('every agent flag and subcommand used is one the agent accepts (its --help)', async (t) => {
+    const used = [...new Set(calls.map((c) => c.agent))];
+    const help = new Map(await Promise.all(used.map(async (a) => {
+      const r = await run(process.execPath, [`${ROOT}${agents.get(a)}`, '--help'], { timeout: 8000 }).catch((e) => e);
+      return [a, `${r.stdout}${r.stderr}`] as const;
+    })));
+    for (const call of calls) {
+      const text = help.get(call.agent) ?? '';
+      const accepted = new Set([...text.matchAll(/^ {2}-([a-z0-9-]+)/gm)].map((m) => m[1]));
+      for (const flag of call.flags) t.ok(accepted.has(flag), `${call.where}: ${call.agent} accepts -${flag}`);
+      if (call.subcommand) t.match(/^Usage: .*$/m.exec(text)?.[0] ?? '', call.subcommand, `${call.where}: ${call.agent} has ${call.subcommand}`);
+    }
+  });
+
+  t.test('kafka-entrypoint takes the args of each Kafka set as they are: id from the ordinal, FQDN in the namespace of the pod', async (t) => {
+    for (const set of ['kafka', 'kraft']) {
+      const c = podSpecs(objs).find((p) => p.set === set)!.pod.containers[0];
+      const argv = [`${ROOT}${agents.get('kafka-entrypoint')}`, ...c.args, `--hostname=${set}-2`, '--libs=/opt/kafka/libs', '--dry-run'];
+      const r = await run(process.execPath, argv, { timeout: 8000, env: { PATH: process.env['PATH'] ?? '', POD_NAMESPACE: 'prod' } }).catch((e) => e);
+      t.equal(r.code ?? 0, 0, `${set}: dry run accepted`);
+      t.match(r.stderr, new RegExp(`node mode=${set === 'kafka' ? 'zookeeper' : 'kraft'} .*(broker|node)\\.id=2 fqdn=${set}-2\\.${c.args[0].split('=')[1]}\\.prod\\.svc`), `${set}: identity`);
+    }
+  });
+
+  t.test('every container runs as a non-root user, and the images default to UID 65532', async (t) => {
+    for (const { set, pod } of podSpecs(objs)) {
+      for (const c of containersOf(pod)) {
+        const sc = { ...pod.securityContext, ...c.securityContext };
+        t.equal(sc.runAsNonRoot, true, `${set}/${c.name} runAsNonRoot`);
+        t.not(sc.runAsUser, 0, `${set}/${c.name} runAsUser`);
+        t.equal(c.securityContext?.allowPrivilegeEscalation, false, `${set}/${c.name} no privilege escalation`);
+      }
+    }
+    for (const name of ['zookeeper', 'kafka']) t.match(readFileSync(`${ROOT}images/${name}.Containerfile`, 'utf8'), /^USER 65532/m, `${name} image user`);
+  });
+
+  t.test('no secret value appears on a command line; the super-user password reaches ZooKeeper by env', async (t) => {
+    const secrets = objs.filter((o) => o.kind === 'Secret').flatMap((s) => [
+      ...Object.values(s.stringData ?? {}),
+      ...Object.values(s.data ?? {}).map((v) => Buffer.from(v, 'base64').toString()),
+    ]);
+    t.ok(secrets.length > 0, 'a Secret holds the password');
+    const lines = invocations(objs, images).flatMap((i) => i.argv);
+    for (const secret of secrets) t.notOk(lines.some((l) => l.includes(secret)), 'secret not in any command, args, probe or hook');
+    for (const { set, pod } of podSpecs(objs).filter((p) => p.set === 'zoo')) {
+      for (const c of containersOf(pod)) {
+        const env = c.env?.find((e: any) => e.name === 'ZK_SUPER_SECRET');
+        t.equal(env?.valueFrom?.secretKeyRef?.name, 'zk-super', `${set}/${c.name} ZK_SUPER_SECRET from the Secret`);
+      }
+    }
+  });
+
+  t.test('the servers get the settings the tests run them with', async (t) => {
+    const zk = podSpecs(objs).find((p) => p.set === 'zoo')!.pod;
+    const zkArgs = zk.containers[0].args as string[];
+    t.ok(zkArgs.includes('-Dsun.net.inetaddr.ttl=5'), 'ZooKeeper JVM caches DNS 5 s');
+    t.ok(zkArgs.some((a) => a.startsWith('-Xmx')), 'ZooKeeper heap is bounded');
+    t.equal(zkArgs.at(-1), `${zk.initContainers[0].env.find((e: any) => e.name === 'ZOO_DATA_DIR').value}/conf/zoo.cfg`, 'the server reads the zoo.cfg zk-bootstrap writes');
+    for (const set of ['kafka', 'kraft']) {
+      const c = podSpecs(objs).find((p) => p.set === set)!.pod.containers[0];
+      t.match(c.env.find((e: any) => e.name === 'KAFKA_HEAP_OPTS')?.value ?? '', /-Xmx/, `${set} heap`);
+    }
+    const all = strings(objs.filter((o) => o.kind === 'StatefulSet'));
+    t.notOk(all.some((s) => s.startsWith('inter.broker.protocol.version=')), 'no obsolete inter.broker.protocol.version');
+    const kafkaArgs = podSpecs(objs).find((p) => p.set === 'kafka')!.pod.containers[0].args as string[];
+    for (const o of ['listeners=PLAINTEXT://:9093', 'offsets.topic.replication.factor=3', 'unclean.leader.election.enable=true']) {
+      t.ok(kafkaArgs.includes(o) && kafkaArgs[kafkaArgs.indexOf(o) - 1] === '--override', `seed override ${o}`);
+    }
+    t.match(kafkaArgs.find((a) => a.startsWith('zookeeper.connect=')) ?? '', /zoo-0\.zk:2181,zoo-1\.zk:2181,zoo-2\.zk:2181/, 'brokers use the ZooKeeper pods');
+  });
+});
