@@ -36,7 +36,7 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
     for (const agent of named) t.ok(agents.has(agent), `${agent} is built`);
   });
 
-  t.test('every agent flag and subcommand used is one the agent accepts (its --help)', async (t) => {
+  t.test('every agent flag, subcommand and env var used is one the agent accepts (its --help)', async (t) => {
     const used = [...new Set(calls.map((c) => c.agent))];
     const help = new Map(await Promise.all(used.map(async (a) => {
       const r = await run(process.execPath, [`${ROOT}${agents.get(a)}`, '--help'], { timeout: 8000 }).catch((e) => e);
@@ -47,6 +47,13 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
       const accepted = new Set([...text.matchAll(/^ {2}-([a-z0-9-]+)/gm)].map((m) => m[1]));
       for (const flag of call.flags) t.ok(accepted.has(flag), `${call.where}: ${call.agent} accepts -${flag}`);
       if (call.subcommand) t.match(/^Usage: .*$/m.exec(text)?.[0] ?? '', call.subcommand, `${call.where}: ${call.agent} has ${call.subcommand}`);
+    }
+    // Each env var a container sets is read by an agent that runs in it (peer-finder's hook gets the same env).
+    for (const { set, pod } of podSpecs(objs)) {
+      for (const c of containersOf(pod)) {
+        const readers = calls.filter((k) => k.where.startsWith(`${set}/${c.name}`)).map((k) => help.get(k.agent) ?? '');
+        for (const e of c.env ?? []) t.ok(readers.some((h) => new RegExp(`\\b${e.name}\\b`).test(h)), `${set}/${c.name}: an agent reads ${e.name}`);
+      }
     }
   });
 
@@ -93,7 +100,9 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
     const zkArgs = zk.containers[0].args as string[];
     t.ok(zkArgs.includes('-Dsun.net.inetaddr.ttl=5'), 'ZooKeeper JVM caches DNS 5 s');
     t.ok(zkArgs.some((a) => a.startsWith('-Xmx')), 'ZooKeeper heap is bounded');
-    t.equal(zkArgs.at(-1), `${zk.initContainers[0].env.find((e: any) => e.name === 'ZOO_DATA_DIR').value}/conf/zoo.cfg`, 'the server reads the zoo.cfg zk-bootstrap writes');
+    for (const c of containersOf(zk)) {
+      t.equal(zkArgs.at(-1), `${c.env?.find((e: any) => e.name === 'ZOO_DATA_DIR')?.value}/conf/zoo.cfg`, `the server reads the zoo.cfg ${c.name} has zk-bootstrap write`);
+    }
     for (const set of ['kafka', 'kraft']) {
       const c = podSpecs(objs).find((p) => p.set === set)!.pod.containers[0];
       t.match(c.env.find((e: any) => e.name === 'KAFKA_HEAP_OPTS')?.value ?? '', /-Xmx/, `${set} heap`);
