@@ -2,11 +2,12 @@
 // kafkajs, vs the runtime floor; and kafka-entrypoint's own time before it execs the JVM. One real Kafka 4.2.2
 // node on 127.0.0.1, all commands measured in one hyperfine run so the ratios share the machine's state.
 import { build } from 'esbuild';
+import { waitFor } from '../test/harness/wait.ts';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measure, report } from './lib.ts';
-import { startKraftNode, pollUntil, liveBrokerIds, LIBS, ROOT } from '../test/kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds, LIBS, ROOT } from '../test/kafka-entrypoint/real-kafka.ts';
 
 const NODE = process.execPath;
 const teardowns: Array<() => unknown> = [];
@@ -35,7 +36,7 @@ process.exitCode = brokers.some((b) => b.nodeId === Number(id)) ? 0 : 1;
 
 try {
   const node = await startKraftNode(t);
-  await pollUntil('node 0 registered', 120_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
+  await waitFor('node 0 registered', async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined), { timeoutMs: 120_000, intervalMs: 200 });
   const bootstrap = `127.0.0.1:${node.port}`;
   const probe = path.join(ROOT, 'dist/kafka-probe.cjs');
   const commands = [

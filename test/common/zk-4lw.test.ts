@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
 import { srvrFromText, confFromText } from '../../common/zk-4lw-parse.ts';
-import { startFirstMember, freePorts } from '../zk-bootstrap/support/loopback-zk.ts';
+import { startFirstMember } from '../zk-bootstrap/support/loopback-zk.ts';
+import { freePorts } from '../harness/ports.ts';
 
 t.test('against a real ZooKeeper 3.9.5', async (t) => {
   const zk = await startFirstMember(t);

@@ -6,3 +6,4 @@ export { waitFor, delay } from './wait.ts';
 export { run, runOk } from './process.ts';
 export * from './servers.ts';
 export { staticZkEnsemble, fixture, kafkaRoundTrip, SEED_LINES } from './fixtures.ts';
+export { freePorts } from './ports.ts';

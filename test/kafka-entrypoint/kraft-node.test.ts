@@ -1,13 +1,14 @@
 import t from 'tap';
+import { waitFor } from '../harness/wait.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startKraftNode, pollUntil, liveBrokerIds, ROOT, type KafkaVersion } from './real-kafka.ts';
+import { startKraftNode, liveBrokerIds, ROOT, type KafkaVersion } from './real-kafka.ts';
 import { run } from '../harness/process.ts';
 
 const GRACE_MS = 30_000;
 const registered = (port: number) =>
-  pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(port)).includes(0) ? true : undefined));
+  waitFor('node 0 registered', async () => ((await liveBrokerIds(port)).includes(0) ? true : undefined), { timeoutMs: 90_000, intervalMs: 200 });
 
 for (const version of ['4.2.2', '3.9.1'] as KafkaVersion[]) {
   t.test(`Kafka ${version}: formats an empty volume once; a restart keeps id and data and is not reformatted`, async (t) => {

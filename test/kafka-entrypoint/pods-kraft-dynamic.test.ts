@@ -5,9 +5,8 @@
 import t from 'tap';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Cluster, skipUnlessRoot, NODE, agentBundle, kafkaRoundTrip, SEED_LINES } from '../harness/index.ts';
+import { Cluster, skipUnlessRoot, NODE, agentBundle, kafkaRoundTrip, SEED_LINES, waitFor } from '../harness/index.ts';
 import { entrypointCommand, kafkaEnv, overrides, probe, jvmPid, quorumVoters } from './pod-specs.ts';
-import { pollUntil } from './real-kafka.ts';
 
 const QUORUM = ['--quorum=dynamic', '--controller-set=ctrl', '--controller-service=ctrl', '--controllers=3'];
 const ENTRYPOINT = [NODE, agentBundle('kafka-entrypoint')];
@@ -85,21 +84,21 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
     });
     // Asked through kafka-0, the controller's view: 102 drops out of Metadata once fenced (session timeout 9 s).
     const throughOther = [...PROBE, 'ready', `--bootstrap=${fqdn(0)}`, '--node-id=102', '--role=broker', '--timeout=3s'];
-    const fenced = await pollUntil('broker 102 fenced', 60_000, async () => {
+    const fenced = await waitFor('broker 102 fenced', async () => {
       const r = await client.exec(throughOther);
       return r.exitCode === 1 ? r.stdout : undefined;
-    });
+    }, { timeoutMs: 60_000, intervalMs: 200 });
     t.match(fenced, /node 102 not in metadata yet \(starting or fenced\)/, 'kafka-0 no longer lists the fenced broker');
     const own = await pod.exec(probe('ready').command);
     t.equal(own.exitCode, 1, `its own ready probe fails: ${own.stdout.trim()}`);
     process.kill(pid, 'SIGCONT');
     // Right after SIGCONT the broker answers but may still be fenced; only its unfencing makes it ready again.
     const seen = new Set<string>();
-    await pollUntil('broker 102 ready again', 60_000, async () => {
+    await waitFor('broker 102 ready again', async () => {
       const r = await pod.exec(probe('ready').command);
       seen.add(r.stdout.replace(/\(\d+ms\)/, '').trim());
       return r.exitCode === 0 ? true : undefined;
-    });
+    }, { timeoutMs: 60_000, intervalMs: 200 });
     t.comment(`own probe after SIGCONT: ${[...seen].join(' | ')}`);
     t.equal((await client.exec(throughOther)).exitCode, 0, 'kafka-0 lists it again');
   });

@@ -2,11 +2,11 @@
 // a temp volume, small-JVM settings for a 2-core machine, and teardown that kills the JVM and removes the volume.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { KafkaConnection } from '../../common/kafka-connection.ts';
 import { apiVersionsRequest, parseApiVersions, metadataRequest, parseMetadata } from '../../common/kafka-messages.ts';
+import { freePorts } from '../harness/ports.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const LIBS = {
@@ -26,32 +26,6 @@ export const SMALL_BROKER_4X = ['share.coordinator.state.topic.replication.facto
 export const SMALL_JVM_ENV = {
   KAFKA_HEAP_OPTS: '-Xmx512m',
   KAFKA_JVM_PERFORMANCE_OPTS: '-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true',
-};
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-// Poll `check` until it returns a value or the deadline passes (no fixed sleeps).
-export const pollUntil = async <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${last})` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 };
 
 // The broker ids a node's listener currently lists (registered and unfenced).
@@ -92,8 +66,9 @@ export const startKraftNode = async (t: Teardown, opts: NodeOptions = {}): Promi
   const version = opts.version ?? '4.2.2';
   const dir = opts.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'kafka-entrypoint-')));
   if (opts.dir === undefined) t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const port = opts.ports?.port ?? (await freePort());
-  const controllerPort = opts.ports?.controllerPort ?? (await freePort());
+  const [freeA, freeB] = (await freePorts(2)) as [number, number];
+  const port = opts.ports?.port ?? freeA;
+  const controllerPort = opts.ports?.controllerPort ?? freeB;
   const args = [
     path.join(ROOT, 'kafka-entrypoint/main.ts'), '--hostname=kafka-0', '--controllers=1', `--data-dir=${dir}`, `--libs=${LIBS[version]}`,
     '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,

@@ -10,6 +10,17 @@ const fqdn = (pod: string): string => `${pod}.zk.default.svc.cluster.local`;
 const list = (...pods: string[]): string => pods.map((p) => `${fqdn(p)}\n`).join('');
 const sleeper = { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['true'], periodMs: 200 } } as const;
 
+// Service zk with one ready pod zoo-0 and its records served: the start of the tests that run peer-finder by hand.
+const oneMemberService = async (t: Parameters<typeof Cluster.create>[0]) => {
+  const cluster = await Cluster.create(t);
+  cluster.service({ name: 'zk', publishNotReadyAddresses: true });
+  const zoo = cluster.statefulSet({ name: 'zoo', serviceName: 'zk', replicas: 1, container: sleeper });
+  zoo.start();
+  await zoo.waitReady(1);
+  await cluster.dnsSettled();
+  return { cluster, zoo };
+};
+
 // Each hook run as recorded by record-peers.sh: exactly the stdin it got, and the facts line.
 const runsOf = (file: string): { stdin: string; facts: string }[] =>
   (existsSync(file) ? readFileSync(file, 'utf8') : '')
@@ -93,12 +104,7 @@ const execPeerFinder = (pod: Pod, args: readonly string[], env: Record<string, s
 };
 
 t.test('finds the namespace in -ns, POD_NAMESPACE or the search line, and names a wrong one on timeout', { skip: skipUnlessRoot }, async (t) => {
-  const cluster = await Cluster.create(t);
-  cluster.service({ name: 'zk', publishNotReadyAddresses: true });
-  const zoo = cluster.statefulSet({ name: 'zoo', serviceName: 'zk', replicas: 1, container: sleeper });
-  zoo.start();
-  await zoo.waitReady(1);
-  await cluster.dnsSettled();
+  const { cluster, zoo } = await oneMemberService(t);
   const pod = zoo.pod(0);
   const rows = [
     { name: 'POD_NAMESPACE from the Downward API', args: [], env: {}, exitCode: 0 },
@@ -118,12 +124,7 @@ t.test('finds the namespace in -ns, POD_NAMESPACE or the search line, and names 
 });
 
 t.test('keeps polling while the cluster DNS is down, then runs on-start when it is back', { skip: skipUnlessRoot }, async (t) => {
-  const cluster = await Cluster.create(t);
-  cluster.service({ name: 'zk', publishNotReadyAddresses: true });
-  const zoo = cluster.statefulSet({ name: 'zoo', serviceName: 'zk', replicas: 1, container: sleeper });
-  zoo.start();
-  await zoo.waitReady(1);
-  await cluster.dnsSettled();
+  const { cluster, zoo } = await oneMemberService(t);
   await cluster.dns.stop();
   const run = execPeerFinder(zoo.pod(0), [`-on-start=${RECORDER}`, '-service=zk', '-poll-period=200ms']);
   await waitFor('the outage logged', () => /WARN DNS lookup failed/.test(run.log()), { timeoutMs: 30_000 });

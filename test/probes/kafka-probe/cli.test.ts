@@ -1,9 +1,11 @@
 import t from 'tap';
+import { waitFor } from '../../harness/wait.ts';
+import { freePorts } from '../../harness/ports.ts';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
@@ -16,7 +18,7 @@ t.test('on a starting KRaft node: ready fails until its own id is registered, li
   const node = await startKraftNode(t);
   const config = `--config=${node.dir}/server.properties`;
   // The entrypoint writes server.properties before the JVM starts; kubelet probes only run after that.
-  await pollUntil('server.properties written', 30_000, async () => (existsSync(`${node.dir}/server.properties`) ? true : undefined));
+  await waitFor('server.properties written', async () => (existsSync(`${node.dir}/server.properties`) ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
   const seen: string[] = [];
   let liveFirstOk = -1;
   let readyFirstOk = -1;
@@ -47,7 +49,7 @@ t.test('on a starting KRaft node: ready fails until its own id is registered, li
 });
 
 t.test('a closed port fails at once', async (t) => {
-  const r = await probe(['live', `--bootstrap=127.0.0.1:${await freePort()}`, '--node-id=0']);
+  const r = await probe(['live', `--bootstrap=127.0.0.1:${(await freePorts(1))[0]}`, '--node-id=0']);
   t.equal(r.exitCode, 1);
   t.match(r.stdout, /^live fail: .*KAFKA_UNREACHABLE/);
 });

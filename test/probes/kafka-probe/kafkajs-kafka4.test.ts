@@ -1,13 +1,14 @@
 // kafkajs 2.2.4 is unmaintained and Kafka 4.0 removed old protocol versions (KIP-896): prove the round trip the
 // tests and clients rely on still works against the Kafka 4.x broker this project ships.
 import t from 'tap';
+import { waitFor } from '../../harness/wait.ts';
 import { Kafka, logLevel } from 'kafkajs';
-import { startKraftNode, liveBrokerIds, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
 import { consumeLines } from '../../fixtures/kafkajs-consume.ts';
 
 t.test('kafkajs creates a topic, produces and consumes in a group against Kafka 4.2.2', async (t) => {
   const node = await startKraftNode(t, { version: '4.2.2' });
-  await pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
+  await waitFor('node 0 registered', async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined), { timeoutMs: 90_000, intervalMs: 200 });
   const kafka = new Kafka({ clientId: 'kafkajs-4x', brokers: [`127.0.0.1:${node.port}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
   const admin = kafka.admin();
   await admin.connect();

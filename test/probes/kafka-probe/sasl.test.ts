@@ -1,11 +1,13 @@
 // kafka-probe on a SASL_PLAINTEXT listener (PLAIN), credentials from a client properties file as for the JVM tools.
 import t from 'tap';
+import { waitFor } from '../../harness/wait.ts';
+import { freePorts } from '../../harness/ports.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { startKraftNode, liveBrokerIds, freePort, pollUntil } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_probe="probe-secret";';
@@ -15,7 +17,7 @@ const SCRAM_JAAS = 'org.apache.kafka.common.security.scram.ScramLoginModule requ
 // One node with a SASL_PLAINTEXT listener offering PLAIN and both SCRAMs; SCRAM users are written at format time
 // through kafka-entrypoint's -add-scram.
 const saslNode = async (t: { teardown: (fn: () => unknown) => void }) => {
-  const [port, controllerPort, saslPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, controllerPort, saslPort] = (await freePorts(3)) as [number, number, number];
   const node = await startKraftNode(t, {
     ports: { port, controllerPort },
     args: [
@@ -30,7 +32,7 @@ const saslNode = async (t: { teardown: (fn: () => unknown) => void }) => {
       '--add-scram', 'SCRAM-SHA-512=[name=probe,password=probe-secret]',
     ],
   });
-  await pollUntil('node 0 registered', 90_000, async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined));
+  await waitFor('node 0 registered', async () => ((await liveBrokerIds(node.port)).includes(0) ? true : undefined), { timeoutMs: 90_000, intervalMs: 200 });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-probe-sasl-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return { node, saslPort, dir };

@@ -2,7 +2,8 @@ import t from 'tap';
 import { existsSync } from 'node:fs';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { loopbackMembers, serverLine, startFirstMember, freePorts } from '../../zk-bootstrap/support/loopback-zk.ts';
+import { loopbackMembers, serverLine, startFirstMember } from '../../zk-bootstrap/support/loopback-zk.ts';
+import { freePorts } from '../../harness/ports.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
 const probe = (args: string[], env: Record<string, string> = {}) =>

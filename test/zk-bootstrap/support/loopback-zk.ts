@@ -2,12 +2,12 @@
 // Every server started here is killed and its directory removed at the test's teardown.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLogged, killGroup, type Started } from '../../harness/process.ts';
 import { zookeeperServerCommand } from '../../harness/servers.ts';
 import { waitFor } from '../../harness/wait.ts';
+import { freePorts } from '../../harness/ports.ts';
 import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
 import { srvrFromText } from '../../../common/zk-4lw-parse.ts';
 import { reapOnExit, forget, reapDirOnExit, forgetDir } from './reaper.ts';
@@ -19,23 +19,6 @@ export const SUPER_SECRET = 'test-secret';
 // ZooKeeper's DigestAuthenticationProvider form: user:base64(sha1("user:password")).
 export const superDigest = (user: string, password: string): string =>
   `${user}:${createHash('sha1').update(`${user}:${password}`).digest('base64')}`;
-
-// Free TCP ports on 127.0.0.1, distinct from each other (bind port 0, read, close).
-export const freePorts = async (count: number): Promise<number[]> => {
-  const ports = new Set<number>();
-  while (ports.size < count) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (port > 1024) ports.add(port);
-  }
-  return [...ports];
-};
 
 export type MemberPorts = { readonly id: number; readonly client: number; readonly quorum: number; readonly election: number };
 

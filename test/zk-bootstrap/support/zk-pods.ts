@@ -48,8 +48,7 @@ export const zkStatefulSet = (cluster: Cluster, options: ZkSetOptions): Stateful
       env,
       readinessProbe: { command: [NODE, PROBE, 'ready'], periodMs: 300, timeoutMs: 2000, failureThreshold: 1 },
       livenessProbe: { command: [NODE, PROBE, 'live'], periodMs: 1000, timeoutMs: 2000, failureThreshold: 5 },
-      // In Kubernetes a preStop exec hook sees the container's env; the harness runs it with the pod's env only.
-      preStop: { command: ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), NODE, BOOTSTRAP, 'leave'] },
+      preStop: { command: [NODE, BOOTSTRAP, 'leave'] }, // runs with the container's env, as kubelet runs it
       terminationGracePeriodMs: 30_000,
     },
   });
