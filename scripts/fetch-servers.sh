@@ -8,12 +8,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache="$top/.cache/servers"
 mkdir -p "$cache"
 
+# kafka-tools 3.9 brings slf4j-reload4j: a second SLF4J binding beside slf4j-simple, and SLF4J would pick either.
+EXCLUDED=slf4j-reload4j,reload4j
+
 # fetch NAME DEP... : each DEP is group:artifact:version; resolved with runtime dependencies by Maven.
 fetch() {
   local name=$1; shift
   local dir="$cache/$name"
   # The stamp holds the coordinates, so a changed dependency list fetches again.
-  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$*" ] && return 0
+  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$* -$EXCLUDED" ] && return 0
   rm -rf "$dir"; mkdir -p "$dir/libs"
   local deps=""
   for coord in "$@"; do
@@ -26,8 +29,8 @@ fetch() {
 <dependencies>$deps</dependencies></project>
 POM
   echo "setup: fetching $name from Maven Central" >&2
-  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$dir/libs"
-  echo "$*" >"$dir/.complete"
+  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds="$EXCLUDED" -DoutputDirectory="$dir/libs"
+  echo "$* -$EXCLUDED" >"$dir/.complete"
 }
 
 # ZooKeeper's POM marks metrics-core (ServerMetrics, every start), snappy-java (snapshot names) and commons-cli (ZooKeeperMain)
@@ -36,8 +39,10 @@ fetch "zookeeper-$ZOOKEEPER_VERSION" \
   "org.apache.zookeeper:zookeeper:$ZOOKEEPER_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" \
   "io.dropwizard.metrics:metrics-core:4.1.12.1" "org.xerial.snappy:snappy-java:1.1.10.5" "commons-cli:commons-cli:1.5.0" &
 p1=$!
+# kafka-tools: the console consumer and kafka-topics (TopicCommand) live there in 3.9, so the images can run the seed's
+# console steps with the real tools.
 fetch "kafka-$KAFKA_ZK_VERSION" \
-  "org.apache.kafka:kafka_2.13:$KAFKA_ZK_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" &
+  "org.apache.kafka:kafka_2.13:$KAFKA_ZK_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_ZK_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" &
 p2=$!
 fetch "kafka-$KAFKA_KRAFT_VERSION" \
   "org.apache.kafka:kafka_2.13:$KAFKA_KRAFT_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_KRAFT_VERSION" "org.slf4j:slf4j-api:$SLF4J2_VERSION" "org.slf4j:slf4j-simple:$SLF4J2_VERSION" &
