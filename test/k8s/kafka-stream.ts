@@ -1,0 +1,95 @@
+// An acks=all producer and a checking consumer, run by the test process against brokers in the cluster. Brokers
+// advertise their pod FQDNs, which only the cluster DNS knows: every connection resolves through it (the
+// nameserver kubelet writes into the pods' resolv.conf), so a pod recreated with a new IP is found again.
+import net from 'node:net';
+import { Resolver } from 'node:dns/promises';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { execIn, type Kubectl } from './kube.ts';
+
+/** The cluster DNS server, as kubelet configured it for `pod`. */
+export const clusterDns = async (kube: Kubectl, pod: string, container: string): Promise<string> => {
+  const text = await execIn(kube, pod, container, ['node', '-p', "require('fs').readFileSync('/etc/resolv.conf','utf8')"]);
+  const server = /^nameserver\s+(\S+)/m.exec(text)?.[1];
+  if (server === undefined) throw new Error(`no nameserver in ${pod}'s resolv.conf: ${text}`);
+  return server;
+};
+
+export const clusterKafka = (dnsServer: string, brokers: readonly string[], clientId: string): Kafka => {
+  const resolver = new Resolver({ timeout: 1000, tries: 2 });
+  resolver.setServers([dnsServer]);
+  const lookup: net.LookupFunction = (hostname, _options, callback) => {
+    resolver.resolve4(hostname).then(
+      (ips) => callback(null, ips[0] ?? '', 4),
+      (error: NodeJS.ErrnoException) => callback(error, '', 4),
+    );
+  };
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 300 },
+    socketFactory: ({ host, port, onConnect }) => {
+      const socket = net.connect({ host, port, lookup }, onConnect);
+      socket.setKeepAlive(true);
+      return socket;
+    },
+  });
+};
+
+export type ProducerStream = {
+  readonly acked: () => number;
+  /** Stop producing, then read the topic back and return the acknowledged values that are missing. */
+  readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number }>;
+};
+
+/** Sends one message at a time with acks=all (idempotent producer) and remembers which were acknowledged. */
+export const produceStream = async (kafka: Kafka, topic: string): Promise<ProducerStream> => {
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 10 } });
+  await producer.connect();
+  const acked: string[] = [];
+  let failedSends = 0;
+  let running = true;
+  const loop = (async () => {
+    for (let n = 0; running; n++) {
+      const value = `m-${String(n).padStart(7, '0')}`;
+      try {
+        await producer.send({ topic, acks: -1, messages: [{ value }] });
+        acked.push(value);
+      } catch {
+        failedSends += 1; // not acknowledged: may or may not be stored, never counted
+      }
+      await new Promise((r) => setTimeout(r, 20)); // a steady stream, not a load test
+    }
+  })();
+  return {
+    acked: () => acked.length,
+    stopAndCheck: async (reader, timeoutMs) => {
+      running = false;
+      await loop;
+      await producer.disconnect();
+      const consumer = reader.consumer({ groupId: `check-${topic}-${Date.now()}`, sessionTimeout: 15_000 });
+      await consumer.connect();
+      try {
+        // Read until every acknowledged value is seen or the deadline passes; what is missing then is lost.
+        const missing = new Set(acked);
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await new Promise<void>((resolve) => {
+          if (missing.size === 0) return resolve();
+          const timer = setTimeout(resolve, timeoutMs);
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              missing.delete(message.value?.toString() ?? '');
+              if (missing.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          });
+        });
+        return { acked: acked.length, lost: [...missing].sort(), failedSends };
+      } finally {
+        await consumer.disconnect();
+      }
+    },
+  };
+};

@@ -1,0 +1,142 @@
+// deploy/zookeeper.yaml on a real Kubernetes: a leader deleted and a JVM killed inside its container under a stream
+// of writes, then scaled 3 -> 5 -> 3, the committed configuration checked each time. The test process reaches the
+// pods over the node's pod network (their IPs), as a client in the cluster would.
+import t from 'tap';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zookeeper from 'node-zookeeper-client';
+import { sendFourLetterWord } from '../../common/zk-4lw.ts';
+import { confFromText, srvrFromText } from '../../common/zk-4lw-parse.ts';
+import { waitFor } from '../harness/wait.ts';
+import { execIn, podStatuses, waitPodsReady, type Kubectl, type PodStatus } from './kube.ts';
+import { skipUnlessCluster, testNamespace } from './support.ts';
+
+const ZK = 'app.kubernetes.io/name=zookeeper';
+const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/zookeeper.yaml');
+const names = (n: number) => Array.from({ length: n }, (_, i) => `zoo-${i}`);
+const voters = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}:participant`).join(',');
+
+const ask = async (ip: string | undefined, word: 'srvr' | 'conf'): Promise<string | undefined> => {
+  if (ip === undefined) return undefined;
+  const r = await sendFourLetterWord({ host: ip, port: 2181, word, timeoutMs: 1000 });
+  return r.kind === 'answer' ? r.text : undefined;
+};
+const modeOf = async (pod: PodStatus): Promise<string | undefined> => {
+  const text = await ask(pod.ip, 'srvr');
+  const srvr = text === undefined ? undefined : srvrFromText(text);
+  return srvr?.kind === 'serving' ? srvr.mode : undefined;
+};
+const membersOf = async (pod: PodStatus): Promise<string | undefined> => {
+  const text = await ask(pod.ip, 'conf');
+  const conf = text === undefined ? undefined : confFromText(text);
+  return conf?.kind === 'conf' ? conf.membership.servers.map((s) => `${s.id}:${s.role}`).join(',') : undefined;
+};
+
+/** Every pod of the set reports exactly `want` as the committed membership. */
+const waitMembers = (kube: Kubectl, want: string, timeoutMs = 120_000) =>
+  waitFor(`every zoo pod to report members ${want}`, async () => {
+    const pods = await podStatuses(kube, ZK);
+    const seen = await Promise.all(pods.map((p) => membersOf(p)));
+    return seen.length > 0 && seen.every((m) => m === want);
+  }, { timeoutMs, intervalMs: 500 });
+
+const call = <T>(fn: (cb: (e: unknown, v?: T) => void) => void): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer in 5000 ms')), 5000);
+    fn((e, v) => {
+      clearTimeout(timer);
+      if (e) reject(e);
+      else resolve(v as T);
+    });
+  });
+
+const connect = async (t: { teardown(fn: () => void): void }, ips: readonly string[]): Promise<zookeeper.Client> => {
+  const client = zookeeper.createClient(ips.map((ip) => `${ip}:2181`).join(','), { sessionTimeout: 15_000, spinDelay: 200 });
+  t.teardown(() => client.close());
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 30 s')), 30_000);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.connect();
+  });
+  return client;
+};
+
+// The JVM is zk-bootstrap run's child in the container; kill -9 it from inside (the image has no shell tools).
+const KILL_JVM = "const fs=require('fs');for(const p of fs.readdirSync('/proc')){if(!/^\\d+$/.test(p))continue;let c='';try{c=fs.readFileSync('/proc/'+p+'/cmdline','utf8')}catch{continue}if(c.includes('QuorumPeerMain')){process.kill(Number(p),'SIGKILL');console.log(p)}}";
+
+t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed under writes, then 3 -> 5 -> 3', { skip: skipUnlessCluster }, async (t) => {
+  const kube = await testNamespace(t, 'zk');
+  await kube.run(['apply', '-f', MANIFEST]);
+  let pods = await waitPodsReady(kube, ZK, names(3), 300_000);
+  await waitMembers(kube, voters(3));
+  const myids = await Promise.all(names(3).map((n) => execIn(kube, n, 'zookeeper', ['node', '-p', "require('fs').readFileSync('/var/lib/zookeeper/data/myid','utf8').trim()"])));
+  t.same(myids.map((s) => s.trim()), ['1', '2', '3'], 'myid = ordinal + 1 on each volume');
+
+  const client = await connect(t, pods.map((p) => p.ip ?? ''));
+  await call((cb) => client.create('/w', Buffer.alloc(0), cb));
+  const acked: string[] = [];
+  let writing = true;
+  const writer = (async () => {
+    for (let n = 0; writing; n++) {
+      const znode = `/w/${String(n).padStart(6, '0')}`;
+      try {
+        await call((cb) => client.create(znode, Buffer.alloc(0), cb));
+        acked.push(znode);
+      } catch {
+        // not acknowledged: may or may not exist, never counted
+      }
+      await new Promise((r) => setTimeout(r, 10)); // a steady stream, not a load test
+    }
+  })();
+  t.teardown(() => {
+    writing = false;
+  });
+
+  const modes = await Promise.all(pods.map((p) => modeOf(p)));
+  const leader = pods[modes.indexOf('leader')];
+  t.ok(leader, `a leader to delete (${modes.join(', ')})`);
+  if (leader === undefined) return;
+  let before = acked.length;
+  let started = Date.now();
+  await kube.run(['delete', 'pod', leader.name, '--wait=false']);
+  await waitFor(`${leader.name} recreated`, async () => (await podStatuses(kube, ZK)).find((p) => p.name === leader.name && p.uid !== leader.uid), { timeoutMs: 120_000, intervalMs: 500 });
+  pods = await waitPodsReady(kube, ZK, names(3), 300_000);
+  await waitMembers(kube, voters(3));
+  t.comment(`kubectl delete pod ${leader.name} (leader): recreated, Ready and a voter again in ${Date.now() - started} ms`);
+  await waitFor('writes acknowledged after the leader was deleted', () => acked.length > before, { timeoutMs: 60_000 });
+
+  const victim = pods.find((p) => p.name !== leader.name) ?? pods[0]!;
+  before = acked.length;
+  started = Date.now();
+  t.match(await execIn(kube, victim.name, 'zookeeper', ['node', '-e', KILL_JVM]), /^\d+/, `killed the JVM in ${victim.name}`);
+  const restarted = await waitFor(`${victim.name}'s container restarted in the same pod`, async () => (await podStatuses(kube, ZK)).find((p) => p.name === victim.name && p.restarts > victim.restarts), { timeoutMs: 120_000, intervalMs: 500 });
+  t.equal(restarted.uid, victim.uid, 'same pod (container restart, not a new pod)');
+  pods = await waitPodsReady(kube, ZK, names(3), 300_000);
+  await waitMembers(kube, voters(3));
+  t.comment(`kill -9 of the JVM in ${victim.name}: container restarted, Ready and a voter again in ${Date.now() - started} ms`);
+  await waitFor('writes acknowledged after the JVM was killed', () => acked.length > before, { timeoutMs: 60_000 });
+
+  writing = false;
+  await writer;
+  const reader = await connect(t, pods.map((p) => p.ip ?? ''));
+  const stored = new Set((await call<string[]>((cb) => reader.getChildren('/w', cb))).map((c) => `/w/${c}`));
+  t.same(acked.filter((p) => !stored.has(p)), [], `${acked.length} acknowledged writes, none lost`);
+  t.ok(acked.length > 20, `a stream of writes (${acked.length})`);
+  client.close();
+  reader.close();
+
+  started = Date.now();
+  await kube.run(['scale', 'statefulset', 'zoo', '--replicas=5']);
+  await waitPodsReady(kube, ZK, names(5), 400_000);
+  await waitMembers(kube, voters(5));
+  t.pass(`scaled to 5: 5 participants committed (${Date.now() - started} ms)`);
+
+  started = Date.now();
+  await kube.run(['scale', 'statefulset', 'zoo', '--replicas=3']);
+  await waitPodsReady(kube, ZK, names(3), 300_000);
+  await waitMembers(kube, voters(3));
+  t.pass(`scaled back to 3: exactly server.1..3 committed (${Date.now() - started} ms; preStop leave run by kubelet)`);
+});
