@@ -1,5 +1,7 @@
 // Command-line flags in Go's `flag` syntax (`-x=v`, `--x=v`, `-x v`, bool `-x`), because manifests written for
 // the Go originals must keep working unchanged. Parsing only collects strings; each agent's readConfig types them.
+import { escapeControls, excerpt, truncated, EXCERPT_CHARS } from './log.ts';
+
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
 
 export type FlagSpec = {
@@ -49,12 +51,12 @@ export const parseFlags = (specs: readonly FlagSpec[], argv: readonly string[]):
     }
     const spec = byName.get(name);
     if (!spec) {
-      problems.push(`unknown flag -${name} (see --help)`);
+      problems.push(`unknown flag -${escapeControls(truncated(name, EXCERPT_CHARS))} (see --help)`);
       continue;
     }
     if (spec.kind === 'bool') {
       value ??= 'true';
-      if (!BOOL_WORDS.has(value)) problems.push(`flag -${name} takes true or false, got ${JSON.stringify(value)}`);
+      if (!BOOL_WORDS.has(value)) problems.push(`flag -${name} takes true or false, got ${excerpt(value)}`);
     } else if (value === undefined) {
       if (i + 1 >= argv.length) {
         problems.push(`flag -${name} needs a value`);
@@ -85,13 +87,35 @@ export const boolValue = (text: string): boolean => ['1', 't', 'true'].includes(
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-// Go duration syntax (`500ms`, `1s`, `1m30s`) in milliseconds; a bare number means seconds. undefined when malformed.
+/** The longest delay a Node timer holds (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms instead. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+// Go duration syntax (`500ms`, `1s`, `1m30s`) in milliseconds; a bare number means seconds. undefined when malformed
+// or longer than MAX_DURATION_MS (`999999999h`, a 400-digit number), so no caller ever arms a timer that overflows
+// into a 1 ms deadline or throws; whether 0 is allowed is each caller's business.
 export const durationMs = (text: string): number | undefined => {
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] as string] as number), 0);
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+    ms = parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] as string] as number), 0);
+  }
+  return Number.isFinite(ms) && ms <= MAX_DURATION_MS ? ms : undefined;
 };
+
+// A millisecond count as Go's Duration.String spells it (`596h31m23.647s`, `1m0s`, `500ms`), for messages.
+export const formatDuration = (ms: number): string => {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = `${(ms % 60_000) / 1000}s`;
+  return h > 0 ? `${h}h${m}m${s}` : m > 0 ? `${m}m${s}` : s;
+};
+
+/** What every duration flag accepts, for usage messages: the syntax and the upper bound. */
+export const DURATION_RANGE = `a Go duration such as 500ms, 90s or 5m, at most ${formatDuration(MAX_DURATION_MS)}`;
 
 export type HelpDoc = {
   readonly usage: string;

@@ -1,7 +1,7 @@
 // Every input peer-finder takes (flags, env, hostname, resolv.conf, own addresses), checked once, into a frozen Config.
-import { parseFlags, flagOrEnv, durationMs, type FlagSpec, type ParsedFlags } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, durationMs, DURATION_RANGE, type FlagSpec, type ParsedFlags } from '../common/flags.ts';
 import { ConfigError } from '../common/errors.ts';
-import type { LogFormat } from '../common/log.ts';
+import { excerpt, type LogFormat } from '../common/log.ts';
 import { parseResolvConf, type ResolvConf } from '../common/resolv-conf.ts';
 import { FLAGS } from './flags.ts';
 import { identity, type Identity } from './identity.ts';
@@ -50,13 +50,13 @@ const durationFlag = (parsed: ParsedFlags, name: string, fallback: number, min: 
   const text = str(parsed, name);
   if (text === undefined) return fallback;
   const ms = durationMs(text);
-  if (ms === undefined || ms < min) problems.push(`-${name} takes a Go duration ${min > 0 ? 'above 0' : 'of 0 or more'} (e.g. 1s, 500ms, 5m), got ${JSON.stringify(text)}`);
+  if (ms === undefined || ms < min) problems.push(`-${name} takes ${DURATION_RANGE}${min > 0 ? ', above 0' : ' (0: no limit)'}, got ${excerpt(text)}`);
   return ms ?? fallback;
 };
 
 const oneOf = <T extends string>(parsed: ParsedFlags, name: string, allowed: readonly T[], problems: string[]): T => {
   const text = str(parsed, name) ?? allowed[0];
-  if (!(allowed as readonly string[]).includes(text as string)) problems.push(`-${name} takes ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(allowed as readonly string[]).includes(text as string)) problems.push(`-${name} takes ${allowed.join(', ')}, got ${excerpt(text)}`);
   return (allowed as readonly string[]).includes(text as string) ? (text as T) : (allowed[0] as T);
 };
 
@@ -74,7 +74,7 @@ const discoveryOf = (parsed: ParsedFlags, kind: Discovery['kind'], service: stri
 const portFlag = (parsed: ParsedFlags, problems: string[]): number => {
   const text = str(parsed, 'dns-port') ?? '53';
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) problems.push(`-dns-port takes a port 1-65535, got ${JSON.stringify(text)}`);
+  if (!(port >= 1 && port <= 65535)) problems.push(`-dns-port takes a port 1-65535, got ${excerpt(text)}`);
   return Number.isNaN(port) ? 53 : port;
 };
 
@@ -82,7 +82,7 @@ const portFlag = (parsed: ParsedFlags, problems: string[]): number => {
 export const readConfig = (argv: readonly string[], env: Env, inputs: ConfigInputs): Config => {
   const parsed = parseFlags(FLAGS, argv);
   const problems = [...parsed.problems];
-  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])} (flags are -name=value)`);
+  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${excerpt(parsed.positionals[0] as string)} (flags are -name=value)`);
   const onStart = str(parsed, 'on-start');
   const onChange = str(parsed, 'on-change');
   if (onStart === undefined && onChange === undefined) problems.push('-on-start or -on-change is required (the command to run with the member list)');

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { parseFlags, durationMs, flagOrEnv, helpText, type FlagSpec } from '../../common/flags.ts';
+import fc from 'fast-check';
+import { parseFlags, durationMs, flagOrEnv, helpText, formatDuration, MAX_DURATION_MS, DURATION_RANGE, type FlagSpec } from '../../common/flags.ts';
 
 const SPECS: FlagSpec[] = [
   { name: 'service', kind: 'string', help: 'svc' },
@@ -52,6 +53,47 @@ t.test('parses Go durations and bare seconds', async (t) => {
     { name: 'trailing junk', text: '1sx', ms: undefined },
   ];
   for (const row of rows) t.equal(durationMs(row.text), row.ms, row.name);
+});
+
+t.test('refuses durations longer than a Node timer holds, so none becomes a 1 ms deadline or a RangeError', async (t) => {
+  const rows = [
+    { name: 'the issue\'s -timeout', text: '999999999h', ms: undefined },
+    { name: 'just past the limit', text: '596h31m23.648s', ms: undefined },
+    { name: 'exactly the limit', text: '596h31m23.647s', ms: MAX_DURATION_MS },
+    { name: 'bare seconds past the limit', text: '2147484', ms: undefined },
+    { name: 'digits that overflow to Infinity', text: `${'9'.repeat(400)}s`, ms: undefined },
+    { name: 'a sum past the limit', text: '500h500h', ms: undefined },
+    { name: 'zero is the caller\'s business', text: '0s', ms: 0 },
+  ];
+  for (const row of rows) t.equal(durationMs(row.text), row.ms, row.name);
+  t.equal(MAX_DURATION_MS, 2 ** 31 - 1);
+  t.match(DURATION_RANGE, /at most 596h31m23.647s/);
+});
+
+t.test('spells durations as Go does for messages', async (t) => {
+  const rows = [
+    { name: 'zero', ms: 0, text: '0s' },
+    { name: 'millis', ms: 500, text: '500ms' },
+    { name: 'minute', ms: 60_000, text: '1m0s' },
+    { name: 'fraction', ms: 90_500, text: '1m30.5s' },
+    { name: 'limit', ms: MAX_DURATION_MS, text: '596h31m23.647s' },
+  ];
+  for (const row of rows) t.equal(formatDuration(row.ms), row.text, row.name);
+});
+
+t.test('property: a duration is a finite number within the timer range, or undefined, for any text', async (t) => {
+  const unit = fc.constantFrom('ms', 's', 'm', 'h', '', 'x', 'us');
+  const number = fc.oneof(fc.nat().map(String), fc.stringMatching(/^\d{1,40}(\.\d{1,20})?$/));
+  const text = fc.oneof(fc.string(), fc.array(fc.tuple(number, unit).map(([n, u]) => n + u), { maxLength: 4 }).map((p) => p.join('')));
+  fc.assert(
+    fc.property(text, (s) => {
+      const ms = durationMs(s);
+      return ms === undefined || (Number.isFinite(ms) && ms >= 0 && ms <= MAX_DURATION_MS);
+    }),
+    { numRuns: 500 },
+  );
+  fc.assert(fc.property(fc.integer({ min: 0, max: MAX_DURATION_MS }), (ms) => durationMs(formatDuration(ms)) === ms), { numRuns: 300 });
+  t.pass('bounded');
 });
 
 t.test('help lists every flag with its default and env fallback', async (t) => {
