@@ -2,7 +2,9 @@
 import { parseFlags, flagOrEnv, durationMs, DURATION_RANGE, type FlagSpec, type ParsedFlags } from '../common/flags.ts';
 import { ConfigError } from '../common/errors.ts';
 import { excerpt, type LogFormat } from '../common/log.ts';
+import { isIP } from 'node:net';
 import { parseResolvConf, type ResolvConf } from '../common/resolv-conf.ts';
+import { isDomainName } from '../common/dns-names.ts';
 import { FLAGS } from './flags.ts';
 import { identity, type Identity } from './identity.ts';
 
@@ -65,6 +67,9 @@ const discoveryOf = (parsed: ParsedFlags, kind: Discovery['kind'], service: stri
   if (kind !== 'static' && peers.length > 0) problems.push(`-peers is only used with -discovery=static, got -discovery=${kind}`);
   if (kind === 'static') {
     if (peers.length === 0) problems.push('-discovery=static needs -peers=<name>,<name>,...');
+    // The same rule as names from DNS: a hook reads one member per line, whatever the source.
+    const bad = peers.filter((p) => !isDomainName(p) && isIP(p) === 0);
+    if (bad.length > 0) problems.push(`-peers takes host names or IP addresses, got ${bad.length} that are neither, e.g. ${excerpt(bad[0] as string)}`);
     return { kind, peers };
   }
   if (service === undefined) problems.push(`-service is required with -discovery=${kind} (the headless Service name, e.g. -service=zk)`);

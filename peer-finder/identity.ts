@@ -1,5 +1,6 @@
 // Who this pod is: hostname, ordinal, namespace, cluster domain and the member-list entries that mean "me".
 import { detectClusterDomain } from '../common/cluster-domain.ts';
+import { k8sNameProblem, DNS1123_SUBDOMAIN_MAX } from '../common/k8s-names.ts';
 
 export type Identity = {
   /** First label of the hostname (a FQDN hostname, from setHostnameAsFQDN, would otherwise never match). */
@@ -30,8 +31,6 @@ export type IdentityInputs = {
   readonly peers: readonly string[];
 };
 
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DOMAIN = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 const ordinalOf = (hostname: string): number | undefined => {
   const match = /-(0|[1-9]\d{0,8})$/.exec(hostname);
@@ -46,7 +45,8 @@ const placeOf = (input: IdentityInputs, problems: string[]): Place => {
   const strict = input.kind === 'srv';
   if (input.domain !== undefined) {
     const domain = input.domain.replace(/\.$/, '');
-    if (!DOMAIN.test(domain)) problems.push(`-domain takes a DNS domain such as cluster.local, got ${JSON.stringify(input.domain)}`);
+    const bad = k8sNameProblem('-domain (a cluster domain such as cluster.local)', 'subdomain', domain);
+    if (bad) problems.push(bad);
     // The original built `.svc.<domain>` here and then waited forever for a name with `..` in it.
     if (strict && namespace === '') problems.push('-domain is set but the namespace is unknown: pass -ns=<namespace> or set POD_NAMESPACE');
     return { namespace, clusterDomain: domain, source: 'flag' };
@@ -81,16 +81,21 @@ const selfNamesOf = (input: IdentityInputs, hostname: string, fqdn: string, prob
 // The pod's identity and every problem with it.
 export const identity = (input: IdentityInputs): { identity: Identity; problems: string[] } => {
   const problems: string[] = [];
-  const hostname = input.hostname.trim().split('.')[0] ?? '';
-  if (hostname === '') problems.push('the hostname is empty: pass -hostname=<pod name>');
+  // A pod's hostname is a DNS-1123 label; a FQDN one (setHostnameAsFQDN) is a subdomain whose first label counts.
+  const fullHostname = input.hostname.replace(/\.$/, '');
+  const badHostname = input.hostname === '' ? 'the hostname is empty: pass -hostname=<pod name>' : k8sNameProblem('the hostname (-hostname, else the system hostname)', 'subdomain', fullHostname);
+  if (badHostname) problems.push(badHostname);
+  const hostname = badHostname ? '' : (fullHostname.split('.')[0] as string);
   const service = input.service ?? '';
-  if (input.kind === 'srv' && service !== '' && !LABEL.test(service)) {
-    problems.push(`-service takes a Service name (lower-case letters, digits and '-'), got ${JSON.stringify(service)}`);
-  }
+  const badService = service === '' ? undefined : k8sNameProblem('-service (a Service name)', 'label', service);
+  if (badService) problems.push(badService);
   const place = placeOf(input, problems);
-  if (place.namespace !== '' && !LABEL.test(place.namespace)) problems.push(`-ns (env POD_NAMESPACE) takes a namespace name, got ${JSON.stringify(place.namespace)}`);
-  const complete = hostname !== '' && service !== '' && place.namespace !== '' && place.clusterDomain !== '';
+  const badNamespace = place.namespace === '' ? undefined : k8sNameProblem('-ns (env POD_NAMESPACE, a namespace name)', 'label', place.namespace);
+  if (badNamespace) problems.push(badNamespace);
+  const complete = hostname !== '' && service !== '' && !badService && place.namespace !== '' && !badNamespace && place.clusterDomain !== '';
   const fqdn = complete ? `${hostname}.${service}.${place.namespace}.svc.${place.clusterDomain}` : '';
+  // Every part valid and the whole too long: no DNS answer can ever name this pod, so waiting would be forever.
+  if (fqdn.length > DNS1123_SUBDOMAIN_MAX) problems.push(`this pod's name ${fqdn.slice(0, 40)}… is ${fqdn.length} characters, more than DNS allows (${DNS1123_SUBDOMAIN_MAX}): use shorter names`);
   const selfNames = selfNamesOf(input, hostname, fqdn, problems);
   return {
     identity: {

@@ -87,6 +87,13 @@ t.test('names every problem at once', async (t) => {
   t.equal(problems.length, 8, problems.join('\n'));
 });
 
+t.test('refuses durations past what a timer holds instead of overflowing them', async (t) => {
+  for (const flag of ['timeout', 'poll-period']) {
+    const problems = problemsOf([...SEED_ARGS, `-${flag}=999999999h`]);
+    t.match(problems, [new RegExp(`^-${flag} takes a Go duration .* at most 596h31m23.647s.*got "999999999h"`)], flag);
+  }
+});
+
 t.test('refuses inputs the original accepted and then hung or died on', async (t) => {
   const rows = [
     { name: 'no hook at all', argv: ['-service=zk'], env: ENV, inputs: INPUTS, match: /-on-start or -on-change/ },
@@ -96,9 +103,9 @@ t.test('refuses inputs the original accepted and then hung or died on', async (t
     { name: 'resolv.conf unreadable and no -domain', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, resolvConf: undefined }, match: /cannot read \/etc\/resolv.conf/ },
     { name: 'resolv.conf without a svc search domain', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, resolvConf: 'search example.com\n' }, match: /no search domain/ },
     { name: 'resolv.conf without search', argv: SEED_ARGS, env: {}, inputs: { ...INPUTS, resolvConf: 'nameserver 1.1.1.1\n' }, match: /no `search` line.*and -ns/ },
-    { name: 'a service name with dots', argv: ['-on-start=x', '-service=zk.default'], env: ENV, inputs: INPUTS, match: /-service takes a Service name/ },
-    { name: 'a bad namespace', argv: [...SEED_ARGS, '-ns=Bad_NS'], env: ENV, inputs: INPUTS, match: /-ns .* takes a namespace/ },
-    { name: 'a bad domain', argv: [...SEED_ARGS, '-domain=a..b'], env: ENV, inputs: INPUTS, match: /-domain takes/ },
+    { name: 'a service name with dots', argv: ['-on-start=x', '-service=zk.default'], env: ENV, inputs: INPUTS, match: /-service \(a Service name\) must be a DNS-1123 label/ },
+    { name: 'a bad namespace', argv: [...SEED_ARGS, '-ns=Bad_NS'], env: ENV, inputs: INPUTS, match: /-ns .* must be a DNS-1123 label/ },
+    { name: 'a bad domain', argv: [...SEED_ARGS, '-domain=a..b'], env: ENV, inputs: INPUTS, match: /-domain .* must be a DNS-1123 subdomain/ },
     { name: 'static without peers', argv: ['-on-start=x', '-discovery=static'], env: ENV, inputs: INPUTS, match: /needs -peers/ },
     { name: 'static list without this pod', argv: ['-on-start=x', '-discovery=static', '-peers=a,b'], env: ENV, inputs: INPUTS, match: /does not list this pod/ },
     { name: 'peers in srv mode', argv: [...SEED_ARGS, '-peers=a'], env: ENV, inputs: INPUTS, match: /only used with -discovery=static/ },
@@ -114,4 +121,26 @@ t.test('refuses inputs the original accepted and then hung or died on', async (t
 
 t.test('throws a ConfigError with exit code 2', async (t) => {
   t.throws(() => readConfig([], {}, INPUTS), { code: 'CONFIG_INVALID', exitCode: 2 });
+});
+
+t.test('refuses names Kubernetes would never produce, each with one short escaped excerpt', async (t) => {
+  const huge = 'a'.repeat(131_072);
+  const rows = [
+    { name: 'an empty -service', argv: ['-on-start=x', '-service='], env: ENV, inputs: INPUTS, match: /-service is required/ },
+    { name: 'an underscore in -service', argv: ['-on-start=x', '-service=Kaf_ka'], env: ENV, inputs: INPUTS, match: /-service .* DNS-1123 label.*got "Kaf_ka"/ },
+    { name: 'a 64-character -service', argv: ['-on-start=x', `-service=${'s'.repeat(64)}`], env: ENV, inputs: INPUTS, match: /-service .* at most 63 characters \(got 64\)/ },
+    { name: 'a newline in POD_NAMESPACE', argv: SEED_ARGS, env: { POD_NAMESPACE: 'default\nevil' }, inputs: INPUTS, match: /-ns .* got "default\\nevil"/ },
+    { name: 'a 131 KB hostname', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, hostname: huge }, match: /hostname .* at most 253 characters \(got 131072\)/ },
+    { name: 'a 64-character hostname label', argv: [...SEED_ARGS, `-hostname=${'h'.repeat(64)}`], env: ENV, inputs: INPUTS, match: /hostname .* DNS-1123 subdomain/ },
+    { name: 'a hostname with a space', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, hostname: 'zoo-1 ' }, match: /hostname .* got "zoo-1 "/ },
+    { name: 'an upper-case domain', argv: [...SEED_ARGS, '-domain=Cluster.Local'], env: ENV, inputs: INPUTS, match: /-domain .* DNS-1123 subdomain/ },
+    { name: 'valid parts that make a name over 253', argv: ['-on-start=x', `-service=${'s'.repeat(63)}`, `-ns=${'n'.repeat(63)}`, `-domain=${'d'.repeat(63)}.${'e'.repeat(60)}`], env: {}, inputs: INPUTS, match: /more than DNS allows/ },
+    { name: 'a static peer with a newline', argv: ['-on-start=x', '-discovery=static', '-peers=zoo-1,zoo-2\nzoo-9'], env: ENV, inputs: INPUTS, match: /-peers takes host names or IP addresses.*"zoo-2\\nzoo-9"/ },
+  ];
+  for (const row of rows) {
+    const problems = problemsOf(row.argv, row.env, row.inputs);
+    t.ok(problems.some((p) => row.match.test(p)), `${row.name}: ${problems.join(' | ').slice(0, 500)}`);
+    t.ok(problems.every((p) => p.length < 400 && !p.includes('\n')), `${row.name}: every problem is short and one line`);
+  }
+  t.same(readConfig(['-on-start=x', '-discovery=static', '-peers=zoo-1,10.0.0.7,fd00::7'], {}, INPUTS).discovery, { kind: 'static', peers: ['zoo-1', '10.0.0.7', 'fd00::7'] }, 'names and addresses are fine');
 });
