@@ -5,15 +5,24 @@ import { randomInt } from 'node:crypto';
 import type { SrvAnswer, StringAnswer } from 'dns-packet';
 import { nameList, type ResolvConf } from './resolv-conf.ts';
 import { buildQuery, type QueryType } from './dns-message.ts';
+import { isDomainName } from './dns-names.ts';
 import { exchange, type Transport } from './dns-transport.ts';
 
 export type { Transport } from './dns-transport.ts';
-export type DnsErrorReason = 'timeout' | 'network' | 'servfail' | 'refused' | 'rcode';
+export type DnsErrorReason = 'timeout' | 'network' | 'malformed' | 'servfail' | 'refused' | 'rcode';
 
 export type SrvRecord = { readonly target: string; readonly port: number; readonly priority: number; readonly weight: number };
 
 export type LookupResult<T> =
-  | { readonly kind: 'ok'; readonly records: readonly T[]; readonly name: string; readonly server: string; readonly transport: Transport }
+  | {
+      readonly kind: 'ok';
+      readonly records: readonly T[];
+      /** Names in the answer that are not valid host names (Go's isDomainName), whose records were left out. */
+      readonly rejected: readonly string[];
+      readonly name: string;
+      readonly server: string;
+      readonly transport: Transport;
+    }
   | { readonly kind: 'not-found'; readonly rcode: 'NXDOMAIN' | 'NODATA'; readonly names: readonly string[] }
   | { readonly kind: 'error'; readonly reason: DnsErrorReason; readonly detail: string; readonly names: readonly string[] };
 
@@ -28,7 +37,22 @@ export type DnsClientOptions = {
   readonly port?: number;
 };
 
-type Picker<T> = (answers: readonly unknown[]) => T[];
+type Picked<T> = { readonly records: T[]; readonly rejected: string[] };
+type Picker<T> = (answers: readonly unknown[]) => Picked<T>;
+
+// Go's LookupSRV since CVE-2021-33195 leaves out records whose names are not valid host names (a newline, NUL,
+// space or invalid UTF-8 in a target would otherwise reach whoever reads the list); owner names are checked too.
+// A target of "." means "no service here" (RFC 2782): it names no host, so it is left out as well.
+const screened = <A extends { name: string }, T>(answers: readonly A[], names: (a: A) => readonly string[], record: (a: A) => T): Picked<T> => {
+  const records: T[] = [];
+  const rejected: string[] = [];
+  for (const answer of answers) {
+    const bad = names(answer).find((n) => n === '.' || !isDomainName(n));
+    if (bad === undefined) records.push(record(answer));
+    else rejected.push(bad);
+  }
+  return { records, rejected };
+};
 
 type NameOutcome<T> =
   | Extract<LookupResult<T>, { kind: 'ok' }>
@@ -46,11 +70,14 @@ export const createDnsClient = (options: DnsClientOptions) => {
     const offset = resolv.rotate ? rotation++ : 0;
     const servers = resolv.nameservers;
     let last: NameOutcome<T> = { kind: 'error', reason: 'network', detail: `${name}: no nameserver` };
+    let tried = false;
     for (let attempt = 0; attempt < resolv.attempts; attempt++) {
       for (let j = 0; j < servers.length; j++) {
         const server = servers[(offset + j) % servers.length] as string;
         const where = `${type} ${name} @${server}:${port}`;
-        if (signal?.aborted) return { kind: 'error', reason: 'timeout', detail: `${where}: cut short by the deadline` };
+        // The exchange the deadline cut short has said so already, with what it had received by then.
+        if (signal?.aborted) return tried ? last : { kind: 'error', reason: 'timeout', detail: `${where}: cut short by the deadline` };
+        tried = true;
         const query = buildQuery(randomInt(0, 65536), name, type);
         const result = await exchange({ server, port, query, timeoutMs: resolv.timeoutMs, signal }, resolv.useTcp);
         if (result.kind === 'error') {
@@ -63,7 +90,7 @@ export const createDnsClient = (options: DnsClientOptions) => {
           last = { kind: 'error', reason: meaning.reason, detail: `${where}: ${meaning.rcode}` };
           continue;
         }
-        return { kind: 'ok', records: pick(meaning.answers), name, server, transport: result.transport };
+        return { kind: 'ok', ...pick(meaning.answers), name, server, transport: result.transport };
       }
     }
     return last;
@@ -88,11 +115,11 @@ export const createDnsClient = (options: DnsClientOptions) => {
     /** SRV records of `name`; targets without the trailing root dot. */
     lookupSrv: (name: string, options: LookupOptions = {}): Promise<LookupResult<SrvRecord>> =>
       lookup(name, 'SRV', (answers) =>
-        (answers as SrvAnswer[]).map((a) => ({ target: a.data.target.replace(/\.$/, ''), port: a.data.port, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0 })),
+        screened(answers as SrvAnswer[], (a) => [a.name, a.data.target], (a) => ({ target: a.data.target.replace(/\.$/, ''), port: a.data.port, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0 })),
       options),
     /** A or AAAA records of `name`, as address strings. */
     lookupAddresses: (name: string, type: 'A' | 'AAAA' = 'A', options: LookupOptions = {}): Promise<LookupResult<string>> =>
-      lookup(name, type, (answers) => (answers as StringAnswer[]).map((a) => a.data), options),
+      lookup(name, type, (answers) => screened(answers as StringAnswer[], (a) => [a.name], (a) => a.data), options),
   };
 };
 

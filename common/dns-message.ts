@@ -23,35 +23,50 @@ export const buildQuery = (id: number, name: string, type: QueryType): Query => 
 
 const sameName = (a: string, b: string): boolean => a.replace(/\.$/, '').toLowerCase() === b.replace(/\.$/, '').toLowerCase();
 
-// A reply counts only if it is a response with our id and our question (Go's checkResponse): anything else on the
-// socket is a late answer to an earlier query or a spoofing attempt, and is dropped, not treated as an error.
-export const replyMatches = (query: Query, reply: DecodedPacket): boolean => {
+// Why a reply does not answer our query (Go's checkResponse), or undefined when it does: anything else on the socket
+// is a late answer to an earlier query or a spoofing attempt, and is dropped, not treated as an error.
+export const replyMismatch = (query: Query, reply: DecodedPacket): string | undefined => {
   const question = reply.questions?.[0];
-  return (
-    reply.type === 'response' &&
-    reply.id === query.id &&
-    reply.questions?.length === 1 &&
-    question !== undefined &&
-    question.type === query.type &&
-    (question.class ?? 'IN') === 'IN' &&
-    sameName(question.name, query.name)
-  );
+  if (reply.type !== 'response') return 'a query, not a response';
+  if (reply.id !== query.id) return `wrong id ${reply.id} (asked with ${query.id})`;
+  if (reply.questions?.length !== 1 || question === undefined) return `${reply.questions?.length ?? 0} questions instead of 1`;
+  if (question.type !== query.type || (question.class ?? 'IN') !== 'IN' || !sameName(question.name, query.name)) return 'a different question';
+  return undefined;
 };
 
-const tryDecode = (bytes: Buffer): DecodedPacket | undefined => {
+export const replyMatches = (query: Query, reply: DecodedPacket): boolean => replyMismatch(query, reply) === undefined;
+
+export type Decoded = { readonly kind: 'ok'; readonly reply: DecodedPacket } | { readonly kind: 'malformed'; readonly reason: string };
+
+// dns-packet's errors in words a reader of the log can act on. It refuses every pointer that does not point
+// backwards, so a compression loop (which needs one) ends here instead of spinning.
+const malformedReason = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes('bad pointer')) return 'compression pointer loop (a pointer that does not point backwards)';
+  if (message.includes('name too long')) return 'a name longer than 255 bytes';
+  if (message.includes('bad label')) return 'a label of a reserved type (0x40/0x80)';
+  if (message.includes('Header must be')) return 'shorter than a DNS header';
+  if (message.includes('buffer overflow') || (error as NodeJS.ErrnoException).code === 'ERR_OUT_OF_RANGE' || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_OUT_OF_BOUNDS' || error instanceof RangeError) {
+    return 'truncated: it ends inside a record, or its counts promise more records than it holds';
+  }
+  return `undecodable (${message.slice(0, 80)})`;
+};
+
+const tryDecode = (bytes: Buffer): Decoded => {
   try {
-    return decode(bytes);
-  } catch {
-    return undefined;
+    return { kind: 'ok', reply: decode(bytes) };
+  } catch (error) {
+    return { kind: 'malformed', reason: malformedReason(error) };
   }
 };
 
-// Decode bytes from the wire; undefined for garbage (dropped like a mismatched reply). When only the authority or
-// additional sections are broken, the question and answers are kept, as Go's lazy parser never reads past the
-// answers: dnsmasq 2.90 writes glue records with compression pointers past 16 KiB, which are unreadable.
-export const decodeReply = (bytes: Buffer): DecodedPacket | undefined => {
+// Decode bytes from the wire, or say what is wrong with them (such a reply is dropped like a mismatched one, and the
+// reason reported if nothing better arrives). When only the authority or additional sections are broken, the
+// question and answers are kept, as Go's lazy parser never reads past the answers: dnsmasq 2.90 writes glue records
+// with compression pointers past 16 KiB, which are unreadable.
+export const decodeReply = (bytes: Buffer): Decoded => {
   const whole = tryDecode(bytes);
-  if (whole !== undefined || bytes.length < 12) return whole;
+  if (whole.kind === 'ok' || bytes.length < 12) return whole;
   const answersOnly = Buffer.from(bytes);
   answersOnly.writeUInt32BE(0, 8); // NSCOUNT and ARCOUNT
   return tryDecode(answersOnly);

@@ -58,7 +58,7 @@ const durationFlag = (parsed: ParsedFlags, name: string, fallback: number, min: 
 
 const oneOf = <T extends string>(parsed: ParsedFlags, name: string, allowed: readonly T[], problems: string[]): T => {
   const text = str(parsed, name) ?? allowed[0];
-  if (!(allowed as readonly string[]).includes(text as string)) problems.push(`-${name} takes ${allowed.join(', ')}, got ${excerpt(text)}`);
+  if (!(allowed as readonly string[]).includes(text as string)) problems.push(`-${name} takes ${allowed.join(', ')}, got ${excerpt(text ?? "")}`);
   return (allowed as readonly string[]).includes(text as string) ? (text as T) : (allowed[0] as T);
 };
 

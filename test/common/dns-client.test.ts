@@ -2,6 +2,7 @@ import t from 'tap';
 import { createDnsClient } from '../../common/dns-client.ts';
 import { parseResolvConf } from '../../common/resolv-conf.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from './loopback-dnsmasq.ts';
+import { hostileDnsServer, response, srvRecord, pointerLoopRecord, type SeenQuery } from '../fixtures/hostile-dns.ts';
 
 const ZK = srvRecords('zk', 'zoo', [0, 1, 2]);
 const clientFor = (port: number, text = kubeletResolvConf()) => createDnsClient({ resolv: parseResolvConf(text), port });
@@ -109,4 +110,67 @@ t.test('stops a lookup early when the caller\'s signal fires', async (t) => {
   dns.resume();
   t.match(result, { kind: 'error', reason: 'timeout', detail: /cut short by the deadline/ });
   t.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms, not 4 names x 2 attempts x 5 s`);
+});
+
+// Against a hostile server: answers no well-behaved server sends.
+const ZK_NAME = 'zk.default.svc.cluster.local.';
+const FQDN = (i: number): string => `zoo-${i}.zk.default.svc.cluster.local`;
+const hostileClient = (port: number, options = 'ndots:5 attempts:1 timeout:1') => clientFor(port, kubeletResolvConf('default', ['127.0.0.1'], options));
+
+t.test('leaves out SRV records whose target or owner is not a valid host name, as Go since CVE-2021-33195', async (t) => {
+  const dns = await hostileDnsServer(t, (q) => [
+    response(q, {
+      answers: [
+        srvRecord(q.name, FQDN(0)),
+        srvRecord(q.name, `${FQDN(2)}\n${FQDN(9)}`),
+        srvRecord(q.name, 'zoo\u0000.zk'),
+        srvRecord(q.name, 'zoo 3.zk'),
+        srvRecord(q.name, [Buffer.from('zoo-'), Buffer.from([0xff, 0xfe]), Buffer.from('zk')]),
+        srvRecord(q.name, '.'),
+        srvRecord('evil\nowner.zk', FQDN(4)),
+        srvRecord(q.name, FQDN(1)),
+      ],
+    }),
+  ]);
+  const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
+  t.match(result, { kind: 'ok' });
+  t.same(result.kind === 'ok' && result.records.map((r) => r.target), [FQDN(0), FQDN(1)]);
+  t.equal(result.kind === 'ok' && result.rejected.length, 6);
+});
+
+t.test('names what was wrong with the answers it dropped instead of "no UDP answer"', async (t) => {
+  const rows = [
+    { name: 'a compression pointer loop', reply: (q: SeenQuery) => [response(q, { answers: [pointerLoopRecord] })], detail: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop.*\(1 dropped, none usable; no UDP answer in 1000ms\)/ },
+    { name: 'counts promising more than present', reply: (q: SeenQuery) => [response(q, { counts: [1, 3, 0, 0] })], detail: /malformed answer .*: truncated/ },
+    { name: 'a name over 255 bytes', reply: (q: SeenQuery) => [response(q, { answers: [srvRecord(q.name, Array.from({ length: 5 }, () => Buffer.alloc(63, 0x61)))] })], detail: /longer than 255 bytes/ },
+    { name: 'a flood of NXDOMAIN with wrong ids', reply: (q: SeenQuery) => Array.from({ length: 50 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), detail: /answer from 127\.0\.0\.1:\d+ is not for our query: wrong id .*\(50 dropped/ },
+  ];
+  for (const row of rows) {
+    const dns = await hostileDnsServer(t, row.reply);
+    const started = Date.now();
+    const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
+    t.match(result, { kind: 'error', reason: 'malformed', detail: row.detail }, row.name);
+    t.ok(Date.now() - started < 2500, `${row.name}: ${Date.now() - started} ms`);
+  }
+});
+
+t.test('takes the real answer that follows a flood of spoofed ones', async (t) => {
+  const dns = await hostileDnsServer(t, (q) => [...Array.from({ length: 200 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), response(q, { answers: [srvRecord(q.name, FQDN(0))] })]);
+  t.match(await hostileClient(dns.port).lookupSrv(ZK_NAME), { kind: 'ok', records: [{ target: FQDN(0) }] });
+});
+
+t.test('a truncated UDP answer followed by a TCP stream that stalls ends at the timeout, naming TCP', async (t) => {
+  for (const stall of [{ kind: 'stall' as const }, { kind: 'partial' as const, length: 4000 }]) {
+    const dns = await hostileDnsServer(t, (q) => (q.transport === 'udp' ? [response(q, { tc: true })] : [stall]));
+    const started = Date.now();
+    const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
+    t.match(result, { kind: 'error', reason: 'timeout', detail: /no TCP answer in 1000ms/ }, stall.kind);
+    t.ok(Date.now() - started < 2500, `${stall.kind}: ${Date.now() - started} ms`);
+    t.same(dns.queries().map((q) => q.transport), ['udp', 'tcp'], stall.kind);
+  }
+});
+
+t.test('a malformed TCP answer is reported as such', async (t) => {
+  const dns = await hostileDnsServer(t, (q) => (q.transport === 'udp' ? [response(q, { tc: true })] : [response(q, { answers: [pointerLoopRecord] })]));
+  t.match(await hostileClient(dns.port).lookupSrv(ZK_NAME), { kind: 'error', reason: 'malformed', detail: /malformed TCP answer from 127\.0\.0\.1:\d+: compression pointer loop/ });
 });
