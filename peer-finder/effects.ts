@@ -43,14 +43,16 @@ const addresses = (): string[] =>
 
 // A lookup result in the plan's terms, with the query and server named for the log.
 export const answerOf = <T>(what: string, result: LookupResult<T>, members: (records: readonly T[]) => string[]): Answer => {
-  if (result.kind === 'ok') return { kind: 'members', members: members(result.records), detail: `${what} ${result.name} via ${result.transport} @${result.server}` };
+  if (result.kind === 'ok') return { kind: 'members', members: members(result.records), rejected: result.rejected, detail: `${what} ${result.name} via ${result.transport} @${result.server}` };
   if (result.kind === 'not-found') return { kind: 'not-found', detail: `${what}: ${result.rcode} for ${result.names.join(' ')}` };
   return { kind: 'error', detail: `${result.reason}: ${result.detail}` };
 };
 
 // A records and AAAA records together: members are whatever addresses either has.
 const mergeAddresses = (a: Answer, aaaa: Answer): Answer => {
-  if (a.kind === 'members' && aaaa.kind === 'members') return { kind: 'members', members: [...a.members, ...aaaa.members], detail: `${a.detail}, ${aaaa.detail}` };
+  if (a.kind === 'members' && aaaa.kind === 'members') {
+    return { kind: 'members', members: [...a.members, ...aaaa.members], rejected: [...(a.rejected ?? []), ...(aaaa.rejected ?? [])], detail: `${a.detail}, ${aaaa.detail}` };
+  }
   if (a.kind === 'members') return a;
   if (aaaa.kind === 'members') return aaaa;
   return a.kind === 'error' ? a : aaaa;

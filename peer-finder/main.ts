@@ -24,6 +24,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   for (;;) {
     const answer = await discover(lookupBudgetMs(config, state, fx.now()));
     const step = nextStep(config, state, answer, fx.now()); // pure: wait, run or timeout
+    if (step.warning) log.warn(step.warning.event, step.warning.fields);
     if (step.note) log[step.note.level](step.note.event, step.note.fields);
     if (step.kind === 'timeout') throw new AgentError('PEERS_TIMEOUT', step.missing, { context: { timeoutMs: config.timeoutMs } });
     if (step.kind === 'run') requireSuccess(step.hook, await fx.runHook(step.hook)); // argv + stdin, never data in a shell string

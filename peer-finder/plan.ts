@@ -4,7 +4,8 @@ import { sortedMembers, hookInput, hookEnv, type HookEvent } from './hook.ts';
 
 // What one lookup found; `detail` names the query and the server, for the log and the timeout message.
 export type Answer =
-  | { readonly kind: 'members'; readonly members: readonly string[]; readonly detail: string }
+  /** `rejected`: names DNS gave that are not valid host names, left out of `members`. */
+  | { readonly kind: 'members'; readonly members: readonly string[]; readonly detail: string; readonly rejected?: readonly string[] }
   | { readonly kind: 'not-found'; readonly detail: string }
   | { readonly kind: 'error'; readonly detail: string }
   /** The lookup was still running at the -timeout deadline. */
@@ -20,6 +21,8 @@ export type State = {
   readonly lastNoteAtMs: number;
   /** What the last finished lookup lacked, for the timeout message when the final lookup is cut short. */
   readonly missing: string;
+  /** The invalid names last logged, so a server that keeps sending them is logged once, not every poll. */
+  readonly rejectedKey: string;
 };
 
 export type Note = { readonly level: 'info' | 'warn'; readonly event: string; readonly fields: Readonly<Record<string, unknown>> };
@@ -32,15 +35,15 @@ export type HookRun = {
 };
 
 export type Step =
-  | { readonly kind: 'wait'; readonly state: State; readonly retryMs: number; readonly note?: Note }
-  | { readonly kind: 'run'; readonly state: State; readonly retryMs: number; readonly note: Note; readonly hook: HookRun; readonly final: boolean }
-  | { readonly kind: 'timeout'; readonly state: State; readonly note: Note; readonly missing: string };
+  | { readonly kind: 'wait'; readonly state: State; readonly retryMs: number; readonly note?: Note; readonly warning?: Note }
+  | { readonly kind: 'run'; readonly state: State; readonly retryMs: number; readonly note: Note; readonly hook: HookRun; readonly final: boolean; readonly warning?: Note }
+  | { readonly kind: 'timeout'; readonly state: State; readonly note: Note; readonly missing: string; readonly warning?: Note };
 
 // A reminder while the reason is unchanged, so a long wait is visible without a line per poll.
 export const REMIND_EVERY_MS = 60_000;
 const LIST_CAP = 10;
 
-export const initialState = (nowMs: number): State => ({ event: 'start', lastRun: undefined, waitKey: '', startedAtMs: nowMs, lastNoteAtMs: nowMs, missing: '' });
+export const initialState = (nowMs: number): State => ({ event: 'start', lastRun: undefined, waitKey: '', startedAtMs: nowMs, lastNoteAtMs: nowMs, missing: '', rejectedKey: '' });
 
 // A list for a log line, capped so a 1,000-member service does not flood the log.
 export const capped = (items: readonly string[]): string =>
@@ -88,8 +91,24 @@ const diff = (was: readonly string[], now: readonly string[]): { added: string[]
   return { added: now.filter((m) => !before.has(m)), removed: was.filter((m) => !after.has(m)) };
 };
 
+// Invalid names in this answer, logged when they differ from the last ones logged (Go's resolver leaves such
+// records out too, CVE-2021-33195); the key goes back to '' once an answer is clean, so a relapse is logged again.
+const rejection = (state: State, answer: Answer): { rejectedKey: string; warning?: Note } => {
+  if (answer.kind !== 'members') return { rejectedKey: state.rejectedKey };
+  const rejected = answer.rejected ?? [];
+  const rejectedKey = rejected.join('\n');
+  if (rejectedKey === '' || rejectedKey === state.rejectedKey) return { rejectedKey };
+  return { rejectedKey, warning: { level: 'warn', event: 'left out names that are not valid host names', fields: { count: rejected.length, names: capped(rejected), from: answer.detail } } };
+};
+
 // One poll round: the step to take and the state for the next round.
 export const nextStep = (config: Config, state: State, answer: Answer, nowMs: number): Step => {
+  const { rejectedKey, warning } = rejection(state, answer);
+  const step = stepFor(config, { ...state, rejectedKey }, answer, nowMs);
+  return warning ? { ...step, warning } : step;
+};
+
+const stepFor = (config: Config, state: State, answer: Answer, nowMs: number): Step => {
   const budget = lookupBudgetMs(config, state, nowMs);
   const retryMs = budget === undefined ? config.pollPeriodMs : Math.max(1, Math.min(config.pollPeriodMs, budget));
   const members = answer.kind === 'members' ? sortedMembers(answer.members) : [];

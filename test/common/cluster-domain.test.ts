@@ -85,3 +85,15 @@ t.test('stays fast on a hostile file where the regex itself would backtrack for 
   t.same(detectClusterDomain(text), { kind: 'none', reason: 'no-svc-domain' });
   t.ok(performance.now() - started < 2000, 'under 2 s');
 });
+
+t.test('is linear in the number of search lines (20,000 took 17-21 s, issue 13)', async (t) => {
+  const rows = [
+    { name: 'no svc domain anywhere', text: 'search example.com other.example\n'.repeat(20_000), want: { kind: 'none', reason: 'no-svc-domain' } },
+    { name: 'the svc domain on the first line only', text: `search default.svc.cluster.local\n${'search example.com\n'.repeat(20_000)}`, want: { kind: 'found', clusterDomain: 'cluster.local' } },
+  ];
+  for (const row of rows) {
+    const started = performance.now();
+    t.match(detectClusterDomain(row.text), row.want, row.name);
+    t.ok(performance.now() - started < 500, `${row.name}: ${Math.round(performance.now() - started)} ms`);
+  }
+});

@@ -156,3 +156,11 @@ t.test('when the last lookup is cut short at the deadline, the timeout names wha
   const first = rounds(configOf('-on-start=s', '-timeout=1s'), [cut])[0];
   t.match(first?.kind === 'timeout' ? first.missing : '', /an answer from DNS \(timeout: .*cut short/);
 });
+
+t.test('logs names left out of the answer once while they stay the same, and again when they change or come back', async (t) => {
+  const bad = (names: string[], ...ordinals: number[]): Answer => ({ ...members(...ordinals), rejected: names });
+  const steps = rounds(configOf('-on-start=x', '-on-change=y'), [bad(['a\nb'], 0), bad(['a\nb'], 0), bad(['a\nb', 'c\u0000'], 0), members(0), bad(['a\nb'], 0, 1), bad(['a\nb'], 0, 1)]);
+  t.same(steps.map((s) => s.warning?.event), ['left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined]);
+  t.match(steps[2]?.warning?.fields, { count: 2, names: 'a\nb,c\u0000' });
+  t.same(kinds(steps), ['wait', 'wait', 'wait', 'wait', 'run', 'wait'], 'the valid members still count');
+});
