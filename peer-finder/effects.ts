@@ -1,6 +1,7 @@
 // Everything peer-finder does to the world: read inputs, ask DNS, run hooks, wait. Tests pass their own.
 import { hostname as osHostname, networkInterfaces } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readTextBounded } from '../common/files.ts';
+import { isAgentError } from '../common/errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { createDnsClient, type LookupResult } from '../common/dns-client.ts';
@@ -9,7 +10,14 @@ import type { Answer, HookRun } from './plan.ts';
 
 export type HookOutcome =
   | { readonly kind: 'ok'; readonly durationMs: number }
-  | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly signal: string | undefined; readonly detail: string };
+  | {
+      readonly kind: 'failed';
+      readonly exitCode: number | undefined;
+      readonly signal: string | undefined;
+      readonly detail: string;
+      /** The signal peer-finder received and passed on to the hook, which is why it ended. */
+      readonly stoppedBy?: NodeJS.Signals;
+    };
 
 export type Discover = (budgetMs?: number) => Promise<Answer>;
 
@@ -26,10 +34,13 @@ export type Effects = {
   readonly print: (text: string) => void;
 };
 
+// A missing or unreadable file is undefined (Go's resolver then uses its defaults, and readConfig says what that
+// means); a FIFO, a device such as /dev/zero or a file over the cap is bad input, refused unread (exit 2).
 const readText = async (path: string): Promise<string | undefined> => {
   try {
-    return await readFile(path, 'utf8');
-  } catch {
+    return readTextBounded(path, '-resolv-conf');
+  } catch (error) {
+    if (isAgentError(error)) throw error;
     return undefined;
   }
 };
@@ -79,28 +90,65 @@ const discoverer = (config: Config): Discover => {
   };
 };
 
+/** How long a hook may take to exit after peer-finder passes on SIGTERM before its process group gets SIGKILL. */
+export const HOOK_STOP_GRACE_MS = 10_000;
+const FORWARDED = ['SIGTERM', 'SIGINT'] as const;
+
+export type HookRunnerOptions = {
+  readonly graceMs?: number;
+  /** Where SIGTERM/SIGINT arrive: the process, or a test's emitter. */
+  readonly signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+};
+
 // The user's hook string goes to `sh -c` exactly as written (the original used `bash -c`, so quotes and arguments
 // in it work); the member list goes only to stdin and the facts only to the environment. Plain child_process, not
 // execa: execa's load costs about 100 ms and 15 MB per run, a third of the agent's time and memory budget.
-const runHook = (hook: HookRun): Promise<HookOutcome> =>
-  new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn('/bin/sh', ['-c', hook.command], { stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...hook.env } });
-    child.stdin.on('error', () => {}); // a hook that does not read its stdin may exit first (EPIPE)
-    child.stdin.end(hook.input);
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ kind: 'failed', exitCode: undefined, signal: undefined, detail: `cannot start /bin/sh: ${error.code ?? error.message}` }));
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve({ kind: 'ok', durationMs: Date.now() - started });
-      else resolve({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: signal ? `killed by ${signal}` : `exit code ${code}` });
+// The hook runs in its own process group: a SIGTERM to peer-finder (pod deletion) is passed on to the whole group
+// (sh and whatever it started) instead of leaving it orphaned (issue 13), and after the grace period the group is
+// killed, so stopping is bounded. Outside a hook, SIGTERM keeps its default: peer-finder just ends.
+export const hookRunner = (options: HookRunnerOptions = {}) => {
+  const { graceMs = HOOK_STOP_GRACE_MS, signals = process } = options;
+  return (hook: HookRun): Promise<HookOutcome> =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      const child = spawn('/bin/sh', ['-c', hook.command], { stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...hook.env }, detached: true });
+      let stoppedBy: NodeJS.Signals | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+      const signalGroup = (signal: NodeJS.Signals): void => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      };
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stoppedBy = signal;
+        signalGroup(signal);
+        killTimer ??= setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      };
+      for (const name of FORWARDED) signals.on(name, onSignal);
+      const done = (outcome: HookOutcome): void => {
+        for (const name of FORWARDED) signals.off(name, onSignal);
+        clearTimeout(killTimer);
+        resolve(stoppedBy && outcome.kind === 'failed' ? { ...outcome, stoppedBy } : outcome);
+      };
+      child.stdin.on('error', () => {}); // a hook that does not read its stdin may exit first (EPIPE)
+      child.stdin.end(hook.input);
+      child.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'failed', exitCode: undefined, signal: undefined, detail: `cannot start /bin/sh: ${error.code ?? error.message}` }));
+      child.on('close', (code, signal) => {
+        if (code === 0 && stoppedBy === undefined) done({ kind: 'ok', durationMs: Date.now() - started });
+        else if (stoppedBy !== undefined) done({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: `stopped: peer-finder received ${stoppedBy} and passed it on (${signal ? `killed by ${signal}` : `exit code ${code}`})` });
+        else done({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: signal ? `killed by ${signal}` : `exit code ${code}` });
+      });
     });
-  });
+};
 
 export const realEffects: Effects = {
   hostname: osHostname,
   addresses,
   readText,
   discoverer,
-  runHook,
+  runHook: hookRunner(),
   sleep: async (ms) => {
     await sleep(ms);
   },

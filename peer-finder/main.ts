@@ -49,9 +49,10 @@ const startFields = (config: Config) => ({
 });
 
 // A failed hook ends peer-finder with exit 1, as in the original; its output has already gone to our stdout/stderr.
+// So does a hook stopped because peer-finder was told to stop (SIGTERM passed on to it).
 const requireSuccess = (hook: HookRun, outcome: HookOutcome): void => {
   if (outcome.kind === 'ok') return;
-  throw new AgentError('HOOK_FAILED', `${hook.which} hook failed: ${outcome.detail}`, {
+  throw new AgentError(outcome.stoppedBy ? 'HOOK_STOPPED' : 'HOOK_FAILED', `${hook.which} hook ${outcome.stoppedBy ? 'was stopped' : 'failed'}: ${outcome.detail}`, {
     context: { command: hook.command, exitCode: outcome.exitCode, signal: outcome.signal },
   });
 };

@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../harness/servers.ts';
 import { waitFor } from '../harness/wait.ts';
 import { FLAGS } from '../../peer-finder/flags.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
+import { hostileDnsServer, response, srvRecord, pointerLoopRecord } from '../fixtures/hostile-dns.ts';
+import { execFileSync } from 'node:child_process';
 
 const BUNDLE = `${REPO_ROOT}/dist/peer-finder.cjs`;
 t.before(() => {
@@ -166,4 +168,73 @@ t.test('runs on-change with the whole list after a scale from 3 to 5 and back to
   await waitFor('second on-change', () => hookRuns(s).length === 2, { timeoutMs: 5000, intervalMs: 20 });
   t.same(hookRuns(s), [[0, 1, 2, 3, 4].map((i) => `${fqdn(i)}\n`).join(''), [0, 1, 2].map((i) => `${fqdn(i)}\n`).join('')]);
   t.equal(sidecar.child.exitCode, null, 'still running');
+});
+
+t.test('bad input is exit 2 with one short line, never 70 or a stack, and runs no hook', async (t) => {
+  const s = setup(t);
+  const fifo = join(s.dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const base = ['-on-start=touch ' + join(s.dir, 'ran'), '-ns=default', '-hostname=zoo-1'];
+  const rows = [
+    { name: '-timeout past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-timeout', '999999999h'], match: /-timeout takes .* at most 596h31m23.647s/ },
+    { name: '-poll-period past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-poll-period=999999999h'], match: /-poll-period takes/ },
+    { name: 'an underscore in -service', args: [...base, '-service=Kaf_ka', '-domain=cluster.local'], match: /-service .*DNS-1123 label.*"Kaf_ka"/ },
+    { name: 'a 128 KB hostname (the most one argument holds)', args: ['-on-start=true', '-service=zk', '-ns=default', '-domain=cluster.local', `-hostname=${'h'.repeat(131_000)}`], match: /at most 253 characters \(got 131000\)/ },
+    { name: '/dev/zero as -resolv-conf', args: [...base, '-service=zk', '-resolv-conf=/dev/zero'], match: /code=FILE_NOT_REGULAR/ },
+    { name: 'a FIFO as -resolv-conf', args: [...base, '-service=zk', `-resolv-conf=${fifo}`], match: /code=FILE_NOT_REGULAR/ },
+  ];
+  for (const row of rows) {
+    const started = Date.now();
+    const result = await peerFinder(row.args, { POD_NAMESPACE: 'bad\nnamespace' });
+    t.equal(result.exitCode, 2, `${row.name}: ${result.stderr.slice(0, 300)}`);
+    t.equal(result.stderr.trimEnd().split('\n').length, 1, `${row.name}: one line`);
+    t.ok(result.stderr.length < 2000, `${row.name}: ${result.stderr.length} bytes`);
+    t.match(result.stderr, row.match, row.name);
+    t.notMatch(result.stderr, /internal error|\n\s+at /, `${row.name}: no stack`);
+    t.ok(Date.now() - started < 5000, `${row.name}: ${Date.now() - started} ms`);
+  }
+  t.notOk(existsSync(join(s.dir, 'ran')), 'no hook ran');
+});
+
+// A resolv.conf for a hostile server on 127.0.0.1, with one short try per name so tests stay fast.
+const hostile = (s: Setup, port: number, options = 'ndots:5 attempts:1 timeout:1'): string[] => {
+  writeFileSync(s.resolvConf, kubeletResolvConf('default', ['127.0.0.1'], options));
+  return [`-resolv-conf=${s.resolvConf}`, `-dns-port=${port}`, '-hostname=zoo-1', '-ns=default'];
+};
+
+t.test('only valid host names reach the hook; the rest is logged once, not every poll', async (t) => {
+  const s = setup(t);
+  let polls = 0;
+  const dns = await hostileDnsServer(t, (q) => {
+    if (q.name !== 'zk.default.svc.cluster.local') return [response(q, { rcode: 3 })];
+    polls++;
+    const bad = [srvRecord(q.name, `${fqdn(2)}\n${fqdn(9)}`), srvRecord(q.name, 'zoo\u0000.zk'), srvRecord(q.name, 'zoo 3.zk'), srvRecord(q.name, [Buffer.from('zoo-'), Buffer.from([0xff]), Buffer.from('zk')]), srvRecord('evil\nowner', fqdn(4))];
+    return [response(q, { answers: [srvRecord(q.name, fqdn(0)), ...bad, ...(polls > 4 ? [srvRecord(q.name, fqdn(1))] : [])] })];
+  });
+  const result = await peerFinder([`-on-start=${s.recorder}`, '-service=zk', '-poll-period=50ms', ...hostile(s, dns.port)]);
+  t.equal(result.exitCode, 0, result.stderr);
+  t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n`], 'the hook saw exactly the two valid members');
+  t.ok(polls >= 5, `${polls} polls`);
+  t.equal(result.stderr.match(/left out names that are not valid host names/g)?.length, 1, 'logged once');
+  t.match(result.stderr, /left out names that are not valid host names count=5 names=".*\\n.*\\u0000/);
+  t.ok(result.stderr.split('\n').every((line) => !line.startsWith('zoo-9')), 'no log line was split by a name');
+});
+
+t.test('names what was wrong with the DNS answers when -timeout expires', async (t) => {
+  const rows = [
+    { name: 'pointer loop', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => [response(q, { answers: [pointerLoopRecord] })], match: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop/ },
+    { name: 'wrong ids', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => Array.from({ length: 20 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), match: /is not for our query: wrong id/ },
+    { name: 'TC=1, then a TCP stream that stalls', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => (q.transport === 'udp' ? [response(q, { tc: true })] : [{ kind: 'partial' as const, length: 3000 }]), match: /no TCP answer in 1000ms|cut short by the deadline/ },
+  ];
+  for (const row of rows) {
+    const s = setup(t);
+    const dns = await hostileDnsServer(t, row.handler);
+    const started = Date.now();
+    const result = await peerFinder(['-on-start=true', '-service=zk', '-timeout=2s', '-poll-period=100ms', ...hostile(s, dns.port)]);
+    t.equal(result.exitCode, 1, row.name);
+    t.match(result.stderr, /code=PEERS_TIMEOUT/, row.name);
+    t.match(result.stderr, row.match, row.name);
+    t.notMatch(result.stderr, /\(timeout: SRV \S+ @[\d.:]+: no UDP answer/, `${row.name}: not just "no UDP answer"`);
+    t.ok(Date.now() - started < 5000, `${row.name}: exited after ${Date.now() - started} ms`);
+  }
 });

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { realEffects } from '../../peer-finder/effects.ts';
+import { realEffects, hookRunner } from '../../peer-finder/effects.ts';
 import { readConfig } from '../../peer-finder/config.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
 
@@ -58,4 +59,45 @@ t.test('discovers SRV targets, A addresses and static lists with the same answer
   t.match(none, { kind: 'not-found', detail: /NXDOMAIN for nope.default.svc.cluster.local./ });
   const fixed = await realEffects.discoverer(configFor(dns.port, '-discovery=static', '-peers=zoo-1,zoo-0'))();
   t.same(fixed, { kind: 'members', members: ['zoo-1', 'zoo-0'], detail: 'static -peers' });
+});
+
+// Waits until `file` holds text (a hook's own record that it got so far).
+const waitForFile = async (file: string, timeoutMs = 5000): Promise<string> => {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+    if (existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')) return readFileSync(file, 'utf8');
+  }
+  throw new Error(`${file} never written`);
+};
+// A process that exists and is not a zombie waiting for a busy init to reap it.
+const alive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+t.test('passes SIGTERM on to the hook\'s whole process group instead of orphaning it', async (t) => {
+  const dir = scratch(t);
+  const signals = new EventEmitter();
+  const run = hookRunner({ signals, graceMs: 5000 })(hook(`trap 'echo TERM > ${dir}/got; exit 0' TERM; sleep 30 & echo $! > ${dir}/pid; wait`));
+  const grandchild = Number(await waitForFile(join(dir, 'pid')));
+  signals.emit('SIGTERM', 'SIGTERM');
+  const outcome = await run;
+  t.match(outcome, { kind: 'failed', stoppedBy: 'SIGTERM', detail: /peer-finder received SIGTERM/ });
+  t.equal(readFileSync(join(dir, 'got'), 'utf8'), 'TERM\n', 'the hook got SIGTERM');
+  await new Promise((r) => setTimeout(r, 100));
+  t.notOk(alive(grandchild), 'what the hook started got it too');
+  t.equal(signals.listenerCount('SIGTERM'), 0, 'no listener left behind');
+});
+
+t.test('kills a hook that ignores SIGTERM after the grace period, so stopping is bounded', async (t) => {
+  const dir = scratch(t);
+  const signals = new EventEmitter();
+  const run = hookRunner({ signals, graceMs: 300 })(hook(`trap '' TERM; echo up > ${dir}/up; sleep 30`));
+  await waitForFile(join(dir, 'up'));
+  const started = Date.now();
+  signals.emit('SIGTERM', 'SIGTERM');
+  t.match(await run, { kind: 'failed', stoppedBy: 'SIGTERM', signal: 'SIGKILL' });
+  t.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
 });
