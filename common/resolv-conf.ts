@@ -54,7 +54,8 @@ export const parseResolvConf = (text: string | undefined, hostname = ''): Resolv
     if (key === 'nameserver') {
       if (rest[0] !== undefined && conf.nameservers.length < 3 && isIpLiteral(rest[0])) conf.nameservers.push(rest[0]);
     } else if (key === 'domain') {
-      if (rest[0] !== undefined) conf.search = [ensureRooted(rest[0])];
+      // `domain .` is the root, which the bare name already covers; Go would query `name..`, a malformed name.
+      if (rest[0] !== undefined) conf.search = [ensureRooted(rest[0])].filter((name) => name !== '.');
     } else if (key === 'search') {
       conf.search = rest.map(ensureRooted).filter((name) => name !== '.');
     } else if (key === 'options') {

@@ -1,4 +1,6 @@
 import t from 'tap';
+import fc from 'fast-check';
+import { detectClusterDomain } from '../../common/cluster-domain.ts';
 import { parseResolvConf, nameList, RESOLV_DEFAULTS } from '../../common/resolv-conf.ts';
 
 const KUBELET = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
@@ -51,4 +53,30 @@ t.test('orders candidate names like Go dnsConfig.nameList', async (t) => {
     { name: 'too long', conf, query: 'a'.repeat(255), want: [] },
   ];
   for (const row of rows) t.same(nameList(row.conf, row.query), row.want, row.name);
+});
+
+t.test('property: any text parses to a config within Go\'s bounds, and detection never throws', async (t) => {
+  const word = fc.oneof(
+    fc.constantFrom('nameserver', 'search', 'domain', 'options', 'ndots:', 'timeout:', 'attempts:', 'rotate', 'use-vc', '#', ';', 'svc', 'default.svc.cluster.local', '10.0.0.1', '::1', '.'),
+    fc.string({ maxLength: 12 }),
+    fc.stringMatching(/^(ndots|timeout|attempts):\d{0,30}$/),
+  );
+  const line = fc.array(word, { maxLength: 6 }).chain((words) => fc.constantFrom(' ', '\t', '  ', '\r').map((gap) => words.join(gap)));
+  const text = fc.array(line, { maxLength: 8 }).map((lines) => lines.join('\n'));
+  fc.assert(
+    fc.property(text, fc.string({ maxLength: 20 }), (s, hostname) => {
+      const conf = parseResolvConf(s, hostname);
+      const detected = detectClusterDomain(s);
+      return (
+        conf.nameservers.length >= 1 && conf.nameservers.length <= 3 &&
+        conf.ndots >= 0 && conf.ndots <= 15 &&
+        conf.timeoutMs >= 1000 && Number.isFinite(conf.timeoutMs) &&
+        conf.attempts >= 1 && Number.isFinite(conf.attempts) &&
+        conf.search.every((d) => d.endsWith('.') && d !== '.') &&
+        (detected.kind === 'none' || /^[a-zA-Z0-9.-]+$/.test(detected.clusterDomain))
+      );
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('bounded');
 });
