@@ -86,7 +86,7 @@ t.test('passes SIGTERM on to the hook\'s whole process group instead of orphanin
   const outcome = await run;
   t.match(outcome, { kind: 'failed', stoppedBy: 'SIGTERM', detail: /peer-finder received SIGTERM/ });
   t.equal(readFileSync(join(dir, 'got'), 'utf8'), 'TERM\n', 'the hook got SIGTERM');
-  await new Promise((r) => setTimeout(r, 100));
+  for (const end = Date.now() + 2000; alive(grandchild) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
   t.notOk(alive(grandchild), 'what the hook started got it too');
   t.equal(signals.listenerCount('SIGTERM'), 0, 'no listener left behind');
 });

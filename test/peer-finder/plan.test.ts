@@ -158,7 +158,7 @@ t.test('when the last lookup is cut short at the deadline, the timeout names wha
 });
 
 t.test('logs names left out of the answer once while they stay the same, and again when they change or come back', async (t) => {
-  const bad = (names: string[], ...ordinals: number[]): Answer => ({ ...members(...ordinals), rejected: names });
+  const bad = (names: string[], ...ordinals: number[]): Answer => ({ ...(members(...ordinals) as Extract<Answer, { kind: 'members' }>), rejected: names });
   const steps = rounds(configOf('-on-start=x', '-on-change=y'), [bad(['a\nb'], 0), bad(['a\nb'], 0), bad(['a\nb', 'c\u0000'], 0), members(0), bad(['a\nb'], 0, 1), bad(['a\nb'], 0, 1)]);
   t.same(steps.map((s) => s.warning?.event), ['left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined]);
   t.match(steps[2]?.warning?.fields, { count: 2, names: 'a\nb,c\u0000' });
