@@ -1,17 +1,19 @@
 // Everything kafka-entrypoint does to the world: read inputs, look at the volume, ask other controllers, write
 // server.properties, run the StorageTool, become the JVM. Injectable as one object so main can be tested.
 import { readFile, writeFile, rename, mkdir, access, constants } from 'node:fs/promises';
+import { opendirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { AgentError } from '../common/errors.ts';
+import { AgentError, isAgentError } from '../common/errors.ts';
+import { fileError, readBounded } from '../common/files.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import type { Endpoint } from '../common/kafka-connection.ts';
 import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
 import { plainSessions, describeControllers } from '../common/kafka-quorum.ts';
 import { startSupervised, type ChildExit } from '../common/supervise.ts';
 import type { FileRead, Files } from './config.ts';
-import type { LogDirState } from './storage-plan.ts';
+import { MAX_LISTED_ENTRIES, type DirEntry, type LogDirState } from './storage-plan.ts';
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 
 export type Effects = {
@@ -41,17 +43,47 @@ const readInputs: Effects['readInputs'] = async (paths) => {
   return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }) };
 };
 
-const readLogDirs: Effects['readLogDirs'] = (dirs) =>
-  Promise.all(
-    dirs.map(async (dir): Promise<LogDirState> => {
-      try {
-        return { dir, kind: 'meta', text: await readFile(path.join(dir, 'meta.properties'), 'latin1') };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, kind: 'unformatted' };
-        throw new AgentError('META_UNREADABLE', `${dir}/meta.properties cannot be read: ${(error as Error).message}`, { context: { dir }, cause: error });
-      }
-    }),
-  );
+// Up to `max` names of a directory (never the whole listing of a huge one); a missing directory is empty.
+const listDir = (dir: string, max: number): { names: { name: string; kind: DirEntry['kind'] }[]; complete: boolean } => {
+  let handle;
+  try {
+    handle = opendirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names: [], complete: true };
+    throw fileError('LOG_DIR_UNREADABLE', 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
+  }
+  try {
+    const names: { name: string; kind: DirEntry['kind'] }[] = [];
+    for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
+      if (names.length === max) return { names, complete: false };
+      names.push({ name: entry.name, kind: entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other' });
+    }
+    return { names, complete: true };
+  } catch (error) {
+    throw fileError('LOG_DIR_UNREADABLE', 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
+  } finally {
+    handle.closeSync();
+  }
+};
+
+// meta.properties when there is one, else what the dir holds: the facts storagePlan decides on.
+const readLogDirs: Effects['readLogDirs'] = async (dirs) =>
+  dirs.map((dir): LogDirState => {
+    const metaFile = path.join(dir, 'meta.properties');
+    try {
+      return { dir, kind: 'meta', text: readBounded(metaFile, 'meta.properties', 64 * 1024).toString('latin1') };
+    } catch (error) {
+      if (isAgentError(error)) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError('META_UNREADABLE', 'read', metaFile, error);
+    }
+    const listing = listDir(dir, MAX_LISTED_ENTRIES);
+    const entries = listing.names.map((e): DirEntry => {
+      if (e.kind !== 'dir' || e.name !== '__cluster_metadata-0') return e;
+      const children = listDir(path.join(dir, e.name), 8);
+      return { ...e, children: children.names.map((c) => c.name), childrenComplete: children.complete };
+    });
+    return { dir, kind: 'unformatted', entries, complete: listing.complete };
+  });
 
 // Whether one controller knows a quorum leader (DescribeCluster on its controller listener, KIP-919).
 const leaderOf = async (endpoint: Endpoint, deadline: number): Promise<number> => {

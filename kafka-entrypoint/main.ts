@@ -38,7 +38,7 @@ const HELP = helpText({
   exitCodes: [
     [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM and exits with its code)'],
     [EXIT.failed, 'StorageTool format failed, or a volume that cannot be read or used (e.g. metadata dir lost)'],
-    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties'],
+    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties; a log dir without meta.properties that is not empty (LOG_DIR_NOT_EMPTY)'],
     [EXIT.internal, 'bug'],
   ],
 });
@@ -59,7 +59,7 @@ const LEAVE_HELP = helpText({
 
 const HEADER = ['Written by kafka-entrypoint at every start; edit the inputs (env, --override, -config-file), not this file.'];
 
-const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META_WRONG_MODE']);
+const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META_WRONG_MODE', 'LOG_DIR_NOT_EMPTY']);
 
 // `kafka-entrypoint leave`: by hand (or a preStop where auto-join is off).
 const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects): Promise<number> => {
@@ -98,11 +98,12 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   for (const warning of node.warnings) log.warn(warning);
 
   const dirs = await fx.readLogDirs(node.logDirs);
-  let plan = storagePlan(node, clusterId?.value, dirs);
+  const ownFiles = [config.configOut];
+  let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
     const answer = await fx.quorumLeaderKnown(plan.endpoints, config.quorumCheckTimeoutMs);
     log.info('asked the other controllers for a quorum leader', { known: answer.known, answers: answer.detail });
-    plan = storagePlan(node, clusterId?.value, dirs, answer.known);
+    plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.known });
   }
   if (plan.kind === 'refuse') {
     throw new AgentError(plan.code, plan.message, { exitCode: USAGE_REFUSALS.has(plan.code) ? EXIT.usage : EXIT.failed, context: { dir: plan.dir } });

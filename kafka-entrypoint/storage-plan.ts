@@ -4,8 +4,13 @@ import type { Node } from './server-properties.ts';
 import type { Endpoint } from './quorum.ts';
 import { parseProperties } from '../common/java-properties.ts';
 
+/** One name in a log dir; `children` are read for the one subdirectory a format writes (`__cluster_metadata-0`). */
+export type DirEntry = { readonly name: string; readonly kind: 'file' | 'dir' | 'other'; readonly children?: readonly string[]; readonly childrenComplete?: boolean };
+
+/** A log dir without meta.properties lists what it holds (a missing dir holds nothing); `complete` is false when
+ * there were more entries than the effects read (a full listing of a big volume is never needed to refuse it). */
 export type LogDirState =
-  | { readonly dir: string; readonly kind: 'unformatted' }
+  | { readonly dir: string; readonly kind: 'unformatted'; readonly entries: readonly DirEntry[]; readonly complete: boolean }
   | { readonly dir: string; readonly kind: 'meta'; readonly text: string };
 
 export type Meta = { readonly version: number; readonly id: number | undefined; readonly clusterId: string | undefined; readonly directoryId: string | undefined };
@@ -32,11 +37,52 @@ export const parseMeta = (text: string): Meta | string => {
   return { version, id, clusterId: p.get('cluster.id'), directoryId: p.get('directory.id') };
 };
 
+// What a log dir may hold and still be formatted. Anything else is somebody's data, even without meta.properties:
+// Kafka keeps segments, checkpoints and `__cluster_metadata-0/` beside it, and a lost meta.properties is no
+// reason to format over them (issue 8). Allowed:
+// - `lost+found`: mkfs puts it at the root of every ext2/3/4 volume;
+// - the entrypoint's own server.properties and its temp files, when -config-out lies inside a log dir;
+// - what an interrupted StorageTool format leaves: Kafka 3.9/4.x write `bootstrap.checkpoint(.tmp)` and, for a
+//   dynamic quorum, `__cluster_metadata-0/` with the bootstrap snapshot at offset 0 *before* meta.properties
+//   (`meta.properties.tmp`, renamed last; seen with strace on 4.2.2). They hold no records beyond the format's own,
+//   and a second format replaces them, so a pod stopped while formatting is not wedged for good.
+const FORMAT_LEFTOVER_FILES = new Set(['bootstrap.checkpoint', 'bootstrap.checkpoint.tmp', 'meta.properties.tmp']);
+const BOOTSTRAP_SNAPSHOT = /^0{20}-0{10}(-\d{1,20})?\.checkpoint(\.part)?$/;
+export const MAX_LISTED_ENTRIES = 64;
+
+const isHarmless = (e: DirEntry, own: ReadonlySet<string>): boolean => {
+  if (e.kind === 'dir' && e.name === 'lost+found') return true;
+  if (e.kind === 'file' && (FORMAT_LEFTOVER_FILES.has(e.name) || own.has(e.name))) return true;
+  if (e.kind === 'file' && [...own].some((o) => e.name.startsWith(`.${o}.tmp-`))) return true;
+  return e.kind === 'dir' && e.name === '__cluster_metadata-0' && e.childrenComplete === true && (e.children ?? []).every((c) => BOOTSTRAP_SNAPSHOT.test(c));
+};
+
+// The entries of a log dir that make it not provably empty (directories end in "/"); [] means it may be formatted.
+export const strayEntries = (state: { readonly entries: readonly DirEntry[]; readonly complete: boolean }, ownFiles: readonly string[] = []): readonly string[] => {
+  const own = new Set(ownFiles);
+  const stray = state.entries.filter((e) => !isHarmless(e, own)).map((e) => (e.kind === 'dir' ? `${e.name}/` : e.name));
+  return [...stray.sort(), ...(state.complete ? [] : ['...'])];
+};
+
+// A few names for an error line: escaped, shortened, counted, never the whole listing.
+export const namesExcerpt = (names: readonly string[], max = 3): string => {
+  const shown = names.slice(0, max).map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}...` : n));
+  return names.length > max ? `${shown.join(', ')} and more` : shown.join(', ');
+};
+
+// Files of the entrypoint's own inside `dir` (by name), so a restart after a failed format can format again.
+const ownFilesIn = (dir: string, ownFiles: readonly string[]): string[] =>
+  ownFiles.filter((f) => f.slice(0, f.lastIndexOf('/')).replace(/\/+$/, '') === dir.replace(/\/+$/, '')).map((f) => f.slice(f.lastIndexOf('/') + 1));
+
 const refuse = (code: string, dir: string, message: string): StoragePlan => ({ kind: 'refuse', code, dir, message });
 
 // Decide for this node. `clusterId` is the one the pods agree on (KRaft), or a given one to check (ZooKeeper mode).
-// `quorumExists` is the answer to an earlier 'ask-quorum' step, undefined before it was asked.
-export const storagePlan = (node: Node, clusterId: string | undefined, dirs: readonly LogDirState[], quorumExists?: boolean): StoragePlan => {
+// `quorumExists` is the answer to an earlier 'ask-quorum' step, undefined before it was asked; `ownFiles` are the
+// absolute paths the entrypoint writes itself (server.properties), harmless when they sit in a log dir.
+export type StorageFacts = { readonly quorumExists?: boolean; readonly ownFiles?: readonly string[] };
+
+export const storagePlan = (node: Node, clusterId: string | undefined, dirs: readonly LogDirState[], facts: StorageFacts = {}): StoragePlan => {
+  const { quorumExists, ownFiles = [] } = facts;
   const expectVersion = node.mode === 'kraft' ? 1 : 0;
   for (const d of dirs) {
     if (d.kind !== 'meta') continue;
@@ -59,6 +105,13 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
   if (metadata?.kind === 'meta') return { kind: 'start', reason: `metadata log dir ${node.metadataLogDir} is formatted` };
   if (formatted.length > 0) {
     return refuse('METADATA_DIR_LOST', node.metadataLogDir, `${node.metadataLogDir} has no meta.properties but ${formatted[0]?.dir} is formatted; restore the metadata log dir (the entrypoint will not format over existing data)`);
+  }
+  for (const d of dirs) {
+    if (d.kind !== 'unformatted') continue;
+    const stray = strayEntries(d, ownFilesIn(d.dir, ownFiles));
+    if (stray.length > 0) {
+      return refuse('LOG_DIR_NOT_EMPTY', d.dir, `log dir ${JSON.stringify(d.dir)} has no meta.properties but is not empty (${namesExcerpt(stray)}); the entrypoint formats only an empty log dir: restore meta.properties, or move the contents away to start this node afresh (volume left untouched)`);
+    }
   }
   const isController = node.roles.includes('controller');
   if (node.quorum.kind !== 'dynamic' || !isController) return { kind: 'format', quorumFlag: 'none', reason: 'empty volume' };

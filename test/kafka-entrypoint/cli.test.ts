@@ -123,3 +123,51 @@ t.test('leave keeps the vote without asking anyone when the pod is not being sca
     t.match(r.stderr, row.reason, row.name);
   }
 });
+
+// A stand-in java that records its arguments and exits 0: the format and the broker "run" without a JVM.
+const fakeJava = async (dir: string): Promise<{ java: string; calls: () => Promise<string[]> }> => {
+  const java = path.join(dir, 'java');
+  const log = path.join(dir, 'java-calls');
+  await writeFile(java, `#!/bin/sh\necho "$*" >> '${log}'\n`, { mode: 0o755 });
+  return { java, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
+};
+
+const snapshot = async (root: string): Promise<string[]> => {
+  const out: string[] = [];
+  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const p = path.join(e.parentPath, e.name);
+    out.push(`${path.relative(root, p)}${e.isDirectory() ? '/' : `=${await readFile(p, 'latin1')}`}`);
+  }
+  return out.sort();
+};
+
+t.test('a log dir with data but no meta.properties is refused (exit 2), never formatted, and left untouched', async (t) => {
+  const dir = await tempDir(t);
+  const { java, calls } = await fakeJava(dir);
+  const vol = path.join(dir, 'vol');
+  await mkdir(path.join(vol, 'data/__cluster_metadata-0'), { recursive: true });
+  await mkdir(path.join(vol, 'data/orders-0'));
+  await writeFile(path.join(vol, 'data/__cluster_metadata-0/00000000000000000000.log'), 'records');
+  await writeFile(path.join(vol, 'data/orders-0/00000000000000000000.log'), 'messages');
+  await writeFile(path.join(vol, 'data/bootstrap.checkpoint'), 'x');
+  const before = await snapshot(vol);
+  for (const extra of [[], ['--dry-run']]) {
+    const r = await entrypoint(['--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${vol}`, `--java=${java}`, ...extra]);
+    t.equal(r.exitCode, 2, r.stderr);
+    t.match(r.stderr, /code=LOG_DIR_NOT_EMPTY/);
+    t.match(r.stderr.trim().split('\n').at(-1), /"__cluster_metadata-0\/", "orders-0\/"/, 'names what was found');
+  }
+  t.same(await snapshot(vol), before, 'volume byte-identical, no server.properties');
+  t.same(await calls(), [], 'java never ran');
+});
+
+t.test('a log dir holding only lost+found is formatted, then the broker started', async (t) => {
+  const dir = await tempDir(t);
+  const { java, calls } = await fakeJava(dir);
+  await mkdir(path.join(dir, 'vol/data/lost+found'), { recursive: true });
+  const r = await entrypoint(['--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`]);
+  t.equal(r.exitCode, 0, r.stderr);
+  const [format, broker] = await calls();
+  t.match(format, /kafka\.tools\.StorageTool format --cluster-id=/);
+  t.match(broker, /kafka\.Kafka .*server\.properties$/);
+});

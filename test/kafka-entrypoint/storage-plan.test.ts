@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readConfig } from '../../kafka-entrypoint/config.ts';
-import { storagePlan, formatArgs, parseMeta, redactedCommand, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
+import { storagePlan, formatArgs, parseMeta, redactedCommand, strayEntries, type DirEntry, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
 
 const CID = 'MkU3OEVBNTcwNTJENDM2Qg';
 const OTHER = 'q1Sh-9_ISia_zwGINzRvyQ';
@@ -9,7 +9,7 @@ const kraft = (hostname: string, extra: string[] = []) =>
 const dynamic = (hostname: string, roles = 'controller') => kraft(hostname, ['--quorum=dynamic', '--override', `process.roles=${roles}`]);
 const zk = readConfig(['--override', 'zookeeper.connect=zk:2181', '--data-dir=/v'], {}, { hostname: 'kafka-1' }).node;
 
-const empty: LogDirState[] = [{ dir: '/v/data', kind: 'unformatted' }];
+const empty: LogDirState[] = [{ dir: '/v/data', kind: 'unformatted', entries: [], complete: true }];
 const meta = (text: string): LogDirState[] => [{ dir: '/v/data', kind: 'meta', text }];
 const kraftMeta = (id: number, cid = CID) => meta(`version=1\nnode.id=${id}\ncluster.id=${cid}\ndirectory.id=abc\n`);
 
@@ -24,8 +24,8 @@ t.test('decides what to do with the volume', async (t) => {
     { name: 'empty volume, dynamic broker: plain format', plan: storagePlan(kraft('b-0', ['--quorum=dynamic', '--controller-set=k', '--override', 'process.roles=broker']), CID, empty), want: { kind: 'format', quorumFlag: 'none' } },
     { name: 'empty volume, dynamic, not the first controller: joins', plan: storagePlan(dynamic('k-2'), CID, empty), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
     { name: 'empty volume, first controller: asks the others first', plan: storagePlan(dynamic('k-0'), CID, empty), want: { kind: 'ask-quorum' } },
-    { name: 'first controller and no quorum anywhere: founds it', plan: storagePlan(dynamic('k-0'), CID, empty, false), want: { kind: 'format', quorumFlag: 'standalone' } },
-    { name: 'first controller wiped while a quorum runs: rejoins it', plan: storagePlan(dynamic('k-0'), CID, empty, true), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
+    { name: 'first controller and no quorum anywhere: founds it', plan: storagePlan(dynamic('k-0'), CID, empty, { quorumExists: false }), want: { kind: 'format', quorumFlag: 'standalone' } },
+    { name: 'first controller wiped while a quorum runs: rejoins it', plan: storagePlan(dynamic('k-0'), CID, empty, { quorumExists: true }), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
     { name: 'ZooKeeper mode with its own broker id starts', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=1\ncluster.id=x\n')), want: { kind: 'start' } },
     { name: 'ZooKeeper mode with another broker id is refused', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=3\n')), want: { kind: 'refuse', code: 'NODE_ID_MISMATCH' } },
     { name: 'ZooKeeper mode on an empty volume starts (Kafka writes meta.properties)', plan: storagePlan(zk, undefined, empty), want: { kind: 'start' } },
@@ -35,7 +35,7 @@ t.test('decides what to do with the volume', async (t) => {
 
 t.test('a lost metadata dir next to formatted data dirs is refused, not formatted over', async (t) => {
   const node = kraft('k-1', ['--override', 'log.dirs=/v/a,/v/b']);
-  const dirs: LogDirState[] = [{ dir: '/v/a', kind: 'unformatted' }, { dir: '/v/b', kind: 'meta', text: `version=1\nnode.id=1\ncluster.id=${CID}\n` }];
+  const dirs: LogDirState[] = [{ dir: '/v/a', kind: 'unformatted', entries: [], complete: true }, { dir: '/v/b', kind: 'meta', text: `version=1\nnode.id=1\ncluster.id=${CID}\n` }];
   t.match(storagePlan(node, CID, dirs), { kind: 'refuse', code: 'METADATA_DIR_LOST' });
 });
 
@@ -59,4 +59,44 @@ t.test('SCRAM credentials go to the format command and are redacted in logs', as
   const args = formatArgs({ quorumFlag: 'none' }, CID, '/c', ['SCRAM-SHA-256=[name=a,password=s3cret]']);
   t.equal(args.at(-1), '--add-scram=SCRAM-SHA-256=[name=a,password=s3cret]');
   t.notMatch(redactedCommand(['java', ...args]), /s3cret/);
+});
+
+const holding = (entries: DirEntry[], complete = true): LogDirState[] => [{ dir: '/v/data', kind: 'unformatted', entries, complete }];
+const file = (name: string): DirEntry => ({ name, kind: 'file' });
+const dir = (name: string, children: string[] = [], childrenComplete = true): DirEntry => ({ name, kind: 'dir', children, childrenComplete });
+const SNAPSHOT = '00000000000000000000-0000000000.checkpoint';
+
+t.test('formats a log dir without meta.properties only when it is provably empty', async (t) => {
+  const rows = [
+    { name: 'missing or empty dir', dirs: empty, want: 'format' },
+    { name: 'lost+found of a fresh ext4 volume', dirs: holding([dir('lost+found')]), want: 'format' },
+    { name: 'leftovers of a format stopped before meta.properties', dirs: holding([file('bootstrap.checkpoint'), file('bootstrap.checkpoint.tmp'), file('meta.properties.tmp'), dir('__cluster_metadata-0', [SNAPSHOT, '00000000000000000000-0000000000-1838849093310737406.checkpoint.part'])]), want: 'format' },
+    { name: 'its own server.properties and temp file when -config-out is in the log dir', dirs: holding([file('server.properties'), file('.server.properties.tmp-0123456789ab')]), own: ['/v/data/server.properties'], want: 'format' },
+    { name: 'topic partition segments', dirs: holding([dir('orders-0', ['00000000000000000000.log'])]), want: 'refuse' },
+    { name: 'a metadata log with segments', dirs: holding([file('bootstrap.checkpoint'), dir('__cluster_metadata-0', [SNAPSHOT, '00000000000000000000.log', 'quorum-state'])]), want: 'refuse' },
+    { name: 'a metadata dir too big to list whole', dirs: holding([dir('__cluster_metadata-0', [SNAPSHOT], false)]), want: 'refuse' },
+    { name: 'checkpoint files of a broker that ran', dirs: holding([file('recovery-point-offset-checkpoint')]), want: 'refuse' },
+    { name: 'server.properties that is not ours', dirs: holding([file('server.properties')]), own: ['/v/server.properties'], want: 'refuse' },
+    { name: 'lost+found as a file', dirs: holding([file('lost+found')]), want: 'refuse' },
+    { name: 'a socket or fifo', dirs: holding([{ name: 'x', kind: 'other' }]), want: 'refuse' },
+    { name: 'a listing cut short', dirs: holding([dir('lost+found')], false), want: 'refuse' },
+    { name: 'a hidden file', dirs: holding([file('.lock')]), want: 'refuse' },
+  ];
+  for (const row of rows) {
+    const plan = storagePlan(kraft('k-1'), CID, row.dirs, { ownFiles: row.own ?? [] });
+    t.equal(plan.kind, row.want, row.name);
+    if (plan.kind === 'refuse') t.equal(plan.code, 'LOG_DIR_NOT_EMPTY', row.name);
+  }
+});
+
+t.test('the refusal names a few entries, escaped and shortened, never the whole listing', async (t) => {
+  const many = Array.from({ length: 64 }, (_, i) => dir(`topic-${String(i).padStart(2, '0')}`));
+  const plan = storagePlan(kraft('k-1'), CID, holding([file('evil\nname'), file('x'.repeat(5000)), ...many], false));
+  t.equal(plan.kind, 'refuse');
+  if (plan.kind !== 'refuse') return;
+  t.notMatch(plan.message, /\n/, 'one line');
+  t.ok(plan.message.length < 600, `short: ${plan.message.length} chars`);
+  t.match(plan.message, /"evil\\nname"/);
+  t.match(plan.message, /and more/);
+  t.same(strayEntries({ entries: [file('b'), dir('a')], complete: true }), ['a/', 'b'], 'sorted, directories marked');
 });
