@@ -6,10 +6,11 @@ import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts
 import { parseProperties } from '../common/java-properties.ts';
 import { propertiesFromEnv } from './env-properties.ts';
 import { overlay, layerOf, overridesLayer, emptyLayered, type Layered } from './layers.ts';
-import { resolveNode, type Node, type Settings } from './server-properties.ts';
+import { resolveNode, MAX_NODE_ID, type Node, type Settings } from './server-properties.ts';
 import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
 import { jvmFromEnv, type Jvm } from './jvm.ts';
 import { FLAGS, flag } from './flags.ts';
+import { absolutePathProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, excerpt, executableProblem, plainTextProblem } from './names.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
@@ -39,6 +40,8 @@ export type Config = {
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
+/** A Raft quorum past a handful of voters only slows every commit; 64 keeps the voter list a few KB. */
+export const MAX_CONTROLLERS = 64;
 
 // The files readConfig needs, known from argv and env before anything is read.
 export const inputPaths = (argv: readonly string[], env: Env): { configFile?: string; clusterIdFile?: string; rackFile?: string } => {
@@ -47,9 +50,11 @@ export const inputPaths = (argv: readonly string[], env: Env): { configFile?: st
   const configFile = flagOrEnv(parsed, flag('config-file'), env);
   const clusterIdFile = flagOrEnv(parsed, flag('cluster-id-file'), env);
   const rackFile = flagOrEnv(parsed, flag('rack-file'), env);
-  if (configFile !== undefined) paths.configFile = configFile;
-  if (clusterIdFile !== undefined) paths.clusterIdFile = clusterIdFile;
-  if (rackFile !== undefined) paths.rackFile = rackFile;
+  // A path readConfig will refuse is not read at all.
+  const ok = (p: string | undefined): p is string => p !== undefined && absolutePathProblem(p) === undefined;
+  if (ok(configFile)) paths.configFile = configFile;
+  if (ok(clusterIdFile)) paths.clusterIdFile = clusterIdFile;
+  if (ok(rackFile)) paths.rackFile = rackFile;
   return paths;
 };
 
@@ -69,11 +74,22 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const problems = [...parsed.problems];
   if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])}: pass Kafka settings as --override key=value`);
   const get = (name: string): string | undefined => flagOrEnv(parsed, flag(name), env);
-  const int = (name: string, fallback: number, max = 2 ** 31 - 1): number => {
+  const shown = (name: string): string => `-${name}${flag(name).env === undefined ? '' : ` (env ${flag(name).env})`}`;
+  // Out of range is refused before anything is built from it: -controllers=100000000 must not size a voter list.
+  const int = (name: string, fallback: number, min = 0, max = 2 ** 31 - 1): number => {
     const text = get(name);
     if (text === undefined) return fallback;
-    if (!/^\d+$/.test(text) || Number(text) > max) problems.push(`-${name}=${JSON.stringify(text)}: expected a whole number from 0 to ${max}`);
-    return Number(text);
+    if (/^\d{1,10}$/.test(text) && Number(text) >= min && Number(text) <= max) return Number(text);
+    problems.push(`${shown(name)}=${excerpt(text)}: expected a whole number from ${min} to ${max}`);
+    return fallback;
+  };
+  const checked = (name: string, problemOf: (text: string) => string | undefined, fallback?: string): string | undefined => {
+    const text = get(name);
+    if (text === undefined) return fallback;
+    const problem = problemOf(text);
+    if (problem === undefined) return text;
+    problems.push(`${shown(name)}=${excerpt(text)} ${problem}`);
+    return fallback;
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
     const text = get(name);
@@ -84,7 +100,9 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   let pod: PodIdentity | undefined;
   const hostname = get('hostname') ?? files.hostname;
   try {
-    pod = podIdentityFromHostname(hostname);
+    // A pod name is one DNS label: a longer one is refused here, before it is parsed or echoed whole.
+    if (hostname.trim().split('.')[0]!.length > 63) problems.push(`hostname ${excerpt(hostname)} is no pod name (a DNS label has at most 63 characters); set HOSTNAME`);
+    else pod = podIdentityFromHostname(hostname);
   } catch (error) {
     problems.push(isAgentError(error) ? error.message : String(error));
   }
@@ -104,21 +122,26 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   problems.push(...overrides.problems);
   user = overlay(user, overrides.layer);
 
-  const rackText = get('rack') ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
-  const dataDir = get('data-dir') ?? '/var/lib/kafka';
+  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs']) checked(name, absolutePathProblem);
+  const rackText = checked('rack', (text) => plainTextProblem(text, 255)) ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
+  if (get('rack') === undefined && rackText !== undefined) {
+    const problem = plainTextProblem(rackText, 255);
+    if (problem) problems.push(`-rack-file ${excerpt(files.rackFile?.path ?? '')}: broker.rack ${excerpt(rackText)} ${problem}`);
+  }
+  const dataDir = checked('data-dir', absolutePathProblem, '/var/lib/kafka') as string;
   const settingsBase = {
     mode: oneOf('mode', ['zookeeper', 'kraft'] as const),
     quorum: oneOf('quorum', ['static', 'dynamic'] as const),
-    service: get('service'),
-    namespace: get('namespace') ?? 'default',
-    domain: (get('domain') ?? 'cluster.local').replace(/\.$/, ''),
-    controllerSet: get('controller-set'),
-    controllerService: get('controller-service'),
-    controllers: get('controllers') === undefined ? undefined : int('controllers', 0, 1000),
-    brokerIdOffset: int('broker-id-offset', 0),
-    controllerIdOffset: int('controller-id-offset', 0),
-    port: int('port', 9092, 65535),
-    controllerPort: int('controller-port', 9093, 65535),
+    service: checked('service', dns1035LabelProblem),
+    namespace: checked('namespace', dns1123LabelProblem, 'default') as string,
+    domain: checked('domain', (text) => dns1123SubdomainProblem(text.replace(/\.$/, '')), 'cluster.local')!.replace(/\.$/, ''),
+    controllerSet: checked('controller-set', dns1123LabelProblem),
+    controllerService: checked('controller-service', dns1035LabelProblem),
+    controllers: get('controllers') === undefined ? undefined : int('controllers', 1, 1, MAX_CONTROLLERS),
+    brokerIdOffset: int('broker-id-offset', 0, 0, MAX_NODE_ID),
+    controllerIdOffset: int('controller-id-offset', 0, 0, MAX_NODE_ID),
+    port: int('port', 9092, 1, 65535),
+    controllerPort: int('controller-port', 9093, 1, 65535),
     rack: rackText === '' ? undefined : rackText,
     dataDir,
   };
@@ -139,11 +162,11 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   if (idText !== undefined) {
     const source = parsed.values.has('cluster-id') ? '-cluster-id' : env.CLUSTER_ID ? 'env CLUSTER_ID' : `file ${files.clusterIdFile?.path}`;
     const problem = clusterIdProblem(idText);
-    if (problem) problems.push(`cluster id ${JSON.stringify(idText)} from ${source} ${problem}`);
+    if (problem) problems.push(`cluster id ${excerpt(idText)} from ${source} ${problem}`);
     clusterId = { value: idText, source };
   } else if (node?.mode === 'kraft') {
     // Every pod derives the same id from the same stable names, so no pod has to generate and share one.
-    const seed = get('cluster-id-seed') ?? `${settingsBase.namespace}/${settingsBase.controllerSet ?? pod?.setName}`;
+    const seed = checked('cluster-id-seed', (text) => plainTextProblem(text, 253)) ?? `${settingsBase.namespace}/${settingsBase.controllerSet ?? pod?.setName}`;
     clusterId = { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
   }
 
@@ -158,9 +181,16 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${JSON.stringify(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
   }
   if (addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
+  checked('java', executableProblem);
+  for (const name of ['KAFKA_HOME', 'JAVA_HOME']) {
+    // Empty counts as unset, as for every env fallback; a relative one would find jars or java by accident.
+    const value = env[name];
+    const problem = value ? absolutePathProblem(value) : undefined;
+    if (value && problem) problems.push(`env ${name}=${excerpt(value)} ${problem}`);
+  }
   if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
   const configOut = get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`;
-  const libs = get('libs') ?? `${(env.KAFKA_HOME ?? '/opt/kafka').replace(/\/+$/, '')}/libs`;
+  const libs = get('libs') ?? `${(env.KAFKA_HOME || '/opt/kafka').replace(/\/+$/, '')}/libs`;
   const java = get('java') ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
   return Object.freeze({
     dryRun: boolValue(get('dry-run') ?? 'false'),

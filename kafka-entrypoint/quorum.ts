@@ -53,6 +53,10 @@ export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Ro
       missing('controller.quorum.voters');
       return { quorum: { kind: 'none' }, props, problems };
     }
+    if (s.controllerIdOffset + size - 1 > 2 ** 31 - 1) {
+      problems.push(`--controller-id-offset=${s.controllerIdOffset} with --controllers=${size} gives voter ids past Kafka's largest node id ${2 ** 31 - 1}`);
+      return { quorum: { kind: 'none' }, props, problems };
+    }
     const voters = Array.from({ length: size }, (_, i) => `${i + s.controllerIdOffset}@${host(i)}:${self.controllerPort}`).join(',');
     props.set('controller.quorum.voters', voters);
     return { quorum: { kind, voters }, props, problems };

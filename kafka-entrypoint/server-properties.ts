@@ -42,6 +42,16 @@ export type Node = {
   readonly warnings: readonly string[];
 };
 
+/** Kafka node ids are int32 (node.id, broker.id, the ids in controller.quorum.voters). */
+export const MAX_NODE_ID = 2 ** 31 - 1;
+/** A DNS name, the pod FQDN advertised to clients, has at most 253 characters. */
+const MAX_FQDN = 253;
+
+// The id of the pod with this ordinal under this offset, or why there is none (past int32: Kafka would refuse it,
+// or a voter id would silently wrap).
+export const nodeIdFor = (ordinal: number, offset: number): number | string =>
+  ordinal + offset <= MAX_NODE_ID ? ordinal + offset : `ordinal ${ordinal} + offset ${offset} = ${ordinal + offset} is past the largest Kafka node id ${MAX_NODE_ID}; lower the id offset flag`;
+
 export type NodeResult = { readonly ok: true; readonly node: Node } | { readonly ok: false; readonly problems: readonly string[] };
 
 // The seed's inter.broker.protocol.version=0.10.2-IV0 makes Kafka 3.x exit at start ("log.message.format.version
@@ -86,7 +96,9 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   const roles = rolesFrom(mode, user, problems);
   const isController = roles.includes('controller');
   const offset = isController ? settings.controllerIdOffset : settings.brokerIdOffset;
-  const nodeId = settings.pod.ordinal + offset;
+  const id = nodeIdFor(settings.pod.ordinal, offset);
+  if (typeof id === 'string') return { ok: false, problems: [...problems, id] };
+  const nodeId = id;
   const idKey = mode === 'zookeeper' ? 'broker.id' : 'node.id';
   for (const key of ['broker.id', 'node.id']) {
     const given = user.props.get(key);
@@ -95,6 +107,7 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
     }
   }
   const fqdn = settings.service === undefined ? undefined : `${settings.pod.hostname}.${settings.service}.${settings.namespace}.svc.${settings.domain}`;
+  if (fqdn !== undefined && fqdn.length > MAX_FQDN) problems.push(`the pod FQDN ${fqdn.slice(0, 60)}... is ${fqdn.length} characters, past DNS's ${MAX_FQDN}; shorten the names (-service, -namespace, -domain)`);
   const derived = new Map<string, string>([[idKey, String(nodeId)]]);
   const defaults = new Map<string, string>();
   if (!user.props.has('log.dirs') && !user.props.has('log.dir')) defaults.set('log.dirs', `${settings.dataDir.replace(/\/+$/, '')}/data`);
@@ -131,6 +144,15 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   const effective = overlay(overlay(layerOf(defaults, () => 'default'), layerOf(derived, () => 'derived' as Source)), user);
   const logDirs = (effective.props.get('log.dirs') ?? effective.props.get('log.dir') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
   if (logDirs.length === 0) problems.push('log.dirs is empty: set --data-dir or KAFKA_LOG_DIRS');
+  for (const key of ['log.dirs', 'log.dir', 'metadata.log.dir']) {
+    const text = effective.props.get(key);
+    const entries = (text ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+    if (text !== undefined && key === 'metadata.log.dir' && entries.length !== 1) problems.push(`${named(key, effective)} must be one absolute path`);
+    // Kafka resolves a relative log dir against its working directory: data would land wherever the JVM started.
+    for (const dir of entries) {
+      if (!dir.startsWith('/') || /[\u0000-\u001f\u007f]/.test(dir)) problems.push(`${named(key, effective)} entry ${JSON.stringify(dir.slice(0, 60))} is not an absolute path`);
+    }
+  }
   if (problems.length > 0) return { ok: false, problems };
   const metadataLogDir = effective.props.get('metadata.log.dir') ?? (logDirs[0] as string);
   return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective, warnings: warningsFor(effective) } };

@@ -145,3 +145,72 @@ t.test('SCRAM credentials for the format step are checked and KRaft-only', async
   t.notMatch(problems[0], /secret/, 'the password is not echoed');
   t.match(problemsOf(() => readConfig(['--override', 'zookeeper.connect=zk:2181', '--add-scram', 'SCRAM-SHA-256=[name=a,password=b]'], {}, files('k-0'))).join(), /KRaft-only/);
 });
+
+const base = ['--service=kafka', '--controllers=3', '--data-dir=/v'];
+const refusedRows: ReadonlyArray<{ name: string; argv?: string[]; env?: Record<string, string>; hostname?: string; problem: RegExp }> = [
+  // Paths: empty or relative would resolve under the working directory or the filesystem root.
+  { name: 'empty -data-dir', argv: ['--data-dir='], problem: /-data-dir="" is empty/ },
+  { name: 'relative -data-dir', argv: ['--data-dir=data'], problem: /-data-dir="data" is relative/ },
+  { name: 'empty -config-out', argv: ['--config-out='], problem: /-config-out="" is empty/ },
+  { name: 'relative -config-file', argv: ['--config-file=server.properties'], problem: /-config-file="server.properties" is relative/ },
+  { name: 'relative CLUSTER_ID_FILE', env: { CLUSTER_ID_FILE: 'id' }, problem: /-cluster-id-file \(env CLUSTER_ID_FILE\)="id" is relative/ },
+  { name: 'empty -rack-file', argv: ['--rack-file='], problem: /-rack-file \(env BROKER_RACK_FILE\)="" is empty/ },
+  { name: 'relative -controllers-file', argv: ['--controllers-file=desired'], problem: /-controllers-file="desired" is relative/ },
+  { name: 'relative KAFKA_LIBS', env: { KAFKA_LIBS: 'libs' }, problem: /-libs \(env KAFKA_LIBS\)="libs" is relative/ },
+  { name: 'relative KAFKA_HOME', env: { KAFKA_HOME: 'kafka' }, problem: /env KAFKA_HOME="kafka" is relative/ },
+  { name: 'relative JAVA_HOME', env: { JAVA_HOME: 'jdk' }, problem: /env JAVA_HOME="jdk" is relative/ },
+  { name: 'relative -java with a slash', argv: ['--java=bin/java'], problem: /-java="bin\/java" is relative/ },
+  { name: 'a path with a newline', argv: ['--data-dir=/v\nx'], problem: /-data-dir="\/v\\nx" contains control characters/ },
+  { name: 'relative log.dirs entry in an override', argv: ['--override', 'log.dirs=/a,data'], problem: /log\.dirs \(from --override\) entry "data" is not an absolute path/ },
+  { name: 'relative log.dir from env', env: { KAFKA_LOG_DIR: 'logs' }, problem: /log\.dir \(from env KAFKA_LOG_DIR\) entry "logs"/ },
+  { name: 'relative metadata.log.dir', argv: ['--override', 'metadata.log.dir=meta'], problem: /metadata\.log\.dir .* entry "meta"/ },
+  // Names that reach advertised.listeners and controller.quorum.voters: Kubernetes would never produce these.
+  { name: 'CLUSTER_DOMAIN with a colon', env: { CLUSTER_DOMAIN: 'cluster.local:1' }, problem: /-domain \(env CLUSTER_DOMAIN\)="cluster.local:1" must be dot-separated DNS-1123 labels/ },
+  { name: 'CLUSTER_DOMAIN with a comma', env: { CLUSTER_DOMAIN: 'a,1@evil:9093' }, problem: /-domain .*DNS-1123/ },
+  { name: 'POD_NAMESPACE with a newline', env: { POD_NAMESPACE: 'default\ncontroller.quorum.voters=9@x:1' }, problem: /-namespace \(env POD_NAMESPACE\)="default\\ncontroller/ },
+  { name: 'POD_NAMESPACE with a comma', env: { POD_NAMESPACE: 'a,b' }, problem: /-namespace .*DNS-1123 label/ },
+  { name: 'empty -service', argv: ['--service='], problem: /-service="" must be 1 to 63 characters/ },
+  { name: 'service with upper case', argv: ['--service=Kaf_ka'], problem: /-service="Kaf_ka" .*DNS-1035/ },
+  { name: 'a 64-character namespace', argv: [`--namespace=${'n'.repeat(64)}`], problem: /-namespace \(env POD_NAMESPACE\)=.* must be 1 to 63 characters/ },
+  { name: 'controller-service with a colon', argv: ['--controller-service=c:1'], problem: /-controller-service="c:1"/ },
+  { name: 'controller-set with a dot', argv: ['--controller-set=a.b'], problem: /-controller-set="a.b"/ },
+  { name: 'a 64-character pod name', hostname: `${'k'.repeat(62)}-0`, problem: /is no pod name \(a DNS label has at most 63 characters\)/ },
+  { name: 'a rack with a newline', env: { BROKER_RACK: 'a\nnode.id=9' }, problem: /-rack \(env BROKER_RACK\)="a\\nnode.id=9" contains control characters/ },
+  // Ids are int32 in Kafka; ranges are checked before anything is built from them.
+  { name: 'broker id offset past int32', argv: ['--broker-id-offset=2147483648', '--override', 'process.roles=broker'], problem: /-broker-id-offset=.* from 0 to 2147483647/ },
+  { name: 'ordinal plus offset past int32', argv: ['--controller-id-offset=2147483647'], hostname: 'kafka-1', problem: /= 2147483648 is past the largest Kafka node id/ },
+  { name: 'voter ids past int32', argv: ['--controller-id-offset=2147483646'], hostname: 'kafka-0', problem: /voter ids past Kafka's largest node id/ },
+  { name: 'too many controllers', argv: ['--controllers=100000000'], problem: /-controllers="100000000": expected a whole number from 1 to 64/ },
+  { name: 'zero controllers', argv: ['--controllers=0'], problem: /-controllers="0": expected a whole number from 1 to 64/ },
+  { name: 'port 0', argv: ['--port=0'], problem: /-port="0": expected a whole number from 1 to 65535/ },
+];
+
+t.test('hostile values are refused at the input gate, each with one escaped problem', async (t) => {
+  for (const row of refusedRows) {
+    const problems = problemsOf(() => readConfig([...base, ...(row.argv ?? [])], row.env ?? {}, files(row.hostname ?? 'kafka-0')));
+    t.match(problems.join(' | '), row.problem, row.name);
+    for (const p of problems) t.notMatch(p, /\n/, `${row.name}: one line`);
+  }
+});
+
+t.test('error lines echo a short excerpt of a huge input, never all of it', async (t) => {
+  const huge = 'x'.repeat(131_072);
+  for (const argv of [[`--data-dir=${huge}`], [`--service=${huge}`], [`--cluster-id=${huge}`], [`--hostname=${huge}`], [`--controllers=${huge}`]]) {
+    const problems = problemsOf(() => readConfig([...base, ...argv], {}, files('kafka-0')));
+    t.ok(problems.length > 0 && problems.join('; ').length < 1000, `${argv[0]?.slice(0, 14)}: ${problems.join('; ').length} chars`);
+  }
+});
+
+t.test('-controllers past the maximum is refused at once, without building a voter list', async (t) => {
+  const started = performance.now();
+  problemsOf(() => readConfig([...base, '--controllers=100000000'], {}, files('kafka-0')));
+  t.ok(performance.now() - started < 200, 'fast');
+});
+
+t.test('empty env fallbacks count as unset; bare java names are looked up on PATH', async (t) => {
+  const c = readConfig([...base, '--java=java17'], { KAFKA_HOME: '', JAVA_HOME: '', POD_NAMESPACE: '' }, files('kafka-0'));
+  t.equal(c.jvm.libs, '/opt/kafka/libs');
+  t.equal(c.jvm.java, 'java17');
+  t.equal(c.node.fqdn, 'kafka-0.kafka.default.svc.cluster.local');
+  t.equal(readConfig([...base, '--domain=cluster.local.'], {}, files('kafka-0')).node.fqdn, 'kafka-0.kafka.default.svc.cluster.local', 'a trailing dot is fine');
+});
