@@ -1,12 +1,11 @@
 // Everything kafka-entrypoint does to the world: read inputs, look at the volume, ask other controllers, write
 // server.properties, run the StorageTool, become the JVM. Injectable as one object so main can be tested.
-import { readFile, writeFile, rename, mkdir, access, constants } from 'node:fs/promises';
-import { opendirSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { mkdirSync, opendirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AgentError, isAgentError } from '../common/errors.ts';
-import { fileError, readBounded } from '../common/files.ts';
+import { DEFAULT_MAX_FILE_BYTES, fileError, readBounded, readTextBounded, replaceFileAtomically } from '../common/files.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import type { Endpoint } from '../common/kafka-connection.ts';
 import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
@@ -29,17 +28,22 @@ export type Effects = {
   readonly stdout: (text: string) => void;
 };
 
-const readMaybe = async (file: string | undefined): Promise<FileRead | undefined> => {
+// An input file as text, or why not: a FIFO, /dev/zero or a 100 MB file is refused unread (readBounded).
+export const readInputFile = (file: string | undefined, what: string, encoding: BufferEncoding): FileRead | undefined => {
   if (file === undefined) return undefined;
   try {
-    return { path: file, text: await readFile(file, 'utf8') };
+    return { path: file, text: readTextBounded(file, what, encoding) };
   } catch (error) {
+    if (isAgentError(error)) return { path: file, error: error.code === 'FILE_TOO_LARGE' ? `larger than ${DEFAULT_MAX_FILE_BYTES} bytes` : 'not a regular file' };
     return { path: file, error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
 };
 
 const readInputs: Effects['readInputs'] = async (paths) => {
-  const [configFile, clusterIdFile, rackFile] = await Promise.all([readMaybe(paths.configFile), readMaybe(paths.clusterIdFile), readMaybe(paths.rackFile)]);
+  // server.properties is ISO-8859-1 (java.util.Properties.load), as Kafka reads it.
+  const configFile = readInputFile(paths.configFile, '-config-file', 'latin1');
+  const clusterIdFile = readInputFile(paths.clusterIdFile, '-cluster-id-file', 'utf8');
+  const rackFile = readInputFile(paths.rackFile, '-rack-file', 'utf8');
   return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }) };
 };
 
@@ -103,14 +107,23 @@ const quorumLeaderKnown: Effects['quorumLeaderKnown'] = async (endpoints, timeou
   return { known: answers.some((a) => /leader=\d+$/.test(a)), detail: answers.join(', ') };
 };
 
-// Write via a temp file and rename, and leave the file alone when its content is already right.
+// Write through an exclusive, never-followed temp file and rename (issue 13: the old `<file>.tmp-<pid>` was
+// followed through a planted symlink), and leave the file alone when its content is already right. A full,
+// read-only or odd volume is exit 1 naming the path and the errno, with no temp file left.
 const writeFileAtomic: Effects['writeFileAtomic'] = async (file, text) => {
-  const current = await readFile(file, 'latin1').catch(() => undefined);
+  let current: string | undefined;
+  try {
+    current = readBounded(file, 'server.properties').toString('latin1');
+  } catch {
+    // Missing, a directory, too big: whatever it is, it is replaced (or the write names why it cannot be).
+  }
   if (current === text) return 'unchanged';
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, text, 'latin1');
-  await rename(tmp, file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw fileError('CONFIG_WRITE_FAILED', 'create the directory of', file, error, 'check that the volume is mounted and writable');
+  }
+  replaceFileAtomically(file, text, { encoding: 'latin1', errorCode: 'CONFIG_WRITE_FAILED' });
   return 'written';
 };
 
@@ -124,13 +137,13 @@ const resolveExecutable = async (name: string): Promise<string> => {
   throw new AgentError('JAVA_NOT_FOUND', `${name} is not on PATH; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
 };
 
+// Run the StorageTool as a supervised child: a SIGTERM while it formats (the pod deleted during its first start) is
+// passed on and waited for (issue 13: the child used to outlive the entrypoint), then the entrypoint stops too
+// instead of starting a broker. What a stopped format wrote before meta.properties is formatted over next time.
 const runTool: Effects['runTool'] = async (java, args) => {
   const file = await resolveExecutable(java);
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (status, signal) => resolve(status ?? (signal ? 128 : 1)));
-  });
+  const { code, stopSignal } = await startSupervised(file, args, definedEnv(process.env)).exited;
+  if (stopSignal) throw new AgentError('STORAGE_FORMAT_INTERRUPTED', `${stopSignal} while formatting storage: passed on to the StorageTool (exit ${code}) and stopped; the next start formats again`, { context: { signal: stopSignal, exitCode: code } });
   if (code !== 0) throw new AgentError('STORAGE_FORMAT_FAILED', `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
 };
 

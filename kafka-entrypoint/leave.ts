@@ -1,8 +1,8 @@
 // Leave the KRaft quorum (KIP-853 RemoveRaftVoter, sent to the quorum leader) when leave-plan says so; repeated
 // calls are harmless. Run by the entrypoint after its controller JVM exited on SIGTERM (-controllers-file), or by
 // hand as `kafka-entrypoint leave`. Rounds repeat until the leader no longer lists this node or the deadline passes.
-import { readFile } from 'node:fs/promises';
-import { AgentError } from '../common/errors.ts';
+import { readTextBounded } from '../common/files.ts';
+import { AgentError, isAgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { log } from '../common/log.ts';
 import type { Endpoint } from '../common/kafka-connection.ts';
@@ -101,7 +101,13 @@ export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<L
 };
 
 export const realLeaveEffects: LeaveEffects = {
-  readText: (file) => readFile(file, 'latin1').catch((error: NodeJS.ErrnoException) => ({ error: error.code ?? String(error) })),
+  readText: async (file) => {
+    try {
+      return readTextBounded(file, 'leave input', 'latin1');
+    } catch (error) {
+      return { error: isAgentError(error) ? error.code : ((error as NodeJS.ErrnoException).code ?? String(error)) };
+    }
+  },
   sessions: (deadline) => plainSessions(deadline, 'kafka-entrypoint'),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
