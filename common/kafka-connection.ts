@@ -23,7 +23,14 @@ const defaultConnect = async (e: Endpoint, tlsOptions: tls.ConnectionOptions | u
   return tls.connect({ ...tlsOptions, host: e.host, port: e.port, servername: tlsOptions.servername ?? (net.isIP(e.host) ? undefined : e.host) });
 };
 
-const MAX_FRAME = 64 * 1024 * 1024;
+// The largest response frame the agents accept: refused as soon as its 4-byte length prefix arrives, before any of
+// it is buffered (issue 13: a 60 MiB frame cost a probe ~250 MB). The agents ask small questions: Metadata for no
+// topics (~100 bytes per broker), ApiVersions (~1 KB), DescribeCluster and DescribeQuorum (~100 bytes per node);
+// a real 4.2.2 node answers each in under 2 KB, so 1 MiB leaves room for clusters of thousands of nodes and fits
+// any container memory limit.
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Unread bytes kept at most: two pipelined frames (the probe sends ApiVersions and Metadata together). */
+const MAX_BUFFERED_BYTES = 2 * (MAX_FRAME_BYTES + 4);
 
 export class KafkaConnection {
   readonly endpoint: Endpoint;
@@ -42,6 +49,9 @@ export class KafkaConnection {
     this.#clientId = clientId;
     socket.on('data', (chunk: Buffer) => {
       this.#buffered = this.#buffered.length === 0 ? chunk : Buffer.concat([this.#buffered, chunk]);
+      const size = this.#buffered.length >= 4 ? this.#buffered.readInt32BE(0) : 4;
+      if (size < 4 || size > MAX_FRAME_BYTES) this.#refuse(`announced a response frame of ${size} bytes (at most ${MAX_FRAME_BYTES} accepted)`);
+      else if (this.#buffered.length > MAX_BUFFERED_BYTES) this.#refuse(`sent more than ${MAX_BUFFERED_BYTES} bytes nobody asked for`);
       this.#wake();
     });
     socket.on('error', (error) => this.#fail(this.#error('KAFKA_UNREACHABLE', `${error.message}`, error)));
@@ -51,6 +61,13 @@ export class KafkaConnection {
   #error(code: string, what: string, cause?: unknown): AgentError {
     const { host, port } = this.endpoint;
     return new AgentError(code, `${host}:${port}: ${what}`, { context: { host, port }, cause });
+  }
+
+  // A peer that is no Kafka broker, or a hostile one: stop reading from it at once and drop what it sent.
+  #refuse(what: string): void {
+    this.#fail(this.#error('KAFKA_PROTOCOL', what));
+    this.#buffered = Buffer.alloc(0);
+    this.#socket.destroy();
   }
 
   #fail(error: Error): void {
@@ -125,7 +142,7 @@ export class KafkaConnection {
     for (;;) {
       if (this.#buffered.length >= 4) {
         const size = this.#buffered.readInt32BE(0);
-        if (size < 4 || size > MAX_FRAME) throw this.#error('KAFKA_PROTOCOL', `response frame of ${size} bytes`);
+        if (size < 4 || size > MAX_FRAME_BYTES) throw this.#error('KAFKA_PROTOCOL', `announced a response frame of ${size} bytes (at most ${MAX_FRAME_BYTES} accepted)`);
         if (this.#buffered.length >= 4 + size) {
           const frame = this.#buffered.subarray(4, 4 + size);
           this.#buffered = this.#buffered.subarray(4 + size);

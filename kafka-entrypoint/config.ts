@@ -1,6 +1,7 @@
 // All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
 // ConfigError listing every problem with the input to change.
-import { parseFlags, flagOrEnv, boolValue, durationMs, type FlagSpec } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, boolValue, type FlagSpec } from '../common/flags.ts';
+import { boundedDurationMs } from '../common/kafka-durations.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
 import { parseProperties } from '../common/java-properties.ts';
@@ -145,9 +146,12 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     rack: rackText === '' ? undefined : rackText,
     dataDir,
   };
-  const timeoutText = get('quorum-check-timeout') ?? '3s';
-  const quorumCheckTimeoutMs = durationMs(timeoutText);
-  if (quorumCheckTimeoutMs === undefined) problems.push(`-quorum-check-timeout=${JSON.stringify(timeoutText)}: expected a duration such as 3s`);
+  const duration = (name: string, fallback: string): number | undefined => {
+    const ms = boundedDurationMs(`-${name}`, get(name) ?? fallback, fallback);
+    if (typeof ms === 'string') problems.push(ms);
+    return typeof ms === 'number' ? ms : undefined;
+  };
+  const quorumCheckTimeoutMs = duration('quorum-check-timeout', '3s');
 
   let node: Node | undefined;
   if (pod !== undefined) {
@@ -171,8 +175,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   }
 
   const controllersFile = get('controllers-file');
-  const leaveTimeoutMs = durationMs(get('leave-timeout') ?? '20s');
-  if (leaveTimeoutMs === undefined) problems.push(`-leave-timeout=${JSON.stringify(get('leave-timeout'))}: expected a duration such as 20s`);
+  const leaveTimeoutMs = duration('leave-timeout', '20s');
   const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
   if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
 

@@ -1,6 +1,7 @@
 // Inputs of `kafka-entrypoint leave`, checked in one place: frozen LeaveSettings, or one ConfigError listing every
 // problem.
-import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, type FlagSpec } from '../common/flags.ts';
+import { boundedDurationMs } from '../common/kafka-durations.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname } from '../common/hostname.ts';
 import { flag } from './flags.ts';
@@ -26,8 +27,13 @@ export const readLeaveConfig = (argv: readonly string[], env: Env, hostname: str
   } catch (error) {
     problems.push(isAgentError(error) ? error.message : String(error));
   }
-  const timeoutMs = durationMs(get('timeout') ?? '20s');
-  if (timeoutMs === undefined || timeoutMs <= 0) problems.push(`-timeout=${JSON.stringify(get('timeout'))}: expected a duration such as 20s`);
+  const timeout = boundedDurationMs('-timeout', get('timeout') ?? '20s', '20s');
+  if (typeof timeout === 'string') problems.push(timeout);
+  const timeoutMs = typeof timeout === 'number' ? timeout : undefined;
+  for (const name of ['config', 'controllers-file']) {
+    const text = get(name);
+    if (text !== undefined && !text.startsWith('/')) problems.push(`-${name}=${JSON.stringify(text.slice(0, 60))}: expected an absolute path`);
+  }
   if (problems.length > 0 || ordinal === undefined) throw new ConfigError(problems);
   return Object.freeze({ serverProperties: get('config') ?? '/var/lib/kafka/server.properties', ordinal, controllersFile: get('controllers-file'), timeoutMs: timeoutMs ?? 20_000 });
 };

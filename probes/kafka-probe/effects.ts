@@ -1,5 +1,5 @@
 // The probe's I/O: read its files, open the (TLS) connection, authenticate, and ask the questions each check needs.
-import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES, readTextBounded } from '../../common/files.ts';
 import type tls from 'node:tls';
 import { AgentError, isAgentError } from '../../common/errors.ts';
 import { KafkaConnection, type Endpoint } from '../../common/kafka-connection.ts';
@@ -18,11 +18,23 @@ export type Effects = {
 };
 
 // Synchronous on purpose: the first async fs call starts libuv's four-thread pool, ~4 ms of a probe's start.
+// Bounded: a 200 MB -config or a FIFO is refused at once, well inside -timeout (it used to cost seconds and GBs).
 const readMaybe = (file: string): FileRead => {
   try {
-    return { path: file, text: readFileSync(file, 'latin1') };
+    return { path: file, text: readTextBounded(file, 'input', 'latin1') };
   } catch (e) {
+    if (isAgentError(e)) return { path: file, error: e.code === 'FILE_TOO_LARGE' ? `larger than ${DEFAULT_MAX_FILE_BYTES} bytes` : 'not a regular file' };
     return { path: file, error: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+};
+
+// PEM material: a certificate chain is kilobytes; the cap only stops a FIFO or a wrong path from hanging the probe.
+const readPem = (file: string): string => {
+  try {
+    return readTextBounded(file, 'PEM file', 'utf8');
+  } catch (e) {
+    if (isAgentError(e)) throw e;
+    throw new AgentError('TLS_FILE_UNREADABLE', `cannot read ${file.slice(0, 200)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 };
 
@@ -35,9 +47,9 @@ const readInputs: Effects['readInputs'] = async (paths) => {
 const tlsOptions = async (security: Security): Promise<tls.ConnectionOptions | undefined> => {
   const t = security.tls;
   if (!t) return undefined;
-  const keystore = t.keystoreFile === undefined ? undefined : readFileSync(t.keystoreFile, 'utf8');
+  const keystore = t.keystoreFile === undefined ? undefined : readPem(t.keystoreFile);
   return {
-    ca: t.ca ?? (t.caFile === undefined ? undefined : readFileSync(t.caFile, 'utf8')),
+    ca: t.ca ?? (t.caFile === undefined ? undefined : readPem(t.caFile)),
     cert: t.cert ?? keystore,
     key: t.key ?? keystore,
     ...(t.keyPassword !== undefined && { passphrase: t.keyPassword }),

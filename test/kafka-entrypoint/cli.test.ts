@@ -96,6 +96,9 @@ t.test('leave: bad inputs exit 2 with one line naming the input', async (t) => {
     { name: 'hostname without ordinal', args: ['--hostname=ctrl', `--config=${dir}/server.properties`], code: 'CONFIG_INVALID' },
     { name: 'unknown flag', args: ['--hostname=ctrl-0', '--bogus'], code: 'CONFIG_INVALID' },
     { name: 'no server.properties', args: ['--hostname=ctrl-0', `--config=${dir}/missing.properties`], code: 'LEAVE_NO_CONFIG' },
+    { name: 'timeout past a timer', args: ['--hostname=ctrl-0', '--timeout=999999999h'], code: 'CONFIG_INVALID' },
+    { name: 'relative -config', args: ['--hostname=ctrl-0', '--config=server.properties'], code: 'CONFIG_INVALID' },
+    { name: 'server.properties is a FIFO-like non-file', args: ['--hostname=ctrl-0', '--config=/dev/zero'], code: 'LEAVE_NO_CONFIG' },
   ];
   for (const row of rows) {
     const r = await entrypoint(['leave', ...row.args]);
