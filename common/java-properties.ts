@@ -96,7 +96,8 @@ const escaped = (text: string, isKey: boolean): string =>
 // Render properties in sorted key order with a trailing newline, so the same inputs give a byte-identical file.
 export const renderProperties = (props: Properties, header: readonly string[] = []): string => {
   const keys = [...props.keys()].sort();
-  const lines = header.map((h) => `# ${h}`);
+  // Every header line stays a comment: a line break inside one must not start a property line.
+  const lines = header.flatMap((h) => h.split(/\r\n|\r|\n/)).map((h) => `# ${h}`);
   for (const key of keys) lines.push(`${escaped(key, true)}=${escaped(props.get(key) as string, false)}`);
   return lines.join('\n') + '\n';
 };

@@ -45,3 +45,23 @@ t.test('round-trips awkward keys and values through the renderer', async (t) => 
   t.ok(/^[\x20-\x7e\n]*$/.test(text), 'only printable ASCII, as Kafka reads ISO-8859-1');
   t.same(parsed(text), Object.fromEntries(props));
 });
+
+// Property-based: any keys and values (control characters, unicode incl. lone surrogates, separators, comment
+// marks, backslashes, line breaks) survive render -> parse, and the text never gains a key. Bounded runs.
+t.test('render then parse gives the same map, and never an extra key (fast-check)', async (t) => {
+  const fc = await import('fast-check');
+  const special = fc.constantFrom('=', ':', '#', '!', '\\', '\n', '\r', '\r\n', '\t', '\f', ' ', '\u0000', '\u007f', '\u00e9', '\u2028', '\ud83d\ude00', '\ud800', 'u', '\\u00');
+  const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), special), { maxLength: 8 }).map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.tuple(text, text), { selector: ([k]) => k, maxLength: 12 }), fc.array(text, { maxLength: 3 }), (entries, header) => {
+      const props = new Map(entries);
+      const rendered = renderProperties(props, header);
+      const back = parseProperties(rendered);
+      if (!back.ok) return false;
+      const logicalLines = rendered.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      return logicalLines.length === props.size && back.props.size === props.size && [...props].every(([k, v]) => back.props.get(k) === v);
+    }),
+    { numRuns: 500, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
+  );
+  t.pass('500 runs');
+});

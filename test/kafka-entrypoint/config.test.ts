@@ -217,3 +217,29 @@ t.test('empty env fallbacks count as unset; bare java names are looked up on PAT
   t.equal(c.node.fqdn, 'kafka-0.kafka.default.svc.cluster.local');
   t.equal(readConfig([...base, '--domain=cluster.local.'], {}, files('kafka-0')).node.fqdn, 'kafka-0.kafka.default.svc.cluster.local', 'a trailing dot is fine');
 });
+
+// Property-based (bounded runs): node ids and voter ids stay int32 for any ordinal and offsets, or are refused.
+t.test('id arithmetic never passes int32: derived ids and voters are in range or the config is refused (fast-check)', async (t) => {
+  const fc = await import('fast-check');
+  const MAX = 2 ** 31 - 1;
+  const near = fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: MAX - 70, max: MAX }), fc.integer({ min: 0, max: MAX }));
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 999_999_999 }), near, near, fc.integer({ min: 1, max: 64 }), fc.boolean(), (ordinal, controllerOffset, brokerOffset, controllers, broker) => {
+      const argv = ['--service=kafka', `--controllers=${controllers}`, '--data-dir=/v', `--controller-id-offset=${controllerOffset}`, `--broker-id-offset=${brokerOffset}`, '--controller-set=ctrl', '--override', `process.roles=${broker ? 'broker' : 'controller'}`];
+      const hostname = broker ? `kafka-${ordinal}` : `ctrl-${ordinal}`;
+      const expected = ordinal + (broker ? brokerOffset : controllerOffset);
+      let node;
+      try {
+        node = readConfig(argv, {}, files(hostname)).node;
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        // Refused: then something really was out of range (the id, the voters, or a static quorum outgrown).
+        return expected > MAX || controllerOffset + controllers - 1 > MAX || (!broker && ordinal >= controllers);
+      }
+      const voterIds = (node.effective.props.get('controller.quorum.voters') ?? '').split(',').map((v) => Number(v.split('@')[0]));
+      return node.nodeId === expected && expected <= MAX && voterIds.length === controllers && voterIds.every((id) => Number.isInteger(id) && id >= 0 && id <= MAX);
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('300 runs');
+});

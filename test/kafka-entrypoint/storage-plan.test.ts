@@ -100,3 +100,31 @@ t.test('the refusal names a few entries, escaped and shortened, never the whole 
   t.match(plan.message, /and more/);
   t.same(strayEntries({ entries: [file('b'), dir('a')], complete: true }), ['a/', 'b'], 'sorted, directories marked');
 });
+
+// Property-based (bounded runs): the format decision over any listing of a log dir without meta.properties.
+t.test('storage decision properties: only known harmless entries format; order never matters; more entries never unlock a format (fast-check)', async (t) => {
+  const fc = await import('fast-check');
+  const KNOWN = ['lost+found', 'bootstrap.checkpoint', 'bootstrap.checkpoint.tmp', 'meta.properties.tmp', '__cluster_metadata-0', 'server.properties', '.server.properties.tmp-0123456789ab'];
+  const name = fc.oneof(fc.constantFrom(...KNOWN), fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('orders-0', '.lock', 'quorum-state', '00000000000000000000.log'));
+  const child = fc.oneof(fc.constant(SNAPSHOT), fc.constant('00000000000000000000-0000000000-42.checkpoint.part'), fc.string({ maxLength: 24 }));
+  const entry = fc.record({ name, kind: fc.constantFrom<DirEntry['kind'][]>('file', 'dir', 'other'), children: fc.array(child, { maxLength: 3 }), childrenComplete: fc.boolean() });
+  const listing = fc.record({ entries: fc.uniqueArray(entry, { selector: (e) => e.name, maxLength: 6 }), complete: fc.boolean() });
+  const decide = (l: { entries: DirEntry[]; complete: boolean }) => storagePlan(kraft('k-1'), CID, holding(l.entries, l.complete), { ownFiles: ['/v/data/server.properties'] });
+  fc.assert(
+    fc.property(listing, fc.integer({ min: 0, max: 1000 }), entry, (l, seed, extra) => {
+      const plan = decide(l);
+      // Format only when every name is one of the few known harmless ones and the listing is whole.
+      if (plan.kind === 'format' && (!l.complete || l.entries.some((e) => !KNOWN.includes(e.name)))) return false;
+      if (plan.kind !== 'format' && plan.kind !== 'refuse') return false;
+      if (plan.kind === 'refuse' && (plan.code !== 'LOG_DIR_NOT_EMPTY' || /[\n\r]/.test(plan.message) || plan.message.length > 700)) return false;
+      // Order independence.
+      const shuffled = [...l.entries].sort((a, b) => ((a.name.length * 31 + seed) % 7) - ((b.name.length * 31 + seed) % 7));
+      if (decide({ ...l, entries: shuffled }).kind !== plan.kind) return false;
+      // Monotone: adding an entry to a refused dir keeps it refused.
+      if (plan.kind === 'refuse' && !l.entries.some((e) => e.name === extra.name) && decide({ ...l, entries: [...l.entries, extra] }).kind !== 'refuse') return false;
+      return true;
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('500 runs');
+});
