@@ -1,6 +1,6 @@
 // Everything kafka-entrypoint does to the world: read inputs, look at the volume, ask other controllers, write
 // server.properties, run the StorageTool, become the JVM. Injectable as one object so main can be tested.
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { mkdirSync, opendirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ export type Effects = {
   readonly readInputs: (paths: { configFile?: string; clusterIdFile?: string; rackFile?: string }) => Promise<Files>;
   readonly readLogDirs: (dirs: readonly string[]) => Promise<readonly LogDirState[]>;
   readonly quorumLeaderKnown: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<{ readonly known: boolean; readonly detail: string }>;
+  /** The path of an executable (a name is looked up on PATH), or JAVA_NOT_FOUND (exit 2). */
+  readonly findExecutable: (name: string) => Promise<string>;
   readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
@@ -127,12 +129,19 @@ const writeFileAtomic: Effects['writeFileAtomic'] = async (file, text) => {
   return 'written';
 };
 
-// execve needs a path: search PATH like a shell would.
+const isExecutableFile = async (file: string): Promise<boolean> =>
+  (await stat(file).then((s) => s.isFile(), () => false)) && (await access(file, constants.X_OK).then(() => true, () => false));
+
+// execve needs a path: search PATH like a shell would. Checked before execve, whose failure aborts Node with a
+// native stack instead of throwing.
 const resolveExecutable = async (name: string): Promise<string> => {
-  if (name.includes('/')) return name;
+  if (name.includes('/')) {
+    if (await isExecutableFile(name)) return name;
+    throw new AgentError('JAVA_NOT_FOUND', `${name} is not an executable file; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
+  }
   for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
     const candidate = path.join(dir, name);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (await isExecutableFile(candidate)) return candidate;
   }
   throw new AgentError('JAVA_NOT_FOUND', `${name} is not on PATH; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
 };
@@ -166,6 +175,7 @@ export const realEffects: Effects = {
   readInputs,
   readLogDirs,
   quorumLeaderKnown,
+  findExecutable: resolveExecutable,
   writeFileAtomic,
   runTool,
   execJvm,

@@ -121,6 +121,8 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
     return EXIT.ok;
   }
 
+  // A missing java is found before anything is written.
+  await fx.findExecutable(config.jvm.java);
   log.info('server.properties', { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
   if (formatCommand) {
     log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });

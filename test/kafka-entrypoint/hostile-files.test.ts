@@ -148,3 +148,19 @@ esac
   t.match(stderr, /code=STORAGE_FORMAT_INTERRUPTED/);
   oneLine(t, stderr, 'SIGTERM');
 });
+
+t.test('a java that is missing or no executable file is exit 2 naming it, never a native abort of execve', async (t) => {
+  const dir = t.testdir({ 'not-executable': 'x' });
+  for (const [name, args] of [
+    ['ZooKeeper mode (exec)', ['--override', 'zookeeper.connect=zk:2181']],
+    ['KRaft (format first)', ['--service=kafka', '--controllers=1']],
+  ] as const) {
+    for (const java of ['/nonexistent/java', path.join(dir, 'not-executable'), dir]) {
+      const r = await entrypoint(['--hostname=kafka-0', `--data-dir=${dir}/vol-${name.length}`, `--java=${java}`, ...args]);
+      t.equal(r.exitCode, 2, `${name} ${java}: ${r.stderr}`);
+      t.match(r.stderr, /code=JAVA_NOT_FOUND/, `${name} ${java}`);
+      oneLine(t, r.stderr, name);
+      t.notOk(existsSync(`${dir}/vol-${name.length}`), `${name} ${java}: nothing written`);
+    }
+  }
+});
