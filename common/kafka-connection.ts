@@ -26,8 +26,9 @@ const defaultConnect = async (e: Endpoint, tlsOptions: tls.ConnectionOptions | u
 // The largest response frame the agents accept: refused as soon as its 4-byte length prefix arrives, before any of
 // it is buffered (issue 13: a 60 MiB frame cost a probe ~250 MB). The agents ask small questions: Metadata for no
 // topics (~100 bytes per broker), ApiVersions (~1 KB), DescribeCluster and DescribeQuorum (~100 bytes per node);
-// a real 4.2.2 node answers each in under 2 KB, so 1 MiB leaves room for clusters of thousands of nodes and fits
-// any container memory limit.
+// measured on a real 4.2.2 combined node: ApiVersions 720 bytes, Metadata 59, DescribeCluster 66, DescribeQuorum
+// 133. At ~80 bytes per broker or voter, 1 MiB holds the answer of a cluster of over 10,000 nodes and still fits any
+// container memory limit.
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** Unread bytes kept at most: two pipelined frames (the probe sends ApiVersions and Metadata together). */
 const MAX_BUFFERED_BYTES = 2 * (MAX_FRAME_BYTES + 4);
