@@ -94,7 +94,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   };
   const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
     const text = get(name);
-    if (text !== undefined && !allowed.includes(text as T)) problems.push(`-${name}=${JSON.stringify(text)}: use one of ${allowed.join(', ')}`);
+    if (text !== undefined && !allowed.includes(text as T)) problems.push(`-${name}=${excerpt(text)}: use one of ${allowed.join(', ')}`);
     return allowed.includes(text as T) ? (text as T) : undefined;
   };
 
@@ -181,7 +181,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
 
   const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
   for (const s of addScram) {
-    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${JSON.stringify(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
+    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${excerpt(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
   }
   if (addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
   checked('java', executableProblem);

@@ -36,7 +36,7 @@ export const overridesLayer = (overrides: readonly string[], ordinal: number | u
     const eq = item.indexOf('=');
     const key = eq === -1 ? '' : item.slice(0, eq).trim();
     if (!/^[A-Za-z0-9._-]+$/.test(key)) {
-      problems.push(`--override ${JSON.stringify(item)}: expected key=value, e.g. --override log.retention.hours=168`);
+      problems.push(`--override ${JSON.stringify(item.length > 60 ? `${item.slice(0, 60)}...` : item)}: expected key=value, e.g. --override log.retention.hours=168`);
       continue;
     }
     const raw = item.slice(eq + 1);

@@ -198,7 +198,7 @@ t.test('hostile values are refused at the input gate, each with one escaped prob
 
 t.test('error lines echo a short excerpt of a huge input, never all of it', async (t) => {
   const huge = 'x'.repeat(131_072);
-  for (const argv of [[`--data-dir=${huge}`], [`--service=${huge}`], [`--cluster-id=${huge}`], [`--hostname=${huge}`], [`--controllers=${huge}`]]) {
+  for (const argv of [[`--data-dir=${huge}`], [`--service=${huge}`], [`--cluster-id=${huge}`], [`--hostname=${huge}`], [`--controllers=${huge}`], [`--mode=${huge}`], ['--override', huge], [`--add-scram=${huge}`], [`--rack=${huge}`], [`--quorum-check-timeout=${huge}`]]) {
     const problems = problemsOf(() => readConfig([...base, ...argv], {}, files('kafka-0')));
     t.ok(problems.length > 0 && problems.join('; ').length < 1000, `${argv[0]?.slice(0, 14)}: ${problems.join('; ').length} chars`);
   }
