@@ -164,3 +164,22 @@ t.test('a java that is missing or no executable file is exit 2 naming it, never 
     }
   }
 });
+
+t.test('odd log dirs: a file where the log dir should be is exit 1 naming it; a meta.properties that is no file is exit 2', async (t) => {
+  const dir = t.testdir({ 'vol-file': { data: 'not a directory' }, 'vol-fifo': { data: {} }, 'vol-dir': { data: { 'meta.properties': {} } } });
+  execFileSync('mkfifo', [path.join(dir, 'vol-fifo/data/meta.properties')]);
+  const rows = [
+    { name: 'log dir is a file', vol: 'vol-file', exit: 1, why: /cannot (list log dir|read) .*vol-file\/data.*: ENOTDIR/ },
+    { name: 'meta.properties is a FIFO', vol: 'vol-fifo', exit: 2, why: /meta\.properties .* is not a regular file/ },
+    { name: 'meta.properties is a directory', vol: 'vol-dir', exit: 2, why: /meta\.properties .* is not a regular file/ },
+  ];
+  for (const row of rows) {
+    const started = Date.now();
+    const r = await entrypoint([...BASE, `--data-dir=${dir}/${row.vol}`, '--java=/bin/false']);
+    t.equal(r.exitCode, row.exit, `${row.name}: ${r.stderr}`);
+    t.match(r.stderr, row.why, row.name);
+    t.ok(Date.now() - started < 5000, `${row.name}: bounded time`);
+    oneLine(t, r.stderr, row.name);
+    t.notOk(existsSync(`${dir}/${row.vol}/server.properties`), `${row.name}: nothing written`);
+  }
+});
