@@ -11,7 +11,9 @@ import { resolveNode, MAX_NODE_ID, type Node, type Settings } from './server-pro
 import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
 import { jvmFromEnv, type Jvm } from './jvm.ts';
 import { FLAGS, flag } from './flags.ts';
-import { absolutePathProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, excerpt, executableProblem, plainTextProblem } from './names.ts';
+import { absolutePathProblem, executableProblem, plainTextProblem } from './names.ts';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
+import { excerpt } from '../common/log.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
@@ -73,7 +75,7 @@ const fileText = (file: FileRead | undefined, what: string, problems: string[]):
 export const readConfig = (argv: readonly string[], env: Env, files: Files): Config => {
   const parsed = parseFlags(FLAGS, argv);
   const problems = [...parsed.problems];
-  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])}: pass Kafka settings as --override key=value`);
+  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${excerpt(parsed.positionals[0] ?? '')}: pass Kafka settings as --override key=value`);
   const get = (name: string): string | undefined => flagOrEnv(parsed, flag(name), env);
   const shown = (name: string): string => `-${name}${flag(name).env === undefined ? '' : ` (env ${flag(name).env})`}`;
   // Out of range is refused before anything is built from it: -controllers=100000000 must not size a voter list.
@@ -133,11 +135,11 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const settingsBase = {
     mode: oneOf('mode', ['zookeeper', 'kraft'] as const),
     quorum: oneOf('quorum', ['static', 'dynamic'] as const),
-    service: checked('service', dns1035LabelProblem),
+    service: checked('service', dns1123LabelProblem),
     namespace: checked('namespace', dns1123LabelProblem, 'default') as string,
     domain: checked('domain', (text) => dns1123SubdomainProblem(text.replace(/\.$/, '')), 'cluster.local')!.replace(/\.$/, ''),
     controllerSet: checked('controller-set', dns1123LabelProblem),
-    controllerService: checked('controller-service', dns1035LabelProblem),
+    controllerService: checked('controller-service', dns1123LabelProblem),
     controllers: get('controllers') === undefined ? undefined : int('controllers', 1, 1, MAX_CONTROLLERS),
     brokerIdOffset: int('broker-id-offset', 0, 0, MAX_NODE_ID),
     controllerIdOffset: int('controller-id-offset', 0, 0, MAX_NODE_ID),

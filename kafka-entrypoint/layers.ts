@@ -1,5 +1,7 @@
 // The user's property layers, lowest to highest: mounted file, KAFKA_* env, --override. Each value remembers
 // where it came from, so the effective-config printout and every error can name the input to change.
+import { excerpt } from '../common/log.ts';
+
 export type Source = 'default' | 'derived' | `file ${string}` | `env ${string}` | '--override';
 
 export type Layered = { readonly props: ReadonlyMap<string, string>; readonly sources: ReadonlyMap<string, Source> };
@@ -36,7 +38,7 @@ export const overridesLayer = (overrides: readonly string[], ordinal: number | u
     const eq = item.indexOf('=');
     const key = eq === -1 ? '' : item.slice(0, eq).trim();
     if (!/^[A-Za-z0-9._-]+$/.test(key)) {
-      problems.push(`--override ${JSON.stringify(item.length > 60 ? `${item.slice(0, 60)}...` : item)}: expected key=value, e.g. --override log.retention.hours=168`);
+      problems.push(`--override ${excerpt(item)}: expected key=value, e.g. --override log.retention.hours=168`);
       continue;
     }
     const raw = item.slice(eq + 1);

@@ -2,6 +2,7 @@
 // problem.
 import { parseFlags, flagOrEnv, type FlagSpec } from '../common/flags.ts';
 import { boundedDurationMs } from '../common/kafka-durations.ts';
+import { excerpt } from '../common/log.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname } from '../common/hostname.ts';
 import { flag } from './flags.ts';
@@ -20,7 +21,7 @@ export const readLeaveConfig = (argv: readonly string[], env: Env, hostname: str
   const parsed = parseFlags(LEAVE_FLAGS, argv);
   const problems = [...parsed.problems];
   const get = (name: string): string | undefined => flagOrEnv(parsed, LEAVE_FLAGS.find((f) => f.name === name) as FlagSpec, env);
-  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${excerpt(parsed.positionals[0] ?? '')}`);
   let ordinal: number | undefined;
   try {
     ordinal = podIdentityFromHostname(get('hostname') ?? hostname).ordinal;
@@ -32,7 +33,7 @@ export const readLeaveConfig = (argv: readonly string[], env: Env, hostname: str
   const timeoutMs = typeof timeout === 'number' ? timeout : undefined;
   for (const name of ['config', 'controllers-file']) {
     const text = get(name);
-    if (text !== undefined && !text.startsWith('/')) problems.push(`-${name}=${JSON.stringify(text.slice(0, 60))}: expected an absolute path`);
+    if (text !== undefined && !text.startsWith('/')) problems.push(`-${name}=${excerpt(text)}: expected an absolute path`);
   }
   if (problems.length > 0 || ordinal === undefined) throw new ConfigError(problems);
   return Object.freeze({ serverProperties: get('config') ?? '/var/lib/kafka/server.properties', ordinal, controllersFile: get('controllers-file'), timeoutMs: timeoutMs ?? 20_000 });

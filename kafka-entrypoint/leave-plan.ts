@@ -6,6 +6,7 @@
 // vote and comes back with its volume. When the file cannot be read the controller stays: a dead voter left behind
 // is one `kafka-metadata-quorum remove-controller` away, a wrongly removed one is gone for good on Kafka < 4.2.
 import { parseProperties } from '../common/java-properties.ts';
+import { excerpt } from '../common/log.ts';
 import { targetFromProperties, type Endpoint } from '../common/kafka-target.ts';
 import { errorName, type DescribeQuorum } from '../common/kafka-messages.ts';
 import { parseEndpoints } from './quorum.ts';
@@ -41,7 +42,7 @@ export const leaveFacts = (serverProperties: string): LeaveFacts | string => {
   if (!target.ok) return target.problem;
   const bootstrapText = p.get('controller.quorum.bootstrap.servers');
   const bootstrap = bootstrapText === undefined ? [] : parseEndpoints(bootstrapText);
-  if (bootstrap === undefined) return `controller.quorum.bootstrap.servers=${JSON.stringify(bootstrapText)} is not host:port,...`;
+  if (bootstrap === undefined) return `controller.quorum.bootstrap.servers=${excerpt(bootstrapText ?? '')} is not host:port,...`;
   const metadataDir = p.get('metadata.log.dir') ?? (p.get('log.dirs') ?? p.get('log.dir') ?? '').split(',')[0]?.trim();
   if (!metadataDir) return 'log.dirs is missing';
   return {
@@ -60,7 +61,7 @@ export type Desired = { readonly kind: 'unset' } | { readonly kind: 'count'; rea
 
 export const desiredFromText = (text: string): Desired => {
   const trimmed = text.trim();
-  return /^\d{1,4}$/.test(trimmed) && Number(trimmed) >= 1 ? { kind: 'count', count: Number(trimmed) } : { kind: 'unknown', reason: `${JSON.stringify(trimmed.slice(0, 40))} is not a whole number >= 1` };
+  return /^\d{1,4}$/.test(trimmed) && Number(trimmed) >= 1 ? { kind: 'count', count: Number(trimmed) } : { kind: 'unknown', reason: `${excerpt(trimmed, 40)} is not a whole number >= 1` };
 };
 
 export type LeaveIntent = { readonly kind: 'stay' | 'leave'; readonly reason: string };

@@ -1,35 +1,5 @@
-// Shapes the entrypoint's inputs must have before they reach server.properties, the voters list or a log line:
-// Kubernetes object names (a name Kubernetes would never produce is a typo or an attack, never a host to dial),
-// absolute paths, and a short escaped excerpt for error lines. Pure.
-//
-// The DNS-1123 checks are a minimal copy of what common/hostname.ts is getting (to be merged there).
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-/** An input echoed in an error line: escaped (one line, no control bytes) and at most `max` characters of it. */
-export const excerpt = (text: string, max = 60): string =>
-  text.length > max ? `${JSON.stringify(text.slice(0, max))}... (${text.length} chars)` : JSON.stringify(text);
-
-// Why `text` is not a DNS-1123 label (namespaces, StatefulSet pod names), or undefined.
-export const dns1123LabelProblem = (text: string): string | undefined => {
-  if (text.length === 0 || text.length > 63) return 'must be 1 to 63 characters';
-  return DNS1123_LABEL.test(text) ? undefined : 'must be lower-case letters, digits and "-", starting and ending with a letter or digit (DNS-1123 label)';
-};
-
-// Why `text` is not a DNS-1035 label (Service names), or undefined.
-export const dns1035LabelProblem = (text: string): string | undefined => {
-  if (text.length === 0 || text.length > 63) return 'must be 1 to 63 characters';
-  return DNS1035_LABEL.test(text) ? undefined : 'must be lower-case letters, digits and "-", starting with a letter and ending with a letter or digit (DNS-1035 label, as Service names are)';
-};
-
-// Why `text` is not a DNS-1123 subdomain (the cluster domain), or undefined.
-export const dns1123SubdomainProblem = (text: string): string | undefined => {
-  if (text.length === 0 || text.length > 253) return 'must be 1 to 253 characters';
-  return text.split('.').every((label) => label.length <= 63 && DNS1123_LABEL.test(label))
-    ? undefined
-    : 'must be dot-separated DNS-1123 labels (lower-case letters, digits and "-"), e.g. cluster.local';
-};
+// Shapes the entrypoint's paths and free-text values must have before they reach server.properties, argv or a log
+// line (names are checked with common/k8s-names.ts). Pure.
 
 /** Linux PATH_MAX: no longer path can be opened anyway. */
 const MAX_PATH = 4096;

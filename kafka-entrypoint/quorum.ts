@@ -1,6 +1,7 @@
 // The KRaft controller quorum: static voters (`controller.quorum.voters`, the same on every node) or a dynamic
 // quorum (`controller.quorum.bootstrap.servers`, KIP-853), both derived from the controller set's pod names.
 import type { Layered } from './layers.ts';
+import { excerpt } from '../common/log.ts';
 import type { Role, Settings } from './server-properties.ts';
 
 export type Endpoint = { readonly host: string; readonly port: number };
@@ -64,7 +65,7 @@ export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Ro
   let bootstrap: Endpoint[] | undefined;
   if (givenBootstrap !== undefined) {
     bootstrap = parseEndpoints(givenBootstrap);
-    if (bootstrap === undefined) problems.push(`controller.quorum.bootstrap.servers=${JSON.stringify(givenBootstrap)} is not host:port,...`);
+    if (bootstrap === undefined) problems.push(`controller.quorum.bootstrap.servers=${excerpt(givenBootstrap)} is not host:port,...`);
   } else if (canDerive) {
     bootstrap = Array.from({ length: size }, (_, i) => ({ host: host(i), port: self.controllerPort }));
     props.set('controller.quorum.bootstrap.servers', bootstrap.map((e) => `${e.host}:${e.port}`).join(','));

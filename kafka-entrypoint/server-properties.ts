@@ -1,6 +1,7 @@
 // The effective server.properties: built-in defaults and values derived from the pod (id, listeners, quorum),
 // under the user's layers (file, env, --override). Pure: every problem is returned, nothing is thrown.
 import type { PodIdentity } from '../common/hostname.ts';
+import { excerpt } from '../common/log.ts';
 import { overlay, layerOf, type Layered, type Source } from './layers.ts';
 import { parseListeners, advertisedListeners, renderListeners, type Listener } from '../common/kafka-listeners.ts';
 import { quorumFor, type Quorum } from './quorum.ts';
@@ -69,7 +70,7 @@ const rolesFrom = (mode: Mode, user: Layered, problems: string[]): readonly Role
   const text = user.props.get('process.roles') ?? 'broker,controller';
   const roles = [...new Set(text.split(',').map((s) => s.trim()))].sort() as Role[];
   if (roles.length === 0 || roles.some((r) => r !== 'broker' && r !== 'controller')) {
-    problems.push(`${named('process.roles', user)}=${JSON.stringify(text)}: use broker, controller or broker,controller`);
+    problems.push(`${named('process.roles', user)}=${excerpt(text)}: use broker, controller or broker,controller`);
     return ['broker'];
   }
   return roles;
@@ -107,7 +108,7 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
     }
   }
   const fqdn = settings.service === undefined ? undefined : `${settings.pod.hostname}.${settings.service}.${settings.namespace}.svc.${settings.domain}`;
-  if (fqdn !== undefined && fqdn.length > MAX_FQDN) problems.push(`the pod FQDN ${fqdn.slice(0, 60)}... is ${fqdn.length} characters, past DNS's ${MAX_FQDN}; shorten the names (-service, -namespace, -domain)`);
+  if (fqdn !== undefined && fqdn.length > MAX_FQDN) problems.push(`the pod FQDN ${excerpt(fqdn)} is ${fqdn.length} characters, past DNS's ${MAX_FQDN}; shorten the names (-service, -namespace, -domain)`);
   const derived = new Map<string, string>([[idKey, String(nodeId)]]);
   const defaults = new Map<string, string>();
   if (!user.props.has('log.dirs') && !user.props.has('log.dir')) defaults.set('log.dirs', `${settings.dataDir.replace(/\/+$/, '')}/data`);
@@ -150,7 +151,7 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
     if (text !== undefined && key === 'metadata.log.dir' && entries.length !== 1) problems.push(`${named(key, effective)} must be one absolute path`);
     // Kafka resolves a relative log dir against its working directory: data would land wherever the JVM started.
     for (const dir of entries) {
-      if (!dir.startsWith('/') || /[\u0000-\u001f\u007f]/.test(dir)) problems.push(`${named(key, effective)} entry ${JSON.stringify(dir.slice(0, 60))} is not an absolute path`);
+      if (!dir.startsWith('/') || /[\u0000-\u001f\u007f]/.test(dir)) problems.push(`${named(key, effective)} entry ${excerpt(dir)} is not an absolute path`);
     }
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -3,6 +3,7 @@
 import type { Node } from './server-properties.ts';
 import type { Endpoint } from './quorum.ts';
 import { parseProperties } from '../common/java-properties.ts';
+import { excerpt } from '../common/log.ts';
 
 /** One name in a log dir; `children` are read for the one subdirectory a format writes (`__cluster_metadata-0`). */
 export type DirEntry = { readonly name: string; readonly kind: 'file' | 'dir' | 'other'; readonly children?: readonly string[]; readonly childrenComplete?: boolean };
@@ -66,7 +67,7 @@ export const strayEntries = (state: { readonly entries: readonly DirEntry[]; rea
 
 // A few names for an error line: escaped, shortened, counted, never the whole listing.
 export const namesExcerpt = (names: readonly string[], max = 3): string => {
-  const shown = names.slice(0, max).map((n) => JSON.stringify(n.length > 40 ? `${n.slice(0, 40)}...` : n));
+  const shown = names.slice(0, max).map((n) => excerpt(n, 40));
   return names.length > max ? `${shown.join(', ')} and more` : shown.join(', ');
 };
 
@@ -110,7 +111,7 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
     if (d.kind !== 'unformatted') continue;
     const stray = strayEntries(d, ownFilesIn(d.dir, ownFiles));
     if (stray.length > 0) {
-      return refuse('LOG_DIR_NOT_EMPTY', d.dir, `log dir ${JSON.stringify(d.dir)} has no meta.properties but is not empty (${namesExcerpt(stray)}); the entrypoint formats only an empty log dir: restore meta.properties, or move the contents away to start this node afresh (volume left untouched)`);
+      return refuse('LOG_DIR_NOT_EMPTY', d.dir, `log dir ${excerpt(d.dir, 200)} has no meta.properties but is not empty (${namesExcerpt(stray)}); the entrypoint formats only an empty log dir: restore meta.properties, or move the contents away to start this node afresh (volume left untouched)`);
     }
   }
   const isController = node.roles.includes('controller');

@@ -1,6 +1,7 @@
 // All inputs of kafka-probe checked in one place: a frozen Config, or one ConfigError listing every problem.
 import { parseFlags, flagOrEnv, type FlagSpec } from '../../common/flags.ts';
 import { boundedDurationMs } from '../../common/kafka-durations.ts';
+import { excerpt } from '../../common/log.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
 import { targetFromProperties, parseEndpoint, type Endpoint, type Role } from '../../common/kafka-target.ts';
@@ -46,8 +47,8 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const problems = [...parsed.problems];
   const get = (name: string): string | undefined => flagOrEnv(parsed, spec(name), env);
   const check = parsed.positionals[0];
-  if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${JSON.stringify((check ?? '').slice(0, 60))}`);
-  if (parsed.positionals.length > 1) problems.push(`unexpected argument ${JSON.stringify((parsed.positionals[1] ?? '').slice(0, 60))}`);
+  if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${excerpt(check ?? '')}`);
+  if (parsed.positionals.length > 1) problems.push(`unexpected argument ${excerpt(parsed.positionals[1] ?? '')}`);
   const duration = (name: string, fallback: string): number => {
     const ms = boundedDurationMs(`-${name}`, get(name) ?? fallback, '2s or 500ms');
     if (typeof ms === 'string') problems.push(ms);
@@ -58,12 +59,12 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
 
   const bootstrapText = get('bootstrap');
   const bootstrap = bootstrapText === undefined ? undefined : parseEndpoint(bootstrapText);
-  if (bootstrapText !== undefined && bootstrap === undefined) problems.push(`-bootstrap=${JSON.stringify(bootstrapText.slice(0, 60))}: expected host:port`);
+  if (bootstrapText !== undefined && bootstrap === undefined) problems.push(`-bootstrap=${excerpt(bootstrapText)}: expected host:port`);
   const idText = get('node-id');
   // Kafka node ids are int32.
-  if (idText !== undefined && !(/^\d{1,10}$/.test(idText) && Number(idText) <= 2 ** 31 - 1)) problems.push(`-node-id=${JSON.stringify(idText.slice(0, 40))}: expected a whole number from 0 to ${2 ** 31 - 1}`);
+  if (idText !== undefined && !(/^\d{1,10}$/.test(idText) && Number(idText) <= 2 ** 31 - 1)) problems.push(`-node-id=${excerpt(idText)}: expected a whole number from 0 to ${2 ** 31 - 1}`);
   const roleText = get('role');
-  if (roleText !== undefined && roleText !== 'broker' && roleText !== 'controller') problems.push(`-role=${JSON.stringify(roleText.slice(0, 60))}: use broker or controller`);
+  if (roleText !== undefined && roleText !== 'broker' && roleText !== 'controller') problems.push(`-role=${excerpt(roleText)}: use broker or controller`);
 
   // server.properties is needed unless the flags say everything it would.
   const file = files.serverProperties;
