@@ -84,12 +84,28 @@ export const writeFiles = async (config: Config, files: FileWrites): Promise<str
   return written;
 };
 
-export const readStdin = async (): Promise<string> => {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
+// stdin up to maxBytes, within timeoutMs: a hook's input that is huge or never ends is refused, not buffered.
+export const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.ReadStream = process.stdin): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    if (input.isTTY) return resolve(Buffer.alloc(0));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: AgentError | undefined): void => {
+      clearTimeout(timer);
+      input.removeAllListeners('data');
+      if (error === undefined) return resolve(Buffer.concat(chunks));
+      input.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => finish(new AgentError('ZK_PEERS_UNREAD', `the peer list on stdin did not end within ${timeoutMs}ms (-timeout): run zk-bootstrap init as peer-finder's -on-start hook`, { context: { timeoutMs } })), timeoutMs);
+    input.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return finish(new AgentError('ZK_PEERS_TOO_LARGE', `the peer list on stdin is larger than ${maxBytes} bytes: it is not peer-finder's list of member names`, { exitCode: EXIT.usage, context: { maxBytes } }));
+      chunks.push(chunk);
+    });
+    input.once('end', () => finish(undefined));
+    input.once('error', (error: NodeJS.ErrnoException) => finish(new AgentError('ZK_PEERS_UNREAD', `cannot read the peer list on stdin: ${error.code ?? error.message}`, { context: { errno: error.code } })));
+  });
 
 // The super user's password, from the file or the env var readConfig chose.
 export const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {

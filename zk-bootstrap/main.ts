@@ -9,7 +9,8 @@ import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, type Config } from './config.ts';
 import { FLAGS, ZOO_ENV } from './flags.ts';
-import { peersFromText } from './peers.ts';
+import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
+import { printable } from '../common/zk-values.ts';
 import { ownAddress } from './start-plan.ts';
 import * as effects from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
@@ -42,7 +43,10 @@ const fx: JoinEffects = { ...effects, now: () => Date.now() };
 
 const init = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
-  const peers = config.mode === 'dynamic' ? peersFromText(await effects.readStdin(), config) : undefined;
+  const peers = config.mode === 'dynamic' ? peersFromText((await effects.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
+  if (peers && peers.dropped.length > 0) {
+    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: printable(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+  }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
 };

@@ -2,6 +2,7 @@ import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { run } from '../harness/process.ts';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
 
 t.before(() => {
@@ -91,4 +92,22 @@ t.test('reconfig refused by the ensemble (reconfigEnabled=false): run exits 1 wi
   const exit = await zoo1.runExit;
   t.equal(exit?.exitCode, 1);
   t.match(readFileSync(join(zoo1.volume, 'run.log'), 'utf8'), /code=ZK_RECONFIG_DISABLED/);
+});
+
+// Hostile-input issues 8 (classes 3 and 5): stdin is not trusted.
+t.test('a peer list with a NUL byte or 50 MB on stdin: one short line, exit 2, nothing written', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const rows = [
+    { name: 'NUL in the only other name', input: `${zoo0.ip}\n127.0.0.9\u0000\n`, code: 'ZK_PEERS_INVALID' },
+    { name: 'colon in the only other name', input: `${zoo0.ip}\n127.0.0.9:2181\n`, code: 'ZK_PEERS_INVALID' },
+    { name: '50 MB on one line', input: 'x'.repeat(50 * 1024 * 1024), code: 'ZK_PEERS_TOO_LARGE' },
+  ];
+  for (const row of rows) {
+    const r = await run([process.execPath, BOOTSTRAP, 'init'], { input: row.input, env: zoo0.env(), timeoutMs: 30_000 });
+    t.equal(r.exitCode, 2, `${row.name}: exit`);
+    t.equal(codeOf(r.stderr), row.code, `${row.name}: code`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${row.name}: one line`);
+    t.ok(r.stderr.length < 1000, `${row.name}: short (${r.stderr.length} bytes)`);
+  }
+  t.same(snapshot(zoo0.volume), {}, 'nothing written');
 });
