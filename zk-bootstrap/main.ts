@@ -56,8 +56,10 @@ const run = async (config: Config): Promise<number> => {
   await prepareVolume(config, undefined, auth, fx);
   const invocation = serverInvocation(config.serverCommand, process.env, auth && effects.superDigest(auth));
   const [file, ...args] = invocation.argv as [string, ...string[]];
-  const server = startSupervised(file, args, invocation.env);
+  const server = startSupervised(file, args, invocation.env, { stopGraceMs: config.stopGraceMs });
   const serverExit = server.exited.then((exit) => exit.code);
+  // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
+  serverExit.catch(() => undefined);
   log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
   if (config.mode === 'static') return serverExit;
 
@@ -73,7 +75,10 @@ const run = async (config: Config): Promise<number> => {
     () => undefined,
     (error: unknown) => error,
   );
-  const first = await Promise.race([serverExit.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]);
+  const first = await Promise.race([serverExit.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]).catch((error: unknown) => {
+    stop.abort(); // the server never started: no promotion to wait for
+    throw error;
+  });
   if ('exited' in first) {
     stop.abort();
     return first.exited;

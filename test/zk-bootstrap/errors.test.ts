@@ -2,7 +2,7 @@ import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
-import { run } from '../harness/process.ts';
+import { run, startLogged, killGroup } from '../harness/process.ts';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
 
 t.before(() => {
@@ -143,4 +143,40 @@ t.test('ENOSPC, EROFS, a directory where a file should be: exit 1, path and errn
   // The temp-file check needs the tmpfs contents after the run: list them from inside the namespace.
   const full = await run(['unshare', '-m', 'sh', '-c', 'mount -t tmpfs -o size=16k tmpfs "$1"; mkdir "$1/conf"; dd if=/dev/zero of="$1/fill" bs=4k count=64 2>/dev/null; "$2" "$3" init; ls -A "$1/conf"', 'sh', join(zoo0.volume, 'data'), process.execPath, BOOTSTRAP], { input, env: zoo0.env(), timeoutMs: 30_000 });
   t.equal(full.stdout, '', 'no temp file left on the full volume');
+});
+
+// Hostile-input issue 13 item 3: a server command that cannot start is one line with the errno; the spawn
+// arguments (the super user's digest) never reach the output, and there is no unhandled rejection or stack.
+t.test('run -- a missing or non-executable server: one line, exit 2, no digest, no stack', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  t.equal((await zoo0.init([zoo0])).exitCode, 0);
+  const notExecutable = join(zoo0.volume, 'java');
+  writeFileSync(notExecutable, '#!/bin/sh\n');
+  for (const [name, command, errno] of [['missing', '/nonexistent/java', 'ENOENT'], ['not executable', notExecutable, 'EACCES'], ['a directory', zoo0.volume, 'EACCES']] as const) {
+    for (const mode of ['dynamic', 'static']) {
+      const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, 'static') } : {});
+      const r = await run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
+      const what = `${name} (${mode})`;
+      t.equal(r.exitCode, 2, `${what}: exit 2`);
+      t.equal(codeOf(r.stderr), 'CHILD_START_FAILED', `${what}: code`);
+      t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot start .*: ${errno}`), `${what}: names the errno`);
+      t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
+      t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
+    }
+  }
+});
+
+// Hostile-input issue 13 item 5: `run` waited forever on a server that ignores SIGTERM.
+t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const env = zoo0.env({ ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZK_STOP_GRACE: '500ms' });
+  const started = startLogged([process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'], join(zoo0.volume, 'run.log'), env);
+  t.teardown(() => killGroup(started.child, 'SIGKILL'));
+  await new Promise((r) => setTimeout(r, 1500));
+  const stopAt = Date.now();
+  started.child.kill('SIGTERM');
+  const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+  t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
+  t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
+  t.match(readFileSync(join(zoo0.volume, 'run.log'), 'utf8'), /supervise\.kill/);
 });
