@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
 import { run, startLogged, killGroup } from '../harness/process.ts';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
+import { hostileTcpServer } from '../fixtures/hostile-tcp.ts';
 
 t.before(() => {
   if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
@@ -179,4 +180,22 @@ t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (
   t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
   t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
   t.match(readFileSync(join(zoo0.volume, 'run.log'), 'utf8'), /supervise\.kill/);
+});
+
+// Hostile-input issue 13 item 2: a member that accepts TCP but never answers (a SIGSTOPped server) kept init alive
+// ~2 minutes past its deadline, until the peer hung up. Every ZooKeeper connection is destroyed at the deadline.
+t.test('a silent member: init gives up at -wait-timeout and exits, it does not wait for the peer to hang up', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const silent = await hostileTcpServer(t, { kind: 'silent' });
+  const started = Date.now();
+  const r = await run([process.execPath, BOOTSTRAP, 'init'], {
+    input: `${zoo0.ip}\n${silent.host}\n`,
+    env: zoo0.env({ ZK_CLIENT_PORT: String(silent.port), ZK_WAIT_TIMEOUT: '2s', ZK_TIMEOUT: '500ms' }),
+    timeoutMs: 60_000,
+  });
+  const ms = Date.now() - started;
+  t.equal(r.exitCode, 1);
+  t.equal(codeOf(r.stderr), 'ZK_ENSEMBLE_UNREACHABLE');
+  t.ok(silent.connections() > 0, 'the silent member was dialled');
+  t.ok(ms < 2000 + 500 + 1500, `exited ${ms}ms after start (deadline 2s, one call 500ms, node start-up)`);
 });
