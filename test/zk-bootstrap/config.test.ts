@@ -1,5 +1,7 @@
 import t from 'tap';
 import { readConfig } from '../../zk-bootstrap/config.ts';
+import fc from 'fast-check';
+import { zooInt } from '../../zk-bootstrap/zoo-env.ts';
 
 const ENV = { HOSTNAME: 'zoo-2', ZK_SUPER_SECRET: 's3cret' };
 const read = (argv: string[], env: Record<string, string> = {}) => readConfig(argv, { ...ENV, ...env }, { hostname: 'vm' });
@@ -145,4 +147,20 @@ t.test('durations are range-checked at parse time: never a timer that fires afte
   }
   t.equal(read(['init', '-wait-timeout=596h']).waitTimeoutMs, 596 * 3_600_000, 'the longest a timer holds is accepted');
   t.equal(read(['init']).stopGraceMs, 20_000, 'stop grace defaults to 20s, below the default terminationGracePeriodSeconds of 30');
+});
+
+t.test('property: ZOO_* integers are digits in range or a problem, never 1e+23 or a fraction', async (t) => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.bigInt({ min: -10n, max: 10n ** 25n }).map(String), fc.double().map(String)), (text) => {
+      const found: string[] = [];
+      const n = zooInt({ ZOO_TICK_TIME: text }, 'ZOO_TICK_TIME', 2000, 1, found);
+      if (found.length > 0) {
+        if (n !== 2000 || /[\n\u0000]/.test(found.join(''))) throw new Error(`problem path: ${n} ${JSON.stringify(found)}`);
+        return;
+      }
+      if (text !== '' && (!/^\d+$/.test(String(n)) || n < 1 || n > 2 ** 31 - 1 || String(n) !== String(Number(text)))) throw new Error(`${JSON.stringify(text)} -> ${n}`);
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('held for 500 values');
 });
