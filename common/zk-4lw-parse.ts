@@ -1,5 +1,6 @@
 // Pure readers for four-letter-word answers (ZooKeeper 3.5-3.9 text formats), kept apart from the socket code
 // so the probe and zk-bootstrap decide on parsed values that tests build from literal text.
+import { isHostAddress } from './zk-values.ts';
 
 export type ServerMode = 'leader' | 'follower' | 'observer' | 'standalone' | 'read-only';
 
@@ -54,7 +55,10 @@ export const serverLineFromText = (line: string): ServerLine | undefined => {
   if (!m) return undefined;
   const first = (m[2] as string).split('|')[0] as string;
   const parts = /^(\[[^\]]+\]|[^:]+):(\d+):(\d+)(?::(participant|observer))?$/.exec(first);
-  if (!parts) return undefined;
+  // The address and client part go into connect strings and dynamic files: a name with a ',', a control byte or
+  // a '\r' (a line break to java.util.Properties) from a hostile config text makes the line no server line.
+  const client = m[3] === undefined ? undefined : /^(?:(.+):)?(\d{1,5})$/.exec(m[3]);
+  if (!parts || !isHostAddress(parts[1] as string) || (m[3] !== undefined && (!client || (client[1] !== undefined && !isHostAddress(client[1]))))) return undefined;
   return {
     id: Number(m[1]),
     address: parts[1] as string,

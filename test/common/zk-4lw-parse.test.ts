@@ -118,3 +118,11 @@ t.test('conf: anything but a well-formed ZooKeeper answer is unrecognised', asyn
   t.equal(confFromText(CONF.replace(/\n/g, '\r\n')).kind, 'unrecognised', 'CRLF is not what ZooKeeper writes');
   t.equal(srvrFromText('HTTP/1.1 200 OK\n\nMode: standalone\n').kind, 'unrecognised', 'a Mode line in an HTTP page is no srvr answer');
 });
+
+// Issue 13 item 7: names from a config text reach connect strings and dynamic files.
+t.test('a server line whose address or client part could change a connect string or a line is no server line', async (t) => {
+  for (const line of ['server.1=a,b:1:2', 'server.1=a\rb:1:2', 'server.1=a b:1:2', 'server.1=a\u0000:1:2', 'server.1=a:1:2;x,y:2181', 'server.1=a:1:2;2181\rserver.9=x:1:2', 'server.1=a:1:2;99999999']) {
+    t.equal(serverLineFromText(line), undefined, JSON.stringify(line));
+  }
+  t.equal(serverLineFromText('server.1=[fd00::1]:1:2;[::]:2181')?.address, '[fd00::1]', 'bracketed IPv6 still parses');
+});

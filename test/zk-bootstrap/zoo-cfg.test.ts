@@ -137,3 +137,8 @@ t.test('property: the dynamic file keeps only server lines it was given, plus th
   );
   t.pass('held for 300 texts');
 });
+
+t.test('the dynamic file drops committed lines that are not well-formed server lines', async (t) => {
+  const committed = 'server.1=a:1:2;2181\rserver.9=evil:1:2\nserver.3=c,d:1:2\nserver.4=e:1:2:participant;0.0.0.0:2181\n';
+  t.equal(dynamicFileText(committed), 'server.4=e:1:2:participant;0.0.0.0:2181\n');
+});
