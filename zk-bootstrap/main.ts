@@ -32,8 +32,8 @@ const HELP = helpText({
   env: ZOO_ENV,
   exitCodes: [
     [EXIT.ok, 'done (run: the server exited 0)'],
-    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable dirs, myid/data problems'],
-    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod'],
+    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable or full volume, myid/data problems'],
+    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod or without a valid other member, server command not executable'],
     [EXIT.internal, 'a bug'],
     [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
   ],
