@@ -2,7 +2,7 @@
 import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../../common/flags.ts';
 import { ConfigError } from '../../common/errors.ts';
 import type { MemberRole } from '../../common/zk-4lw-parse.ts';
-import { excerpt, isHostName } from '../../common/zk-values.ts';
+import { excerpt, isHostName, printable } from '../../common/zk-values.ts';
 
 // A Node timer holds at most 2^31-1 ms; a longer -timeout fired after 1 ms: a liveness probe that kills a healthy pod.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -42,7 +42,7 @@ const ROLES: readonly string[] = ['participant', 'observer', 'any'];
 // argv + env -> a frozen Config, or one ConfigError listing every problem.
 export const readConfig = (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = parseFlags(FLAGS, argv);
-  const problems = [...parsed.problems];
+  const problems = parsed.problems.map((problem) => printable(problem, 200)); // common/flags.ts does not escape flag names
   const [check, ...extra] = parsed.positionals;
   if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${excerpt(check ?? '')}`);
   if (extra.length > 0) problems.push(`unexpected arguments ${excerpt(extra.join(' '))}`);
