@@ -1,5 +1,6 @@
 // Pure readers for four-letter-word answers (ZooKeeper 3.5-3.9 text formats), kept apart from the socket code
 // so the probe and zk-bootstrap decide on parsed values that tests build from literal text.
+import { isHostAddress } from './zk-values.ts';
 
 export type ServerMode = 'leader' | 'follower' | 'observer' | 'standalone' | 'read-only';
 
@@ -27,6 +28,8 @@ export type Srvr = { readonly kind: 'serving'; readonly mode: ServerMode; readon
 export const srvrFromText = (text: string): Srvr => {
   const refusal = unavailableFromText(text);
   if (refusal) return refusal;
+  // Every srvr answer starts so (3.5-3.9); a `Mode: leader` line inside an HTTP page or a flood is not one.
+  if (!text.startsWith('Zookeeper version: ')) return { kind: 'unrecognised', text: text.slice(0, 120) };
   const mode = /^Mode: (\S+)\s*$/m.exec(text)?.[1];
   const known: readonly string[] = ['leader', 'follower', 'observer', 'standalone', 'read-only'];
   if (mode === undefined || !known.includes(mode)) return { kind: 'unrecognised', text: text.slice(0, 120) };
@@ -52,7 +55,10 @@ export const serverLineFromText = (line: string): ServerLine | undefined => {
   if (!m) return undefined;
   const first = (m[2] as string).split('|')[0] as string;
   const parts = /^(\[[^\]]+\]|[^:]+):(\d+):(\d+)(?::(participant|observer))?$/.exec(first);
-  if (!parts) return undefined;
+  // The address and client part go into connect strings and dynamic files: a name with a ',', a control byte or
+  // a '\r' (a line break to java.util.Properties) from a hostile config text makes the line no server line.
+  const client = m[3] === undefined ? undefined : /^(?:(.+):)?(\d{1,5})$/.exec(m[3]);
+  if (!parts || !isHostAddress(parts[1] as string) || (m[3] !== undefined && (!client || (client[1] !== undefined && !isHostAddress(client[1]))))) return undefined;
   return {
     id: Number(m[1]),
     address: parts[1] as string,
@@ -83,25 +89,37 @@ export type Conf =
   | { readonly kind: 'conf'; readonly serverId: number | undefined; readonly membership: Membership; readonly values: ReadonlyMap<string, string> }
   | Unavailable;
 
-// `conf`: `key=value` lines, then (quorum servers) `membership:` followed by the committed dynamic config.
+// What every `conf` answer of a serving 3.8/3.9 server has (captured from 3.9.5: ZooKeeperServer.dumpConf, plus
+// QuorumZooKeeperServer's keys and a `membership:` block on a quorum server). Requiring them, all numeric where
+// numbers, is what tells a ZooKeeper answer from anything else that happens to hold a `key=value` line (an HTTP
+// 400 page, `x=y`, a garbage flood: each gave "ready ok: standalone", hostile-input issue 13 item 1).
+const CONF_KEYS = ['clientPort', 'dataDir', 'dataLogDir', 'tickTime', 'maxClientCnxns', 'minSessionTimeout', 'maxSessionTimeout', 'serverId'] as const;
+const CONF_NUMBERS = ['clientPort', 'tickTime', 'maxClientCnxns', 'minSessionTimeout', 'maxSessionTimeout', 'serverId'] as const;
+const QUORUM_KEYS = ['initLimit', 'syncLimit', 'electionPort', 'quorumPort', 'peerType'] as const;
+const CONF_LINE = /^([A-Za-z][A-Za-z0-9.]*)=(.*)$/;
+
+// `conf`: `key=value` lines, then (quorum servers) `membership:` followed by the committed dynamic config. Anything
+// else (a line that is neither, a missing key, a non-number, a membership block without server lines) is unrecognised.
 export const confFromText = (text: string): Conf => {
   const refusal = unavailableFromText(text);
   if (refusal) return refusal;
+  const unrecognised: Conf = { kind: 'unrecognised', text: text.slice(0, 120) };
   const values = new Map<string, string>();
   const marker = text.indexOf('\nmembership:');
   const head = marker === -1 ? text : text.slice(0, marker);
   for (const line of head.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) values.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    if (line === '') continue;
+    const kv = CONF_LINE.exec(line);
+    if (!kv) return unrecognised;
+    values.set(kv[1] as string, (kv[2] as string).trim());
   }
-  if (values.size === 0) return { kind: 'unrecognised', text: text.slice(0, 120) };
-  const id = values.get('serverId');
-  return {
-    kind: 'conf',
-    serverId: id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined,
-    membership: marker === -1 ? { servers: [], version: undefined } : membershipFromText(text.slice(marker + 1)),
-    values,
-  };
+  if (!CONF_KEYS.every((k) => values.has(k)) || !CONF_NUMBERS.every((k) => /^\d{1,10}$/.test(values.get(k) ?? ''))) return unrecognised;
+  if (marker === -1) return { kind: 'conf', serverId: Number(values.get('serverId')), membership: { servers: [], version: undefined }, values };
+  const block = text.slice(marker + 1).split('\n').slice(1);
+  const wellFormed = block.every((line) => line.trim() === '' || serverLineFromText(line) !== undefined || /^version=[0-9a-fA-F]+\s*$/.test(line));
+  const membership = membershipFromText(block.join('\n'));
+  if (!QUORUM_KEYS.every((k) => values.has(k)) || !wellFormed || membership.servers.length === 0) return unrecognised;
+  return { kind: 'conf', serverId: Number(values.get('serverId')), membership, values };
 };
 
 // `mntr`: `zk_<key>\t<value>` lines.

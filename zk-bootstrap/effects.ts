@@ -1,11 +1,12 @@
 // zk-bootstrap's I/O: the volume, stdin, the secret, the ensemble. Every function takes what it needs; main passes
 // `realEffects` and tests may pass their own.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, rmSync, statSync } from 'node:fs';
+import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
+import { fileError, readTextBounded, replaceFileAtomically } from '../common/files.ts';
 import { sendFourLetterWord } from '../common/zk-4lw.ts';
 import { srvrFromText, type ServerMode } from '../common/zk-4lw-parse.ts';
 import type { Config } from './config.ts';
@@ -13,12 +14,18 @@ import type { FileWrites, VolumeFacts, EnsembleView } from './start-plan.ts';
 import { dynamicCfgPath, propertyValue, zooCfgPath } from './zoo-cfg.ts';
 import { openSession, getConfig, reconfig, type DigestAuth, type EnsembleConfig, type ReconfigRequest } from './zk-admin.ts';
 
+// A file on the volume, or undefined when it does not exist. Anything else (a directory or FIFO where a file should
+// be, a file past 1 MiB, EACCES, EIO) is the volume's problem: exit 1 naming the path, before anything is written.
 const readIfExists = async (path: string): Promise<string | undefined> => {
   try {
-    return await readFile(path, 'utf8');
+    return readTextBounded(path, 'volume file');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AgentError('ZK_VOLUME_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { context: { file: path }, cause: error });
+    if (error instanceof AgentError) {
+      const what = error.code === 'FILE_TOO_LARGE' ? 'larger than 1 MiB' : statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'EISDIR (a directory)' : 'not a regular file';
+      throw new AgentError('ZK_VOLUME_UNREADABLE', `cannot read ${path}: ${what}; move it away, nothing was written`, { exitCode: EXIT.failed, context: { file: path, errno: what.split(' ')[0] } });
+    }
+    throw fileError('ZK_VOLUME_UNREADABLE', 'read', path, error, 'nothing was written');
   }
 };
 
@@ -60,12 +67,6 @@ const writableDir = async (dir: string, what: string): Promise<void> => {
   }
 };
 
-const writeAtomic = async (path: string, text: string): Promise<void> => {
-  const temp = `${path}.zk-bootstrap.tmp`;
-  await writeFile(temp, text, { mode: 0o644 });
-  await rename(temp, path);
-};
-
 // Check both dirs first (so a failure changes nothing), then write membership, zoo.cfg, and myid last: myid is the
 // marker that the volume belongs to this member.
 export const writeFiles = async (config: Config, files: FileWrites): Promise<string[]> => {
@@ -74,34 +75,60 @@ export const writeFiles = async (config: Config, files: FileWrites): Promise<str
   const written: string[] = [];
   const put = async (path: string, text: string | undefined): Promise<void> => {
     if (text === undefined || (await readIfExists(path)) === text) return;
-    await writeAtomic(path, text);
+    // O_EXCL|O_NOFOLLOW temp, fsync, rename; ENOSPC/EROFS/EISDIR are exit 1 naming the path, no temp file left.
+    replaceFileAtomically(path, text, { errorCode: 'ZK_WRITE_FAILED' });
     written.push(path);
   };
-  if (files.dropNext) await rm(`${dynamicCfgPath(config)}.next`, { force: true });
+  if (files.dropNext) {
+    const next = `${dynamicCfgPath(config)}.next`;
+    try {
+      rmSync(next, { force: true });
+    } catch (error) {
+      throw fileError('ZK_WRITE_FAILED', 'remove', next, error, 'nothing else was written');
+    }
+  }
   await put(dynamicCfgPath(config), files.dynamic);
   await put(zooCfgPath(config), files.zooCfg);
   await put(`${config.dataDir}/myid`, files.myid);
   return written;
 };
 
-export const readStdin = async (): Promise<string> => {
-  if (process.stdin.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
+// stdin up to maxBytes, within timeoutMs: a hook's input that is huge or never ends is refused, not buffered.
+export const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.ReadStream = process.stdin): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    if (input.isTTY) return resolve(Buffer.alloc(0));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: AgentError | undefined): void => {
+      clearTimeout(timer);
+      input.removeAllListeners('data');
+      if (error === undefined) return resolve(Buffer.concat(chunks));
+      input.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => finish(new AgentError('ZK_PEERS_UNREAD', `the peer list on stdin did not end within ${timeoutMs}ms (-timeout): run zk-bootstrap init as peer-finder's -on-start hook`, { context: { timeoutMs } })), timeoutMs);
+    input.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return finish(new AgentError('ZK_PEERS_TOO_LARGE', `the peer list on stdin is larger than ${maxBytes} bytes: it is not peer-finder's list of member names`, { exitCode: EXIT.usage, context: { maxBytes } }));
+      chunks.push(chunk);
+    });
+    input.once('end', () => finish(undefined));
+    input.once('error', (error: NodeJS.ErrnoException) => finish(new AgentError('ZK_PEERS_UNREAD', `cannot read the peer list on stdin: ${error.code ?? error.message}`, { context: { errno: error.code } })));
+  });
 
 // The super user's password, from the file or the env var readConfig chose.
 export const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {
   const source = config.secret;
   if (source.kind === 'none') return undefined;
   if (source.kind === 'env') return { user: config.superUser, secret: source.value };
-  const text = await readFile(source.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new AgentError('ZK_SECRET_UNREADABLE', `-secret-file ${source.path} cannot be read (${error.code ?? error.message}): mount the secret there`, {
-      exitCode: EXIT.usage,
-      context: { file: source.path },
-    });
-  });
+  let text: string;
+  try {
+    // Bounded and regular files only: a FIFO or /dev/zero as the secret is refused unread.
+    text = readTextBounded(source.path, '-secret-file', 'utf8', 64 * 1024);
+  } catch (error) {
+    const why = error instanceof AgentError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
+    throw new AgentError('ZK_SECRET_UNREADABLE', `-secret-file ${source.path} cannot be read (${why}): mount the secret there`, { exitCode: EXIT.usage, context: { file: source.path } });
+  }
   const secret = text.replace(/\r?\n$/, '');
   if (secret === '') throw new AgentError('ZK_SECRET_EMPTY', `-secret-file ${source.path} is empty`, { exitCode: EXIT.usage, context: { file: source.path } });
   return { user: config.superUser, secret };

@@ -37,6 +37,13 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'ZK_LEAVE_SETTLE',
   },
   {
+    name: 'stop-grace',
+    kind: 'duration',
+    help: 'run: after SIGTERM (forwarded, or a failed promotion), how long the server may take to exit before it gets SIGKILL; keep it below terminationGracePeriodSeconds',
+    default: '20s',
+    env: 'ZK_STOP_GRACE',
+  },
+  {
     name: 'wait-timeout',
     kind: 'duration',
     help: 'how long init/run/leave keep retrying (ensemble unreachable, reconfig in progress) before exiting 1',

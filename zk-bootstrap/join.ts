@@ -54,7 +54,8 @@ export const prepareVolume = async (config: Config, peers: Peers | undefined, au
         throw new AgentError('ZK_ENSEMBLE_UNREACHABLE', `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, { context: { myid: config.myid, waitTimeoutMs: config.waitTimeoutMs } });
       }
       ensemble = undefined;
-      await fx.sleep(backoff(Math.min(round, 5)));
+      // Never sleep past the deadline: the process ends at -wait-timeout plus at most one call's -timeout.
+      await fx.sleep(Math.min(backoff(Math.min(round, 5)), Math.max(0, deadline - fx.now()) + 1));
       continue;
     }
     if (step.removeFirst !== undefined && ensemble?.kind === 'config') {

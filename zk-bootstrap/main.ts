@@ -9,7 +9,8 @@ import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, type Config } from './config.ts';
 import { FLAGS, ZOO_ENV } from './flags.ts';
-import { peersFromText } from './peers.ts';
+import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
+import { printable } from '../common/zk-values.ts';
 import { ownAddress } from './start-plan.ts';
 import * as effects from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
@@ -31,8 +32,8 @@ const HELP = helpText({
   env: ZOO_ENV,
   exitCodes: [
     [EXIT.ok, 'done (run: the server exited 0)'],
-    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable dirs, myid/data problems'],
-    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod'],
+    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable or full volume, myid/data problems'],
+    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod or without a valid other member, server command not executable'],
     [EXIT.internal, 'a bug'],
     [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
   ],
@@ -42,7 +43,10 @@ const fx: JoinEffects = { ...effects, now: () => Date.now() };
 
 const init = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
-  const peers = config.mode === 'dynamic' ? peersFromText(await effects.readStdin(), config) : undefined;
+  const peers = config.mode === 'dynamic' ? peersFromText((await effects.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
+  if (peers && peers.dropped.length > 0) {
+    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: printable(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+  }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
 };
@@ -52,8 +56,10 @@ const run = async (config: Config): Promise<number> => {
   await prepareVolume(config, undefined, auth, fx);
   const invocation = serverInvocation(config.serverCommand, process.env, auth && effects.superDigest(auth));
   const [file, ...args] = invocation.argv as [string, ...string[]];
-  const server = startSupervised(file, args, invocation.env);
+  const server = startSupervised(file, args, invocation.env, { stopGraceMs: config.stopGraceMs });
   const serverExit = server.exited.then((exit) => exit.code);
+  // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
+  serverExit.catch(() => undefined);
   log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
   if (config.mode === 'static') return serverExit;
 
@@ -69,7 +75,10 @@ const run = async (config: Config): Promise<number> => {
     () => undefined,
     (error: unknown) => error,
   );
-  const first = await Promise.race([serverExit.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]);
+  const first = await Promise.race([serverExit.then((code) => ({ exited: code })), membership.then((error) => ({ error }))]).catch((error: unknown) => {
+    stop.abort(); // the server never started: no promotion to wait for
+    throw error;
+  });
   if ('exited' in first) {
     stop.abort();
     return first.exited;

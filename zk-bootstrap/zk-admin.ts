@@ -52,15 +52,28 @@ const withDeadline = <T>(session: ZkSession, what: string, call: (done: (error: 
     });
   });
 
+type ConnectionManagerInternals = { connect(): void; socket?: { destroy(): void }; connectTimeoutHandler?: NodeJS.Timeout };
+
+// Close the session and drop its connection now. The library's close() only queues CLOSE_SESSION and waits for the
+// server to hang up, and reconnects in between: a member that accepts TCP but never answers (a SIGSTOPped server)
+// kept zk-bootstrap alive ~2 minutes past its deadline (hostile-input issue 13 item 2).
+export const destroyClient = (client: zookeeper.Client): void => {
+  const manager = (client as unknown as { connectionManager: ConnectionManagerInternals }).connectionManager;
+  client.close(); // CLOSE_SESSION is written at once when connected: a healthy server ends the session cleanly
+  manager.connect = () => {}; // no reconnect, whatever its timers or socket events still do
+  clearTimeout(manager.connectTimeoutHandler);
+  manager.socket?.destroy();
+};
+
 // Connect (and authenticate as the super user, when given) within timeoutMs, or fail with ZK_UNREACHABLE.
 export const openSession = (options: SessionOptions): Promise<ZkSession> =>
   new Promise((resolve, reject) => {
     const client = zookeeper.createClient(options.connectString, { sessionTimeout: Math.max(options.timeoutMs * 2, 4000), spinDelay: 200, retries: 0 });
     // Digest auth never fails at login: a wrong secret authenticates another identity and reconfig answers NO_AUTH.
     if (options.auth) client.addAuthInfo('digest', Buffer.from(`${options.auth.user}:${options.auth.secret}`));
-    const session: ZkSession = { connectString: options.connectString, timeoutMs: options.timeoutMs, client, close: () => client.close() };
+    const session: ZkSession = { connectString: options.connectString, timeoutMs: options.timeoutMs, client, close: () => destroyClient(client) };
     const timer = setTimeout(() => {
-      client.close();
+      destroyClient(client);
       reject(new AgentError('ZK_UNREACHABLE', `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
         context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
       }));

@@ -24,7 +24,8 @@ export const dynamicFileText = (membership: string, options: { readonly dropId?:
   const lines = membership
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => idOf(l) !== undefined && idOf(l) !== options.dropId);
+    // Only lines that are well-formed server lines: the text comes from the ensemble and is written verbatim.
+    .filter((l) => idOf(l) !== undefined && idOf(l) !== options.dropId && serverLineFromText(l) !== undefined && /^[\x20-\x7e]+$/.test(l) && !l.includes('\\'));
   if (options.add) lines.push(options.add);
   return lines.sort((a, b) => (idOf(a) as number) - (idOf(b) as number)).join('\n') + '\n';
 };

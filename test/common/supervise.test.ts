@@ -1,7 +1,12 @@
 import t from 'tap';
+import { inspect } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startSupervised } from '../../common/supervise.ts';
+import { setLogSink } from '../../common/log.ts';
 
 const env = { PATH: process.env.PATH ?? '/bin' };
+setLogSink(() => {});
 
 t.test('the child exit code is passed through; a signal becomes 128 + its number', async (t) => {
   t.equal((await startSupervised('sh', ['-c', 'exit 7'], env).exited).code, 7);
@@ -16,4 +21,47 @@ t.test('SIGTERM to the agent reaches the child and is reported as the stop signa
   await new Promise((r) => setTimeout(r, 200));
   process.emit('SIGTERM', 'SIGTERM');
   t.same(await child.exited, { code: 42, stopSignal: 'SIGTERM' });
+});
+
+// Hostile-input issue 13 item 5: a server that ignores SIGTERM is killed after the grace period.
+t.test('a child that ignores SIGTERM gets SIGKILL after the grace period, forwarded or our own stop', async (t) => {
+  const ignoring = ['-c', 'trap "" TERM; while :; do sleep 0.05; done'];
+  for (const how of ['stop', 'forwarded'] as const) {
+    const child = startSupervised('sh', ignoring, env, { stopGraceMs: 300 });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    if (how === 'stop') child.stop('SIGTERM');
+    else process.emit('SIGTERM', 'SIGTERM');
+    const exit = await child.exited;
+    t.equal(exit.code, 137, `${how}: killed`);
+    t.equal(exit.stopSignal, how === 'stop' ? undefined : 'SIGTERM', `${how}: stop signal`);
+    const ms = Date.now() - started;
+    t.ok(ms >= 250 && ms < 3000, `${how}: after the grace period (${ms}ms)`);
+  }
+  const quick = startSupervised('sh', ['-c', 'trap "exit 0" TERM; while :; do sleep 0.05; done'], env, { stopGraceMs: 100 });
+  await new Promise((r) => setTimeout(r, 200));
+  quick.stop();
+  t.equal((await quick.exited).code, 0, 'a child that stops in time keeps its own exit code');
+});
+
+// Hostile-input issue 13 item 3: a failed start is one line with the errno, never the arguments (they hold the
+// super user's digest) and never exit 70.
+t.test('a command that cannot start: exit 2 naming program and errno, no argument anywhere in the error', async (t) => {
+  const dir = t.testdir({ 'not-executable': 'java\n' });
+  writeFileSync(path.join(dir, 'not-executable'), 'x');
+  const secretArg = '-Dzookeeper.DigestAuthenticationProvider.superDigest=super:SECRETDIGEST=';
+  const rows = [
+    { name: 'missing', file: '/nonexistent/java', args: [secretArg], errno: 'ENOENT' },
+    { name: 'not executable', file: path.join(dir, 'not-executable'), args: [secretArg], errno: 'EACCES' },
+    { name: 'a directory', file: dir, args: [secretArg], errno: 'EACCES' },
+    { name: 'NUL in an argument', file: 'sh', args: [secretArg, 'a\u0000b'], errno: 'ERR_INVALID_ARG_VALUE' },
+  ];
+  for (const row of rows) {
+    const error = await startSupervised(row.file, row.args, env).exited.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    t.match(error, { code: 'CHILD_START_FAILED', exitCode: 2, context: { errno: row.errno } }, row.name);
+    t.notMatch(inspect(error, { depth: 10 }), /SECRETDIGEST|superDigest/, `${row.name}: no argument in the error, its cause or context`);
+  }
 });

@@ -16,9 +16,18 @@ Proposal sizes last/min/max: -1/-1/-1
 const CONF = `clientPort=26140
 secureClientPort=-1
 dataDir=/tmp/zkx/data/version-2
+dataDirSize=548
+dataLogDir=/tmp/zkx/data/version-2
+dataLogSize=548
 tickTime=2000
+maxClientCnxns=60
+minSessionTimeout=4000
+maxSessionTimeout=40000
+clientPortListenBacklog=-1
 serverId=2
 initLimit=10
+syncLimit=2
+electionAlg=3
 electionPort=26142
 quorumPort=26141
 peerType=0
@@ -27,6 +36,8 @@ server.1=127.0.0.1:26141:26142:participant;127.0.0.1:26140
 server.2=zoo-1.zk.default.svc.cluster.local:2888:3888:observer;0.0.0.0:2181
 version=100000003
 `;
+// A standalone 3.9.5 server: no quorum keys, no membership block.
+const STANDALONE_CONF = CONF.slice(0, CONF.indexOf('serverId=')) + 'serverId=0\n';
 const NOT_SERVING = 'This ZooKeeper instance is not currently serving requests\n';
 
 t.test('srvr: a serving server has a Mode line; refusals are recognised by kind', async (t) => {
@@ -77,7 +88,7 @@ t.test('conf: serverId and the committed membership', async (t) => {
   t.equal(confFromText(NOT_SERVING).kind, 'not-serving');
   t.equal(confFromText('conf is not executed because it is not in the whitelist.').kind, 'not-whitelisted');
   t.equal(confFromText('').kind, 'unrecognised');
-  const standalone = confFromText('clientPort=2181\nserverId=0\n');
+  const standalone = confFromText(STANDALONE_CONF);
   t.same(standalone.kind === 'conf' && standalone.membership.servers, [], 'a standalone server has no membership block');
 });
 
@@ -85,4 +96,33 @@ t.test('mntr: tab-separated keys', async (t) => {
   const m = mntrFromText('zk_server_state\tleader\nzk_synced_followers\t2\n');
   t.equal(m instanceof Map && m.get('zk_synced_followers'), '2');
   t.equal(unavailableFromText('mntr is not executed because it is not in the whitelist.')?.kind, 'not-whitelisted');
+});
+
+// Hostile-input issue 13 item 1: only a well-formed answer of a serving server is a `conf`.
+t.test('conf: anything but a well-formed ZooKeeper answer is unrecognised', async (t) => {
+  const rows = [
+    { name: 'one key=value line', text: 'x=y\n' },
+    { name: 'an HTTP 400 page', text: 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request' },
+    { name: 'an HTTP page with key=value lines', text: 'HTTP/1.1 400 Bad Request\nclientPort=2181\nserverId=1\n' },
+    { name: 'a garbage flood', text: 'AAAA=BBBB\n'.repeat(6000) },
+    { name: 'the old minimal fixture', text: 'clientPort=2181\nserverId=0\n' },
+    { name: 'a key missing', text: CONF.replace(/^tickTime=.*\n/m, '') },
+    { name: 'a number that is none', text: CONF.replace('serverId=2', 'serverId=two') },
+    { name: 'a line that is no key=value', text: CONF.replace('tickTime=2000', 'tickTime 2000') },
+    { name: 'membership without quorum keys', text: CONF.replace(/^peerType=.*\n/m, '') },
+    { name: 'membership without server lines', text: CONF.slice(0, CONF.indexOf('server.1')) + 'version=1\n' },
+    { name: 'garbage in the membership block', text: CONF + '<html>\n' },
+    { name: 'cut off mid-answer', text: CONF.slice(0, 100) },
+  ];
+  for (const row of rows) t.equal(confFromText(row.text).kind, 'unrecognised', row.name);
+  t.equal(confFromText(CONF.replace(/\n/g, '\r\n')).kind, 'unrecognised', 'CRLF is not what ZooKeeper writes');
+  t.equal(srvrFromText('HTTP/1.1 200 OK\n\nMode: standalone\n').kind, 'unrecognised', 'a Mode line in an HTTP page is no srvr answer');
+});
+
+// Issue 13 item 7: names from a config text reach connect strings and dynamic files.
+t.test('a server line whose address or client part could change a connect string or a line is no server line', async (t) => {
+  for (const line of ['server.1=a,b:1:2', 'server.1=a\rb:1:2', 'server.1=a b:1:2', 'server.1=a\u0000:1:2', 'server.1=a:1:2;x,y:2181', 'server.1=a:1:2;2181\rserver.9=x:1:2', 'server.1=a:1:2;99999999']) {
+    t.equal(serverLineFromText(line), undefined, JSON.stringify(line));
+  }
+  t.equal(serverLineFromText('server.1=[fd00::1]:1:2;[::]:2181')?.address, '[fd00::1]', 'bracketed IPv6 still parses');
 });

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { readConfig } from '../../zk-bootstrap/config.ts';
+import fc from 'fast-check';
+import { zooInt } from '../../zk-bootstrap/zoo-env.ts';
 
 const ENV = { HOSTNAME: 'zoo-2', ZK_SUPER_SECRET: 's3cret' };
 const read = (argv: string[], env: Record<string, string> = {}) => readConfig(argv, { ...ENV, ...env }, { hostname: 'vm' });
@@ -69,4 +71,96 @@ t.test('every problem is reported at once, naming the input', async (t) => {
   for (const row of rows) t.match(problems(row.argv, row.env).join('\n'), row.match, row.name);
   t.ok(problems(['init', '-mode=magic', '-client-port=0'], { HOSTNAME: 'x' }).length >= 3, 'several problems together');
   t.throws(() => read(['init', '-mode=magic']), { code: 'CONFIG_INVALID', exitCode: 2 });
+});
+
+// Hostile-input issues 8 (classes 2, 4, 5, 6) and 13 (item 7): refused at the gate, before anything is written.
+t.test('an empty or relative path where an absolute one is required is refused, never resolved to /', async (t) => {
+  const rows = [
+    { name: 'ZOO_DATA_DIR empty', argv: ['init'], env: { ZOO_DATA_DIR: '' }, match: /-data-dir \(env ZOO_DATA_DIR\) is empty/ },
+    { name: '-data-dir ""', argv: ['init', '-data-dir='], env: {}, match: /-data-dir .* is empty/ },
+    { name: '-data-dir "" beats a good env', argv: ['init', '-data-dir', ''], env: { ZOO_DATA_DIR: '/data' }, match: /-data-dir .* is empty/ },
+    { name: 'ZK_CONF_DIR empty', argv: ['init'], env: { ZK_CONF_DIR: '' }, match: /-conf-dir \(env ZK_CONF_DIR\) is empty/ },
+    { name: 'ZK_SUPER_SECRET_FILE empty', argv: ['init'], env: { ZK_SUPER_SECRET_FILE: '' }, match: /-secret-file .* is empty/ },
+    { name: 'relative conf dir', argv: ['init', '-conf-dir=conf'], env: {}, match: /-conf-dir .* absolute path/ },
+    { name: 'relative data log dir', argv: ['init'], env: { ZOO_DATA_LOG_DIR: 'logs' }, match: /-data-log-dir .* absolute path/ },
+    { name: 'relative secret file', argv: ['init'], env: { ZK_SUPER_SECRET_FILE: 'secret' }, match: /-secret-file .* absolute path/ },
+    { name: 'dot path', argv: ['init'], env: { ZOO_DATA_DIR: '.' }, match: /-data-dir .* absolute path/ },
+  ];
+  for (const row of rows) t.match(problems(row.argv, row.env).join('\n'), row.match, row.name);
+  t.equal(read(['init'], { ZOO_DATA_LOG_DIR: '' }).dataLogDir, undefined, 'ZOO_DATA_LOG_DIR empty keeps its documented meaning: the data dir');
+});
+
+t.test('a value that would change a zoo.cfg or server line is refused at the gate, echoed short and escaped', async (t) => {
+  const rows = [
+    { name: 'newline in ZK_ADDRESS', env: { ZK_ADDRESS: 'zoo-0.zk\nserver.9=evil:1:2' }, match: /-address \(env ZK_ADDRESS\) must be a host name/ },
+    { name: 'colon in -address', env: { ZK_ADDRESS: 'zoo-0:9999' }, match: /-address/ },
+    { name: 'comma in -address', env: { ZK_ADDRESS: 'a,b' }, match: /-address/ },
+    { name: 'space in -address', env: { ZK_ADDRESS: 'a b' }, match: /-address/ },
+    { name: 'newline in ZK_CLIENT_ADDRESS', env: { ZK_CLIENT_ADDRESS: '0.0.0.0\nx=y' }, match: /-client-address/ },
+    { name: 'newline in ZK_DOMAIN', env: { ZK_DOMAIN: 'zk.default\nserver.9=x' }, match: /-domain \(env ZK_DOMAIN\)/ },
+    { name: 'empty label in ZK_DOMAIN', env: { ZK_DOMAIN: 'zk..local' }, match: /-domain/ },
+    { name: 'newline in ZOO_DATA_DIR', env: { ZOO_DATA_DIR: '/data\nserver.9=evil:1:2:participant' }, match: /-data-dir .* absolute path/ },
+    { name: 'NUL in ZOO_DATA_DIR', env: { ZOO_DATA_DIR: '/data\u0000x' }, match: /-data-dir/ },
+    { name: 'backslash continuation in ZOO_DATA_DIR', env: { ZOO_DATA_DIR: '/data\\' }, match: /-data-dir/ },
+    { name: 'backslash continuation in a ZOO_CFG_EXTRA value', env: { ZOO_CFG_EXTRA: 'snapCount=1\\' }, match: /ZOO_CFG_EXTRA entries must be key=value/ },
+    { name: 'control byte in a ZOO_CFG_EXTRA value', env: { ZOO_CFG_EXTRA: 'snapCount=1\u0007' }, match: /ZOO_CFG_EXTRA/ },
+    { name: 'non-ASCII in a ZOO_CFG_EXTRA value', env: { ZOO_CFG_EXTRA: 'snapCount=1\u2028server.9=x' }, match: /ZOO_CFG_EXTRA/ },
+    { name: 'ZOO_TICK_TIME overflow', env: { ZOO_TICK_TIME: '100000000000000000000000' }, match: /ZOO_TICK_TIME must be an integer 1-2147483647/ },
+    { name: 'ZOO_TICK_TIME past a Java int', env: { ZOO_TICK_TIME: '2147483648' }, match: /ZOO_TICK_TIME/ },
+    { name: 'ZOO_INIT_LIMIT in exponent form', env: { ZOO_INIT_LIMIT: '1e3' }, match: /ZOO_INIT_LIMIT/ },
+    { name: 'ZOO_SYNC_LIMIT negative', env: { ZOO_SYNC_LIMIT: '-1' }, match: /ZOO_SYNC_LIMIT/ },
+    { name: 'ZOO_MAX_CLIENT_CNXNS with a newline', env: { ZOO_MAX_CLIENT_CNXNS: '60\n' }, match: /ZOO_MAX_CLIENT_CNXNS/ },
+    { name: 'newline in -super-user', env: { ZK_SUPER_USER: 'super\nx' }, match: /-super-user/ },
+    { name: 'NUL in -super-user', env: { ZK_SUPER_USER: 'su\u0000per' }, match: /-super-user/ },
+  ];
+  for (const row of rows) {
+    const found = problems(['init'], row.env).join('\n');
+    t.match(found, row.match, row.name);
+    t.notMatch(found, /[\n\u0000\u0007\u2028]/, `${row.name}: no raw control byte in the message`);
+  }
+  const huge = problems(['init'], { ZK_ADDRESS: 'a'.repeat(131_000) + '\n' }).join('\n');
+  t.ok(huge.length < 400, `a 131 KB value is echoed as a short excerpt (${huge.length} characters)`);
+  t.match(huge, /\(131001 characters\)/);
+  t.equal(read(['init'], { ZOO_TICK_TIME: '0002000' }).zoo.tickTime, 2000, 'leading zeros are still digits');
+  t.equal(read(['init'], { ZK_ADDRESS: '[fd00::1]' }).address, '[fd00::1]', 'a bracketed IPv6 address passes');
+  t.equal(read(['init'], { ZK_DOMAIN: 'zk.default.svc.cluster.local.' }).domain, 'zk.default.svc.cluster.local', 'a trailing root dot is dropped');
+});
+
+t.test('static servers: ids within ZooKeeper\'s 1-255, ports 1-65535, hosts that are names', async (t) => {
+  const rows = [
+    { name: 'id past 255', servers: 'server.256=a:1:2', match: /ZOO_SERVERS entries/ },
+    { name: 'id past 32 bits', servers: 'server.4294967297=a:1:2', match: /ZOO_SERVERS entries/ },
+    { name: 'id 0', servers: 'server.0=a:1:2', match: /ZOO_SERVERS entries/ },
+    { name: 'port past 65535', servers: 'server.1=a:1:65536', match: /ZOO_SERVERS entries/ },
+    { name: 'comma in host', servers: 'server.1=a,b:1:2', match: /ZOO_SERVERS entries/ },
+    { name: 'control byte in host', servers: 'server.1=a\u0001b:1:2', match: /ZOO_SERVERS entries/ },
+    { name: 'duplicate id', servers: 'server.1=a:1:2 server.1=b:1:2', match: /twice/ },
+  ];
+  for (const row of rows) t.match(problems(['init', '-mode=static'], { ZOO_SERVERS: row.servers }).join('\n'), row.match, row.name);
+  t.match(problems(['init', '-mode=static', '-replicas=255', '-domain=zk', '-id-offset=10']).join('\n'), /ids up to 264/, 'replicas + offset past 255');
+  t.same(read(['init', '-mode=static'], { ZOO_SERVERS: 'server.1=a:1:2;[::1]:2181 server.2=[fd00::2]:1:2:observer;2181' }).zoo.staticServers.length, 2);
+});
+
+t.test('durations are range-checked at parse time: never a timer that fires after 1 ms', async (t) => {
+  for (const [flag, value] of [['timeout', '999999999h'], ['wait-timeout', '597h'], ['leave-settle', '0s'], ['stop-grace', '0.1ms'], ['timeout', '']] as const) {
+    t.match(problems(['init', `-${flag}=${value}`]).join('\n'), new RegExp(`-${flag} .*from 1ms to 596h`), `-${flag}=${value}`);
+  }
+  t.equal(read(['init', '-wait-timeout=596h']).waitTimeoutMs, 596 * 3_600_000, 'the longest a timer holds is accepted');
+  t.equal(read(['init']).stopGraceMs, 20_000, 'stop grace defaults to 20s, below the default terminationGracePeriodSeconds of 30');
+});
+
+t.test('property: ZOO_* integers are digits in range or a problem, never 1e+23 or a fraction', async (t) => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 30 }), fc.bigInt({ min: -10n, max: 10n ** 25n }).map(String), fc.double().map(String)), (text) => {
+      const found: string[] = [];
+      const n = zooInt({ ZOO_TICK_TIME: text }, 'ZOO_TICK_TIME', 2000, 1, found);
+      if (found.length > 0) {
+        if (n !== 2000 || /[\n\u0000]/.test(found.join(''))) throw new Error(`problem path: ${n} ${JSON.stringify(found)}`);
+        return;
+      }
+      if (text !== '' && (!/^\d+$/.test(String(n)) || n < 1 || n > 2 ** 31 - 1 || String(n) !== String(Number(text)))) throw new Error(`${JSON.stringify(text)} -> ${n}`);
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('held for 500 values');
 });

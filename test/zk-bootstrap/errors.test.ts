@@ -2,7 +2,9 @@ import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { run, startLogged, killGroup } from '../harness/process.ts';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
+import { hostileTcpServer } from '../fixtures/hostile-tcp.ts';
 
 t.before(() => {
   if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
@@ -91,4 +93,109 @@ t.test('reconfig refused by the ensemble (reconfigEnabled=false): run exits 1 wi
   const exit = await zoo1.runExit;
   t.equal(exit?.exitCode, 1);
   t.match(readFileSync(join(zoo1.volume, 'run.log'), 'utf8'), /code=ZK_RECONFIG_DISABLED/);
+});
+
+// Hostile-input issues 8 (classes 3 and 5): stdin is not trusted.
+t.test('a peer list with a NUL byte or 50 MB on stdin: one short line, exit 2, nothing written', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const rows = [
+    { name: 'NUL in the only other name', input: `${zoo0.ip}\n127.0.0.9\u0000\n`, code: 'ZK_PEERS_INVALID' },
+    { name: 'colon in the only other name', input: `${zoo0.ip}\n127.0.0.9:2181\n`, code: 'ZK_PEERS_INVALID' },
+    { name: '50 MB on one line', input: 'x'.repeat(50 * 1024 * 1024), code: 'ZK_PEERS_TOO_LARGE' },
+  ];
+  for (const row of rows) {
+    const r = await run([process.execPath, BOOTSTRAP, 'init'], { input: row.input, env: zoo0.env(), timeoutMs: 30_000 });
+    t.equal(r.exitCode, 2, `${row.name}: exit`);
+    t.equal(codeOf(r.stderr), row.code, `${row.name}: code`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${row.name}: one line`);
+    t.ok(r.stderr.length < 1000, `${row.name}: short (${r.stderr.length} bytes)`);
+  }
+  t.same(snapshot(zoo0.volume), {}, 'nothing written');
+});
+
+// Hostile-input issue 8 class 7 and issue 13 item 4: a full, read-only or odd volume is exit 1 naming the path and
+// the errno, and never leaves a temp file. The volume is a tiny tmpfs in a private mount namespace (root only).
+const onTmpfs = (pod: LoopbackPod, setup: string, input: string) =>
+  run(['unshare', '-m', 'sh', '-c', `set -e; mount -t tmpfs -o size=16k tmpfs "$1"; ${setup}; exec "$2" "$3" init`, 'sh', join(pod.volume, 'data'), process.execPath, BOOTSTRAP], {
+    input,
+    env: pod.env(),
+    timeoutMs: 30_000,
+  });
+
+t.test('ENOSPC, EROFS, a directory where a file should be: exit 1, path and errno named, no temp file', { skip: process.getuid?.() === 0 ? false : 'needs root (mount namespaces)' }, async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  mkdirSync(join(zoo0.volume, 'data'));
+  const input = `${zoo0.ip}\n`;
+  const rows = [
+    { name: 'full volume', setup: 'mkdir "$1/conf"; dd if=/dev/zero of="$1/fill" bs=4k count=64 2>/dev/null || true', match: /zoo\.cfg\.dynamic: ENOSPC/, code: 'ZK_WRITE_FAILED' },
+    { name: 'read-only volume', setup: 'mkdir "$1/conf"; mount -o remount,ro "$1"', match: /EROFS/, code: 'ZK_DIR_UNWRITABLE' },
+    { name: 'a directory where zoo.cfg should be', setup: 'mkdir -p "$1/conf/zoo.cfg"', match: /conf\/zoo\.cfg: EISDIR/, code: 'ZK_VOLUME_UNREADABLE' },
+    { name: 'a directory where myid should be', setup: 'mkdir -p "$1/conf" "$1/myid"', match: /\/myid: EISDIR/, code: 'ZK_VOLUME_UNREADABLE' },
+    { name: 'a FIFO where zoo.cfg.dynamic should be', setup: 'mkdir -p "$1/conf"; mkfifo "$1/conf/zoo.cfg.dynamic"', match: /zoo\.cfg\.dynamic/, code: 'ZK_VOLUME_UNREADABLE' },
+  ];
+  for (const row of rows) {
+    const r = await onTmpfs(zoo0, `${row.setup}; ls -A "$1/conf" > "$1/../before" 2>/dev/null || true`, input);
+    t.equal(r.exitCode, 1, `${row.name}: exit 1 (${r.stderr.trim()})`);
+    t.equal(codeOf(r.stderr), row.code, `${row.name}: code`);
+    t.match(r.stderr, row.match, `${row.name}: names the path and errno`);
+    t.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${row.name}: one error line`);
+    t.notMatch(r.stderr, /\n\s+at /, `${row.name}: no stack`);
+  }
+  // The temp-file check needs the tmpfs contents after the run: list them from inside the namespace.
+  const full = await run(['unshare', '-m', 'sh', '-c', 'mount -t tmpfs -o size=16k tmpfs "$1"; mkdir "$1/conf"; dd if=/dev/zero of="$1/fill" bs=4k count=64 2>/dev/null; "$2" "$3" init; ls -A "$1/conf"', 'sh', join(zoo0.volume, 'data'), process.execPath, BOOTSTRAP], { input, env: zoo0.env(), timeoutMs: 30_000 });
+  t.equal(full.stdout, '', 'no temp file left on the full volume');
+});
+
+// Hostile-input issue 13 item 3: a server command that cannot start is one line with the errno; the spawn
+// arguments (the super user's digest) never reach the output, and there is no unhandled rejection or stack.
+t.test('run -- a missing or non-executable server: one line, exit 2, no digest, no stack', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  t.equal((await zoo0.init([zoo0])).exitCode, 0);
+  const notExecutable = join(zoo0.volume, 'java');
+  writeFileSync(notExecutable, '#!/bin/sh\n');
+  for (const [name, command, errno] of [['missing', '/nonexistent/java', 'ENOENT'], ['not executable', notExecutable, 'EACCES'], ['a directory', zoo0.volume, 'EACCES']] as const) {
+    for (const mode of ['dynamic', 'static']) {
+      const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, 'static') } : {});
+      const r = await run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
+      const what = `${name} (${mode})`;
+      t.equal(r.exitCode, 2, `${what}: exit 2`);
+      t.equal(codeOf(r.stderr), 'CHILD_START_FAILED', `${what}: code`);
+      t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot start .*: ${errno}`), `${what}: names the errno`);
+      t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
+      t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
+    }
+  }
+});
+
+// Hostile-input issue 13 item 5: `run` waited forever on a server that ignores SIGTERM.
+t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const env = zoo0.env({ ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZK_STOP_GRACE: '500ms' });
+  const started = startLogged([process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'], join(zoo0.volume, 'run.log'), env);
+  t.teardown(() => killGroup(started.child, 'SIGKILL'));
+  await new Promise((r) => setTimeout(r, 1500));
+  const stopAt = Date.now();
+  started.child.kill('SIGTERM');
+  const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+  t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
+  t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
+  t.match(readFileSync(join(zoo0.volume, 'run.log'), 'utf8'), /supervise\.kill/);
+});
+
+// Hostile-input issue 13 item 2: a member that accepts TCP but never answers (a SIGSTOPped server) kept init alive
+// ~2 minutes past its deadline, until the peer hung up. Every ZooKeeper connection is destroyed at the deadline.
+t.test('a silent member: init gives up at -wait-timeout and exits, it does not wait for the peer to hang up', async (t) => {
+  const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
+  const silent = await hostileTcpServer(t, { kind: 'silent' });
+  const started = Date.now();
+  const r = await run([process.execPath, BOOTSTRAP, 'init'], {
+    input: `${zoo0.ip}\n${silent.host}\n`,
+    env: zoo0.env({ ZK_CLIENT_PORT: String(silent.port), ZK_WAIT_TIMEOUT: '2s', ZK_TIMEOUT: '500ms' }),
+    timeoutMs: 60_000,
+  });
+  const ms = Date.now() - started;
+  t.equal(r.exitCode, 1);
+  t.equal(codeOf(r.stderr), 'ZK_ENSEMBLE_UNREACHABLE');
+  t.ok(silent.connections() > 0, 'the silent member was dialled');
+  t.ok(ms < 2000 + 500 + 1500, `exited ${ms}ms after start (deadline 2s, one call 500ms, node start-up)`);
 });

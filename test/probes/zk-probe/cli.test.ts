@@ -4,6 +4,7 @@ import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
 import { loopbackMembers, serverLine, startFirstMember } from '../../zk-bootstrap/support/loopback-zk.ts';
 import { freePorts } from '../../harness/ports.ts';
+import { hostileTcpServer } from '../../fixtures/hostile-tcp.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
 const probe = (args: string[], env: Record<string, string> = {}) =>
@@ -58,4 +59,40 @@ t.test('nothing listening: both fail fast; a bad flag is a usage error', async (
   t.equal(help.exitCode, 0);
   t.match(help.stdout, /Exit codes:/);
   t.match(help.stdout, /ZK_ROLE/);
+});
+
+// Hostile-input issue 13 item 1: ready requires a well-formed `conf` answer of a serving server.
+t.test('ready is never ok on a non-ZooKeeper answer: one line, exit 1, within the deadline', async (t) => {
+  const rows = [
+    { name: 'x=y', behaviour: { kind: 'reply', bytes: 'x=y\n' } },
+    { name: 'an HTTP 400 page', behaviour: { kind: 'reply', bytes: 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request' } },
+    { name: 'one key=value line kept open', behaviour: { kind: 'reply', bytes: 'clientPort=2181\n', keepOpen: true } },
+    { name: 'a key=value flood', behaviour: { kind: 'flood', chunk: 'a=b\n', maxBytes: 64 * 1024 * 1024 } },
+    { name: 'a binary flood', behaviour: { kind: 'flood', chunk: Buffer.from([0, 0xff, 0x3d, 0x0a]), maxBytes: 64 * 1024 * 1024 } },
+    { name: 'silence', behaviour: { kind: 'silent' } },
+  ] as const;
+  for (const row of rows) {
+    const server = await hostileTcpServer(t, row.behaviour);
+    for (const role of ['participant', 'any']) {
+      const started = Date.now();
+      const r = await probe(['ready', `-port=${server.port}`, '-timeout=1s', `-role=${role}`]);
+      t.equal(r.exitCode, 1, `${row.name} (-role=${role}): exit 1, ${r.stdout.trim()}`);
+      t.match(r.stdout, /^ready (fail|unknown): /, `${row.name} (-role=${role}): not ok`);
+      t.equal(r.stdout.split('\n').length, 2, `${row.name} (-role=${role}): one line`);
+      t.ok(Buffer.byteLength(r.stdout) <= 513, `${row.name} (-role=${role}): at most 512 bytes`);
+      t.ok(Date.now() - started < 5000, `${row.name} (-role=${role}): within the deadline`);
+    }
+  }
+});
+
+// Hostile-input issue 8 class 6: a -timeout past what a timer holds fired after 1 ms.
+t.test('a -timeout a timer cannot hold is a usage error, not a 1 ms deadline', async (t) => {
+  for (const timeout of ['999999999h', '597h', '0s', '0.1ms']) {
+    const r = await probe(['live', `-timeout=${timeout}`]);
+    t.equal(r.exitCode, 2, timeout);
+    t.match(r.stderr, /-timeout .*from 1ms to 596h/, timeout);
+  }
+  const r = await probe(['live', '-host=a\nb', '-port=1']);
+  t.equal(r.exitCode, 2, 'a newline in -host');
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
 });

@@ -7,8 +7,10 @@ const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 
 const refused: FourLetterResult = { kind: 'failed', reason: 'refused', detail: 'ECONNREFUSED', ms: 1 };
 const timedOut: FourLetterResult = { kind: 'failed', reason: 'timeout', detail: 'no answer within 2000ms', ms: 2000 };
 const srvr = (mode: string) => answer(`Zookeeper version: 3.9.5\nZxid: 0x100000003\nMode: ${mode}\nNode count: 5\n`);
-const conf = (serverId: number, lines: string[]) =>
-  answer(`clientPort=2181\nserverId=${serverId}\npeerType=0\nmembership: \n${lines.join('\n')}\nversion=100000003\n`);
+// The keys every 3.9.5 `conf` has (see test/common/zk-4lw-parse.test.ts for a full capture).
+const HEAD = 'clientPort=2181\nsecureClientPort=-1\ndataDir=/data/version-2\ndataLogDir=/data/version-2\ntickTime=2000\nmaxClientCnxns=60\nminSessionTimeout=4000\nmaxSessionTimeout=40000\n';
+const QUORUM = 'initLimit=5\nsyncLimit=2\nelectionAlg=3\nelectionPort=3888\nquorumPort=2888\npeerType=0\n';
+const conf = (serverId: number, lines: string[]) => answer(`${HEAD}serverId=${serverId}\n${QUORUM}membership: \n${lines.join('\n')}\nversion=100000003\n`);
 const NOT_SERVING = answer('This ZooKeeper instance is not currently serving requests\n');
 const P1 = 'server.1=zoo-0.zk:2888:3888:participant;0.0.0.0:2181';
 const P2 = 'server.2=zoo-1.zk:2888:3888:participant;0.0.0.0:2181';
@@ -35,7 +37,11 @@ t.test('ready (a role): serving, and that role for this server in the committed 
     { name: 'no quorum', conf: NOT_SERVING, role: 'participant', kind: 'fail' },
     { name: 'down', conf: refused, role: 'participant', kind: 'fail' },
     { name: 'timeout', conf: timedOut, role: 'participant', kind: 'fail' },
-    { name: 'static standalone', conf: answer('clientPort=2181\nserverId=0\n'), role: 'participant', kind: 'ok' },
+    { name: 'static standalone', conf: answer(`${HEAD}serverId=0\n`), role: 'participant', kind: 'ok' },
+    // Hostile-input issue 13 item 1: each of these was "ready ok: standalone".
+    { name: 'x=y', conf: answer('x=y\n'), role: 'participant', kind: 'unknown' },
+    { name: 'an HTTP 400 page', conf: answer('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'), role: 'participant', kind: 'unknown' },
+    { name: 'a garbage flood', conf: answer('k=v\n'.repeat(16_000)), role: 'participant', kind: 'unknown' },
     { name: 'conf not whitelisted', conf: answer('conf is not executed because it is not in the whitelist.'), role: 'participant', kind: 'unknown' },
   ] as const;
   for (const row of rows) t.equal(readyFromConf(row.conf, row.role).kind, row.kind, row.name);
@@ -47,6 +53,7 @@ t.test('ready -role=any: a Mode line is enough', async (t) => {
     { name: 'standalone', srvr: srvr('standalone'), kind: 'ok' },
     { name: 'no quorum', srvr: NOT_SERVING, kind: 'fail' },
     { name: 'down', srvr: refused, kind: 'fail' },
+    { name: 'a Mode line in an HTTP page', srvr: answer('HTTP/1.1 400 Bad Request\n\nMode: standalone\n'), kind: 'unknown' },
   ];
   for (const row of rows) t.equal(readyFromSrvr(row.srvr).kind, row.kind, row.name);
 });
