@@ -216,6 +216,8 @@ build_one() { # image -> prints the archive path
       "${B[@]}" bud --quiet --pull=never --isolation chroot --layers --timestamp "$EPOCH" --identity-label=false \
         "${build_args[@]}" "${labels[@]}" -f "$top/${FILE[$img]}" -t "${REF[$img]}" "$ctx" >"$CACHE/context/$img.log" 2>&1 ||
         die "$img: buildah bud failed, see $CACHE/context/$img.log"
+      # bud leaves the working container of the `FROM ${NODE_IMAGE} AS node` stage; this storage is ours alone.
+      "${B[@]}" rm --all >/dev/null
     fi
   fi
   if [ ! -s "$archive" ]; then

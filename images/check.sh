@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Run argv as 65532 in the container (buildah run, chroot isolation).
-as_user() { "${B[@]}" run --isolation chroot --user 65532:65532 "$c" -- "$@" 2>&1; }
+as_user() { "${B[@]}" run --isolation chroot --user 65532:65532 --workingdir / "$c" -- "$@" 2>&1; }
 expect() { # description regex argv...
   local what=$1 re=$2; shift 2
   local out; out=$(as_user "$@") || fail "$what: exit $?: $(tail -c 300 <<<"$out")"
@@ -40,6 +40,7 @@ readonly_run() { # root data agents
     mount -t tmpfs -o mode=1777 tmpfs "$root/tmp" && mount -t tmpfs -o uid=65532,gid=65532 tmpfs "$root$data"
     [ -z "$agents" ] || mount --bind "$agents" "$root/agents"
     inroot() { chroot --userspec=65532:65532 "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp "$@"; }
+    if chroot "$root" touch /.rw-check 2>/dev/null; then echo "the root filesystem is writable"; exit 1; fi
     '"$(cat)"
 }
 
