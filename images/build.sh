@@ -226,7 +226,7 @@ build_one() { # image -> prints the archive path
     mv "$archive.tmp" "$archive"
     meta_line "$archive" >"$archive.meta"
     # Keep the two newest archives of each image.
-    ls -1t "$CACHE/archives/$img"-*.oci.tar | tail -n +3 | while read -r old; do rm -f "$old" "$old.meta"; done
+    ls -1t "$CACHE/archives/$img"-????????????????.oci.tar | tail -n +3 | while read -r old; do rm -f "$old" "$old.meta"; done
     read -r digest csize usize layers <"$archive.meta"
     say "$img: built in $((SECONDS - t0)) s: ${REF[$img]} $digest, $((csize / 1048576)) MB archive, $((usize / 1048576)) MB uncompressed, $layers layers"
   else
