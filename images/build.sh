@@ -74,8 +74,11 @@ need_jars() { compgen -G "$1/*.jar" >/dev/null || die "missing build input: $1 (
 # the images (so a docs-only commit rebuilds nothing), "-dirty" when those paths have uncommitted changes.
 INPUT_PATHS=(images ':(exclude)images/*.md' versions.env package.json package-lock.json tsconfig.json scripts/build.ts
              common peer-finder zk-bootstrap kafka-entrypoint probes agents-install)
-revision=$(git log -1 --format=%H -- "${INPUT_PATHS[@]}" 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain -- "${INPUT_PATHS[@]}" 2>/dev/null)" ] || revision="$revision-dirty"
+# IMAGES_REVISION overrides it (a CI build from a source tarball without .git).
+if [ -n "${IMAGES_REVISION:-}" ]; then revision=$IMAGES_REVISION; else
+  revision=$(git log -1 --format=%H -- "${INPUT_PATHS[@]}" 2>/dev/null || echo unknown)
+  [ -z "$(git status --porcelain -- "${INPUT_PATHS[@]}" 2>/dev/null)" ] || revision="$revision-dirty"
+fi
 source_url=${IMAGES_SOURCE_URL:-$(git remote get-url origin 2>/dev/null || echo statefulset-agents)}
 project_version=$(jq -r .version package.json)
 
