@@ -107,12 +107,16 @@ rootfs() { # name packages -> prints the tarball path
     SOURCE_DATE_EPOCH=$BASE_EPOCH mmdebstrap --format=tar "${args[@]}" "$tar.tmp.tar" "${MIRRORS[@]}" >"$CACHE/rootfs/$name-$key.log" 2>&1 ||
       die "missing build input: base $name (mmdebstrap failed, see $CACHE/rootfs/$name-$key.log)"
     mv "$tar.tmp.tar" "$tar"
+    rm -f "$tar.sha256"
     # The package versions in it, for the record (and for anyone who asks what a base contains).
     tar -xOf "$tar" ./var/lib/dpkg/status | awk '/^Package:/{p=$2} /^Version:/{print p, $2}' | sort >"$tar.packages"
     say "rootfs $name: $(($(stat -c %s "$tar") / 1048576)) MB, $(wc -l <"$tar.packages") packages, $((SECONDS - t0)) s"
   fi
   echo "$tar"
 }
+
+# Images made from a tarball are tagged by its content, so a stale image never outlives the tarball it came from.
+tar_key() { [ -s "$1.sha256" ] || sha <"$1" >"$1.sha256"; cut -c1-16 "$1.sha256"; }
 
 have_image() { "${B[@]}" inspect --type image "$1" >/dev/null 2>&1; }
 
@@ -129,8 +133,8 @@ image_from_rootfs() {
 # --- BASE: JRE 17 from Debian, and NODE_IMAGE: that base plus the stripped Node -----------------------------------
 # libstdc++6 is listed although openjdk pulls it in: the Node binary links it, so it must not depend on the JRE's deps.
 jre_tar=$(rootfs jre openjdk-17-jre-headless,ca-certificates,libstdc++6)
-jre_key=$(basename "$jre_tar" .tar)
-BASE_IMAGE=localhost/statefulset-agents/base:$jre_key
+jre_key=$(tar_key "$jre_tar")
+BASE_IMAGE=localhost/statefulset-agents/base:jre-$jre_key
 image_from_rootfs "$jre_tar" "$BASE_IMAGE" --env JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 
 # Node from the npm package, stripped of its symbols (126.6 -> 108.5 MB); strip's output is deterministic.
@@ -142,7 +146,7 @@ fi
 NODE_IMAGE=localhost/statefulset-agents/node:$NODE_VERSION-$(printf '%s\n' "$jre_key" "$(sha <"$NODE_BIN")" | sha | cut -c1-16)
 if ! have_image "$NODE_IMAGE" || [ $refresh = 1 ]; then
   c=$("${B[@]}" from --pull=never "$BASE_IMAGE")
-  "${B[@]}" copy --chmod 0755 "$c" "$NODE_BIN" /usr/local/bin/node
+  "${B[@]}" copy --chmod 0755 "$c" "$NODE_BIN" /usr/local/bin/node >/dev/null
   "${B[@]}" commit -q --timestamp "$BASE_EPOCH" --identity-label=false --rm "$c" "$NODE_IMAGE" >/dev/null
 fi
 
@@ -189,10 +193,10 @@ build_one() { # image -> prints the archive path
   if [ "$img" = zookeeper-debian ]; then
     # Debian bookworm's zookeeper (3.8) with its own jars (/usr/share/java), scripts and user; as a user would run it.
     local tar; tar=$(rootfs zookeeper-debian zookeeper)
-    key=$(printf '%s\n' "$(sha <"$0")" "$tar" "$revision" "$source_url" "$project_version" | sha | cut -c1-16)
+    key=$(printf '%s\n' "$(sha <"$0")" "$(tar_key "$tar")" "$revision" "$source_url" "$project_version" | sha | cut -c1-16)
     archive=$CACHE/archives/$img-$key.oci.tar
     if [ ! -s "$archive" ]; then
-      local tag=localhost/statefulset-agents/zookeeper-debian-rootfs:$(basename "$tar" .tar)
+      local tag=localhost/statefulset-agents/zookeeper-debian-rootfs:$(tar_key "$tar")
       image_from_rootfs "$tar" "$tag" --env JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
       local c; c=$("${B[@]}" from --pull=never "$tag")
       "${B[@]}" config --user zookeeper --workingdir /var/lib/zookeeper \
