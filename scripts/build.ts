@@ -9,6 +9,7 @@ export const AGENTS = {
   'zk-probe': 'probes/zk-probe/main.ts',
   'kafka-entrypoint': 'kafka-entrypoint/main.ts',
   'kafka-probe': 'probes/kafka-probe/main.ts',
+  'agents-install': 'agents-install/main.ts',
 } as const;
 
 await Promise.all(

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const SOURCE = ['common', 'peer-finder', 'zk-bootstrap', 'kafka-entrypoint', 'probes'];
+const SOURCE = ['common', 'peer-finder', 'zk-bootstrap', 'kafka-entrypoint', 'probes', 'agents-install'];
 const walk = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [],

@@ -4,12 +4,16 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, type Obj } from './rendered.ts';
+import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, BUNDLE, type Obj } from './rendered.ts';
 
 const run = promisify(execFile);
+// The ZooKeeper containers that run peer-finder or zk-bootstrap (not the install step of agents-install).
+const runsZkAgents = (c: { name: string }): boolean => c.name !== 'agents-install';
 
-t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl' }, async (t) => {
-  const objs = render(KUBECTL!);
+// deploy/ alone, and with the agents-install Component (ZooKeeper on a third-party image): the same checks hold.
+for (const components of [[], ['agents-install']]) {
+t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl kustomize`, { skip: KUBECTL ? false : 'kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl' }, async (t) => {
+  const objs = render(KUBECTL!, components);
   const byName = (kind: string, name: string): Obj | undefined => objs.find((o) => o.kind === kind && o.metadata.name === name);
   const agents = builtAgents();
   const images = entrypoints();
@@ -88,7 +92,7 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
     const lines = invocations(objs, images).flatMap((i) => i.argv);
     for (const secret of secrets) t.notOk(lines.some((l) => l.includes(secret)), 'secret not in any command, args, probe or hook');
     for (const { set, pod } of podSpecs(objs).filter((p) => p.set === 'zoo')) {
-      for (const c of containersOf(pod)) {
+      for (const c of containersOf(pod).filter(runsZkAgents)) {
         const env = c.env?.find((e: any) => e.name === 'ZK_SUPER_SECRET');
         t.equal(env?.valueFrom?.secretKeyRef?.name, 'zk-super', `${set}/${c.name} ZK_SUPER_SECRET from the Secret`);
       }
@@ -100,7 +104,7 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
     const zkArgs = zk.containers[0].args as string[];
     t.ok(zkArgs.includes('-Dsun.net.inetaddr.ttl=5'), 'ZooKeeper JVM caches DNS 5 s');
     t.ok(zkArgs.some((a) => a.startsWith('-Xmx')), 'ZooKeeper heap is bounded');
-    for (const c of containersOf(zk)) {
+    for (const c of containersOf(zk).filter(runsZkAgents)) {
       t.equal(zkArgs.at(-1), `${c.env?.find((e: any) => e.name === 'ZOO_DATA_DIR')?.value}/conf/zoo.cfg`, `the server reads the zoo.cfg ${c.name} has zk-bootstrap write`);
     }
     for (const set of ['kafka', 'kraft']) {
@@ -115,4 +119,53 @@ t.test('deploy/ renders with kubectl kustomize', { skip: KUBECTL ? false : 'kube
     }
     t.match(kafkaArgs.find((a) => a.startsWith('zookeeper.connect=')) ?? '', /zoo-0\.zk:2181,zoo-1\.zk:2181,zoo-2\.zk:2181/, 'brokers use the ZooKeeper pods');
   });
+});
+}
+
+t.test('agents-install: ZooKeeper on an image without the agents runs them from the emptyDir the agents image fills', { skip: KUBECTL ? false : 'kubectl not found' }, async (t) => {
+  const images = entrypoints();
+  const baseObjs = render(KUBECTL!);
+  const objs = render(KUBECTL!, ['agents-install']);
+  const zoo = (o: Obj[]) => podSpecs(o).find((p) => p.set === 'zoo')!.pod;
+  const pod = zoo(objs);
+  const [install, ...rest] = containersOf(pod) as any[];
+  t.equal(install.name, 'agents-install', 'the install runs first');
+  t.equal(install.image, 'statefulset-agents/agents:dev', 'from the agents image');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(readFileSync(`${ROOT}images/agents.Containerfile`, 'utf8'))?.[1] ?? '[]');
+  t.same(install.command, [...images.get('statefulset-agents/agents')!, ...cmd], 'the agents image ENTRYPOINT and CMD, spelled out');
+  t.same(install.volumeMounts, [{ name: 'agents', mountPath: cmd[0] }], 'it writes the emptyDir only');
+  t.ok(pod.volumes.some((v: any) => v.name === 'agents' && v.emptyDir), 'agents is an emptyDir');
+  for (const c of rest) {
+    t.equal(c.image, 'statefulset-agents/zookeeper-debian:dev', `${c.name}: the third-party image`);
+    t.ok(c.volumeMounts.some((m: any) => m.name === 'agents' && m.mountPath === '/agents' && m.readOnly === true), `${c.name}: /agents read-only`);
+  }
+  for (const c of containersOf(pod)) t.equal(c.securityContext?.readOnlyRootFilesystem, true, `${c.name}: read-only root filesystem`);
+
+  // Every agent runs from /agents with the node copied there; the hook string too.
+  const zooRuns = (o: Obj[]) => invocations(o, images).filter((i) => i.where.startsWith('zoo/') && !i.where.startsWith('zoo/agents-install'));
+  for (const inv of zooRuns(objs)) {
+    const at = inv.argv.findIndex((a) => BUNDLE.test(a));
+    t.ok(at > 0 && inv.argv[at - 1] === '/agents/node' && inv.argv[at]!.startsWith('/agents/'), `${inv.where}: /agents/node /agents/<agent>.cjs`);
+    for (const hook of inv.argv.filter((a) => a.startsWith('-on-start='))) t.match(hook, /^-on-start=\/agents\/node \/agents\/[a-z-]+\.cjs /, `${inv.where}: hook`);
+  }
+  // ... and makes exactly the calls deploy/zookeeper.yaml makes, with the same env.
+  const calls = (o: Obj[]) => zooRuns(o).flatMap(agentCalls).map((c) => `${c.where} ${c.agent} ${c.subcommand ?? ''} ${c.flags.join(' ')}`);
+  t.same(calls(objs), calls(baseObjs), 'same agents, subcommands and flags as deploy/zookeeper.yaml');
+  for (const c of containersOf(zoo(baseObjs))) t.same(rest.find((r) => r.name === c.name)?.env, c.env, `${c.name}: same env`);
+  // The server command differs only in the image's own classpath and its console logger.
+  const server = (c: any) => (c.args as string[]).slice(c.args.indexOf('--') + 1);
+  const [ours, theirs] = [server(zoo(baseObjs).containers[0]), server(pod.containers[0])];
+  const cp = (argv: string[]) => argv[argv.indexOf('-cp') + 1];
+  t.equal(cp(theirs), '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar', "Debian's classpath");
+  t.same(theirs.filter((a) => a !== cp(theirs) && !a.startsWith('-Dzookeeper.root.logger=')), ours.filter((a) => a !== cp(ours)), 'otherwise the same server command');
+});
+
+t.test('every image a manifest names is one images/build.sh builds, under the name kubelet looks up', { skip: KUBECTL ? false : 'kubectl not found' }, async (t) => {
+  const built = new Set([...readFileSync(`${ROOT}images/build.sh`, 'utf8').matchAll(/^REF\[[a-z-]+\]=\$REGISTRY_PREFIX\/(\S+)$/gm)].map((m) => `statefulset-agents/${m[1]}`));
+  t.match(readFileSync(`${ROOT}images/build.sh`, 'utf8'), /^REGISTRY_PREFIX=docker\.io\/statefulset-agents /m, 'docker.io/, as kubelet normalises a name without a registry');
+  for (const components of [[], ['agents-install']]) {
+    for (const { set, pod } of podSpecs(render(KUBECTL!, components))) {
+      for (const c of containersOf(pod)) t.ok(built.has(c.image), `${set}/${c.name}: ${c.image} is built`);
+    }
+  }
 });

@@ -1,7 +1,9 @@
 // What the manifests tests read: deploy/ as kubectl renders it (JSON objects, no YAML parser needed), the agents
 // scripts/build.ts bundles, the images' ENTRYPOINTs, and every command line a container, probe or hook runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
@@ -9,9 +11,23 @@ export const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) =
 export type Obj = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string> };
 export type Container = { name: string; image: string; command?: string[]; args?: string[]; env?: any[]; securityContext?: any; readinessProbe?: any; livenessProbe?: any; startupProbe?: any; lifecycle?: any };
 
-/** `kubectl kustomize deploy/`, turned to JSON offline by a no-op `annotate --local` (removing an absent key). */
-export const render = (kubectl: string): Obj[] => {
-  const yaml = execFileSync(kubectl, ['kustomize', `${ROOT}deploy`], { encoding: 'utf8', timeout: 5000 });
+/** `kubectl kustomize deploy/` (with kustomize Components of deploy/, e.g. 'agents-install', added the way a user's
+ * own kustomization adds them), turned to JSON offline by a no-op `annotate --local` (removing an absent key). */
+export const render = (kubectl: string, components: readonly string[] = []): Obj[] => {
+  let yaml: string;
+  if (components.length === 0) {
+    yaml = execFileSync(kubectl, ['kustomize', `${ROOT}deploy`], { encoding: 'utf8', timeout: 5000 });
+  } else {
+    // kustomize loads a kustomization's resources by relative path, from a root that is not inside them.
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
+    try {
+      const rel = (p: string) => relative(dir, `${ROOT}deploy/${p}`);
+      writeFileSync(join(dir, 'kustomization.yaml'), `resources: [${rel('')}]\ncomponents: [${components.map(rel).join(', ')}]\n`);
+      yaml = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', timeout: 5000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   const json = execFileSync(kubectl, ['annotate', '--local', '-f', '-', '-o', 'json', 'statefulset-agents-none-'], { input: yaml, encoding: 'utf8', timeout: 5000 });
   // One pretty-printed object after another: each closes with a `}` alone on its line.
   return json.split(/^\}$/m).filter((s) => s.trim() !== '').map((s) => JSON.parse(`${s}}`) as Obj);
@@ -27,7 +43,7 @@ export const builtAgents = (): Map<string, string> => {
 /** Image repository -> ENTRYPOINT argv, from images/<name>.Containerfile. */
 export const entrypoints = (): Map<string, string[]> => {
   const found = new Map<string, string[]>();
-  for (const name of ['zookeeper', 'kafka']) {
+  for (const name of ['zookeeper', 'kafka', 'agents']) {
     const text = readFileSync(`${ROOT}images/${name}.Containerfile`, 'utf8');
     found.set(`statefulset-agents/${name}`, JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[]);
   }
@@ -57,6 +73,9 @@ export const invocations = (objs: Obj[], images: Map<string, string[]>): Invocat
   return out;
 };
 
+/** A bundle path: /app/<agent>.cjs in our images, /agents/<agent>.cjs where agents-install copied them. */
+export const BUNDLE = /^\/(?:app|agents)\/([^/]+)\.cjs$/;
+
 export type AgentCall = { where: string; agent: string; subcommand?: string; flags: string[] };
 
 const SUBCOMMANDS = new Set(['init', 'run', 'leave', 'ready', 'live']);
@@ -65,9 +84,9 @@ const TAKES_VALUE = new Set(['override', 'add-scram', 'peers']); // list flags g
 /** The agent calls in an argv, with the flag names they use; a hook string such as -on-start is searched too. */
 export const agentCalls = (inv: Invocation): AgentCall[] => {
   const calls: AgentCall[] = [];
-  const at = inv.argv.findIndex((a) => /^\/app\/[^/]+\.cjs$/.test(a));
+  const at = inv.argv.findIndex((a) => BUNDLE.test(a));
   if (at < 0) return calls;
-  const agent = /^\/app\/(.+)\.cjs$/.exec(inv.argv[at]!)![1]!;
+  const agent = BUNDLE.exec(inv.argv[at]!)![1]!;
   const call: AgentCall = { where: inv.where, agent, flags: [] };
   const rest = inv.argv.slice(at + 1);
   for (let i = 0; i < rest.length; i++) {
@@ -78,7 +97,7 @@ export const agentCalls = (inv: Invocation): AgentCall[] => {
     const [name, value] = [arg.replace(/^--?/, '').split('=')[0]!, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined];
     call.flags.push(name);
     if (value === undefined && TAKES_VALUE.has(name)) i++;
-    if (value !== undefined && value.includes('/app/')) calls.push(...agentCalls({ where: `${inv.where} -${name}`, argv: value.split(/\s+/) }));
+    if (value !== undefined && /\/(app|agents)\//.test(value)) calls.push(...agentCalls({ where: `${inv.where} -${name}`, argv: value.split(/\s+/) }));
   }
   return [call, ...calls];
 };

@@ -1,0 +1,63 @@
+// agents-install: the plan on data, then the bundle as an init container runs it (into a directory, twice).
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { installPlan } from '../../agents-install/main.ts';
+import { REPO_ROOT } from '../harness/servers.ts';
+
+const run = promisify(execFile);
+const BUNDLE = `${REPO_ROOT}/dist/agents-install.cjs`;
+const install = (args: string[]) =>
+  run(process.execPath, [BUNDLE, ...args], { timeout: 20_000 }).then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+
+t.test('plan: node first, then every bundle but itself, in name order', async (t) => {
+  t.same(installPlan('/usr/local/bin/node', ['zk-probe.cjs', 'agents-install.cjs', 'README', 'peer-finder.cjs'], '/app', 'agents-install.cjs', '/agents'), [
+    { from: '/usr/local/bin/node', to: '/agents/node' },
+    { from: '/app/peer-finder.cjs', to: '/agents/peer-finder.cjs' },
+    { from: '/app/zk-probe.cjs', to: '/agents/zk-probe.cjs' },
+  ]);
+});
+
+t.test('copies node and the bundles, runnable; a second run replaces them, a symlink is replaced, not followed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'agents-install-'));
+  const victim = join(dir, '..', `victim-${process.pid}`);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => rmSync(victim, { force: true }));
+  const src = join(dir, 'app');
+  const dst = join(dir, 'agents');
+  mkdirSync(src);
+  mkdirSync(dst);
+  writeFileSync(join(src, 'hello.cjs'), "console.log('hello ' + process.version)\n");
+  writeFileSync(join(src, 'agents-install.cjs'), '');
+  writeFileSync(victim, 'keep');
+  symlinkSync(victim, join(dst, 'hello.cjs'));
+  for (const round of [1, 2]) {
+    const r = await install([`-from=${src}`, dst]);
+    t.equal(r.code, 0, `round ${round}: ${r.stderr}`);
+    t.match(r.stderr, /^installed dir=\S+ files=node,hello\.cjs bytes=\d+ ms=\d+\n$/, 'one line');
+  }
+  t.same(readdirSync(dst).sort(), ['hello.cjs', 'node'], 'nothing else, no temporary files');
+  t.equal(statSync(join(dst, 'node')).mode & 0o777, 0o755);
+  t.ok(lstatSync(join(dst, 'hello.cjs')).isFile(), 'the symlink was replaced by a file');
+  t.equal(readFileSync(victim, 'utf8'), 'keep', 'its target untouched');
+  const hello = await run(join(dst, 'node'), [join(dst, 'hello.cjs')]);
+  t.equal(hello.stdout, `hello ${process.version}\n`, 'the copied node runs the copied bundle');
+});
+
+t.test('errors: one line, exit 2 for a missing directory or no argument, 1 when there is nothing to copy', async (t) => {
+  const missing = await install(['/nonexistent/agents']);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /^ERROR agents-install: \/nonexistent\/agents is not a directory/);
+  t.equal(missing.stderr.trim().split('\n').length, 1, 'one line');
+  t.equal((await install([])).code, 2);
+  const empty = mkdtempSync(join(tmpdir(), 'agents-install-'));
+  t.teardown(() => rmSync(empty, { recursive: true, force: true }));
+  const none = await install([`-from=${empty}`, empty]);
+  t.equal(none.code, 1);
+  t.match(none.stderr, /no \*\.cjs bundles in/);
+  const help = await install(['--help']);
+  t.match(help.stdout, /^Usage: agents-install \[flags\] <dir>/);
+});
