@@ -71,13 +71,14 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
     }
   });
 
-  t.test('every container runs as a non-root user, and the images default to UID 65532', async (t) => {
+  t.test('every container runs as a non-root user on a read-only root filesystem, and the images default to UID 65532', async (t) => {
     for (const { set, pod } of podSpecs(objs)) {
       for (const c of containersOf(pod)) {
         const sc = { ...pod.securityContext, ...c.securityContext };
         t.equal(sc.runAsNonRoot, true, `${set}/${c.name} runAsNonRoot`);
         t.not(sc.runAsUser, 0, `${set}/${c.name} runAsUser`);
         t.equal(c.securityContext?.allowPrivilegeEscalation, false, `${set}/${c.name} no privilege escalation`);
+        t.equal(c.securityContext?.readOnlyRootFilesystem, true, `${set}/${c.name} read-only root filesystem`);
       }
     }
     for (const name of ['zookeeper', 'kafka']) t.match(readFileSync(`${ROOT}images/${name}.Containerfile`, 'utf8'), /^USER 65532/m, `${name} image user`);
