@@ -26,13 +26,11 @@ export type PodStatus = {
   readonly deleting: boolean;
 };
 
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-
 export const kubectl = (kubeconfig: string, namespace: string): Kubectl => {
   const tryRun: Kubectl['tryRun'] = (args, options = {}) =>
     new Promise((resolve) => {
       const child = execFile(
-        KUBECTL,
+        process.env['KUBECTL'] ?? 'kubectl',
         ['--kubeconfig', kubeconfig, '--namespace', namespace, ...args],
         { timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
         (error, stdout, stderr) => {
