@@ -64,7 +64,7 @@ GO
 install_one() {  # dir module@version binary
   local dir=$1 target=$2 bin=$3
   rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-  GOBIN=$dir.tmp gobuild install -trimpath -ldflags "-s -w" "$target"
+  GOBIN=$dir.tmp gobuild install -trimpath -ldflags "-s -w" "$target" || { rm -rf "$dir.tmp"; exit 1; }
   [ -x "$dir.tmp/$bin" ] || { echo "k8s build: $target produced no $bin" >&2; exit 1; }
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
