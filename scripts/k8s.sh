@@ -40,7 +40,7 @@ ctr_() { ctr --address "$CONTAINERD_SOCK" "$@"; }
 pid_of() {
   local pid
   pid=$(cat "$STATE/pid/$1" 2>/dev/null) || return 1
-  [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$STATE/" && echo "$pid"
+  [ -n "$pid" ] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$STATE/" && echo "$pid"
 }
 # The sweep after a killed run: processes running one of the cluster's binaries (the cache's, etcd, containerd, its
 # shims) with a command line naming this state dir. Nothing else, not even a `tail -f` of a log here.
@@ -49,7 +49,7 @@ stray_pids() {
   for p in /proc/[0-9]*; do
     exe=$(readlink "$p/exe" 2>/dev/null) || continue
     case $exe in "$CACHE"/*|/usr/bin/etcd|/usr/bin/containerd|/usr/bin/containerd-shim-runc-v2) ;; *) continue ;; esac
-    tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -qF -- "$STATE/" && echo "${p#/proc/}"
+    { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -qF -- "$STATE/" && echo "${p#/proc/}"
   done
   return 0
 }
@@ -96,8 +96,11 @@ down() {
   local c pids
   stop_component kubelet 10
   remove_containers
-  for c in local-path-provisioner coredns kube-scheduler kube-controller-manager; do stop_component "$c" 5 & done
-  wait
+  # Wait for these four stops only: a bare `wait` would also wait for etcd and containerd when `up` (their parent)
+  # calls down after a failure, and hang there for ever.
+  local stops=()
+  for c in local-path-provisioner coredns kube-scheduler kube-controller-manager; do stop_component "$c" 5 & stops+=($!); done
+  wait "${stops[@]}"
   stop_component kube-apiserver 10
   stop_component etcd 10
   stop_component containerd 10
@@ -285,6 +288,8 @@ up() {
   wait_for kube-controller-manager 30 curl_ok -k https://127.0.0.1:10257/healthz
   wait_for kube-scheduler 30 curl_ok -k https://127.0.0.1:10259/healthz
   wait_for kubelet 60 node_ready
+  # Pods are refused until the service account controller has made the namespace's default account.
+  wait_for kube-controller-manager 30 kubectl -n default get serviceaccount default
   wait_for coredns 30 dns_answers
   for c in local-path-provisioner; do pid_of "$c" >/dev/null || fail "$c" "process exited"; done
   say "up in $(since "$t0")s; node $NODE_NAME Ready, CoreDNS answering on $NODE_IP"
