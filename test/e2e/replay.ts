@@ -29,7 +29,14 @@ try {
   if (onProjectCluster || kubeconfigArg !== undefined) {
     let kubeconfig = kubeconfigArg;
     if (onProjectCluster) {
-      const wasUp = script('scripts/k8s.sh', 'status').includes('node Ready');
+      // status exits non-zero when the cluster is down: then this replay brings it up and takes it down again.
+      const wasUp = (() => {
+        try {
+          return /^node \S+ Ready$/m.test(script('scripts/k8s.sh', 'status'));
+        } catch {
+          return false;
+        }
+      })();
       const archives = script('images/build.sh').trim().split('\n');
       say(`images built: ${archives.length}`);
       script('scripts/k8s.sh', 'up');

@@ -1,13 +1,14 @@
 // The real single-node cluster of scripts/k8s.sh: a non-root StatefulSet with volumes from the default
-// StorageClass, its SRV records, and kubectl exec. Brings the cluster up if it is down and leaves it as found.
+// StorageClass, its SRV records, and kubectl exec, on the cluster scripts/test.sh brought up.
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { waitFor } from '../harness/wait.ts';
+import { skipUnlessCluster } from './support.ts';
 
 const script = fileURLToPath(new URL('../../scripts/k8s.sh', import.meta.url));
-const skip: string | false = process.getuid?.() === 0 ? false : 'needs root: runs kubelet, containerd and etcd on this machine';
+const skip = skipUnlessCluster;
 const namespace = 'k8s-smoke';
 const names = ['web-0', 'web-1', 'web-2'];
 
@@ -72,12 +73,7 @@ const manifest = (image: string): string => JSON.stringify({
   ],
 });
 
-// The first `up` on a machine builds the binaries (~10 min cold on 2 cores); the file's 600 s would cut it short.
-if (!skip) t.setTimeout(30 * 60_000);
-
 t.test('a non-root 3-replica StatefulSet gets volumes from the default StorageClass, SRV records and kubectl exec', { skip }, async (t) => {
-  const wasUp = (await run('bash', [script, 'status'])).code === 0;
-  if (!wasUp) await mustRun('bash', [script, 'up']);
   const env = await clusterEnv();
   const kubectlPath = env.KUBECTL ?? '';
   const kubectl = (args: readonly string[], input = ''): Promise<string> =>
@@ -91,7 +87,6 @@ t.test('a non-root 3-replica StatefulSet gets volumes from the default StorageCl
     for (const pv of claimed.split(' ').filter(Boolean)) {
       await waitFor(`volume ${pv} deleted`, async () => (await run(kubectlPath, ['--kubeconfig', env.KUBECONFIG ?? '', 'get', 'pv', pv])).code !== 0, { timeoutMs: 90_000, intervalMs: 250 }).catch(() => undefined);
     }
-    if (!wasUp) await mustRun('bash', [script, 'down']);
   });
 
   await kubectl(['create', 'namespace', namespace]);
