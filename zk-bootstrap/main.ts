@@ -5,12 +5,11 @@ import { hostname } from 'node:os';
 import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { AgentError } from '../common/errors.ts';
-import { log } from '../common/log.ts';
+import { log, truncated } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, type Config } from './config.ts';
 import { FLAGS, ZOO_ENV } from './flags.ts';
 import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
-import { printable } from '../common/zk-values.ts';
 import { ownAddress } from './start-plan.ts';
 import * as effects from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
@@ -45,7 +44,7 @@ const init = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
   const peers = config.mode === 'dynamic' ? peersFromText((await effects.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
-    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: printable(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
   }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
