@@ -1,6 +1,6 @@
 // Command-line flags in Go's `flag` syntax (`-x=v`, `--x=v`, `-x v`, bool `-x`), because manifests written for
 // the Go originals must keep working unchanged. Parsing only collects strings; each agent's readConfig types them.
-import { escapeControls, excerpt, truncated, EXCERPT_CHARS } from './log.ts';
+import { excerpt } from './log.ts';
 
 export type FlagKind = 'string' | 'bool' | 'int' | 'duration' | 'list';
 
@@ -21,6 +21,10 @@ export type ParsedFlags = {
   readonly problems: readonly string[];
   readonly help: boolean;
 };
+
+// An unknown flag as the user typed it: bare when it looks like a flag name, else the common excerpt (quoted,
+// escaped, cut), so a name with a newline or 100 KB of text can neither split nor flood the error line.
+const shownFlag = (name: string): string => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(name) ? `-${name}` : excerpt(`-${name}`));
 
 const BOOL_WORDS = new Set(['1', '0', 't', 'f', 'true', 'false', 'TRUE', 'FALSE', 'True', 'False', 'T', 'F']);
 
@@ -51,7 +55,7 @@ export const parseFlags = (specs: readonly FlagSpec[], argv: readonly string[]):
     }
     const spec = byName.get(name);
     if (!spec) {
-      problems.push(`unknown flag -${escapeControls(truncated(name, EXCERPT_CHARS))} (see --help)`);
+      problems.push(`unknown flag ${shownFlag(name)} (see --help)`);
       continue;
     }
     if (spec.kind === 'bool') {
@@ -114,8 +118,27 @@ export const formatDuration = (ms: number): string => {
   return h > 0 ? `${h}h${m}m${s}` : m > 0 ? `${m}m${s}` : s;
 };
 
-/** What every duration flag accepts, for usage messages: the syntax and the upper bound. */
-export const DURATION_RANGE = `a Go duration such as 500ms, 90s or 5m, at most ${formatDuration(MAX_DURATION_MS)}`;
+/** The range a duration flag accepts, in ms; `max` defaults to what a timer holds. */
+export type DurationRange = {
+  readonly min: number;
+  readonly max?: number;
+  /** Values to show in the message (default `500ms, 90s or 5m`). */
+  readonly example?: string;
+  /** What the caller wants the reader to know besides the range (`0: no limit`). */
+  readonly note?: string;
+};
+
+// Every agent's duration flags go through here: range-checked at parse time (hostile-input issue 8 class 6: a
+// value past a timer's bound became a 1 ms deadline, a probe that kills a healthy pod), one message shape naming
+// the input, the range and an excerpt of the value. Returns the milliseconds, or undefined with a problem pushed.
+export const durationInRange = (label: string, text: string, range: DurationRange, problems: string[]): number | undefined => {
+  const max = range.max ?? MAX_DURATION_MS;
+  const ms = durationMs(text);
+  if (ms !== undefined && ms >= range.min && ms <= max) return ms;
+  const note = range.note === undefined ? '' : ` (${range.note})`;
+  problems.push(`${label} takes a Go duration from ${formatDuration(range.min)} to ${formatDuration(max)}, such as ${range.example ?? '500ms, 90s or 5m'}${note}, got ${excerpt(text)}`);
+  return undefined;
+};
 
 export type HelpDoc = {
   readonly usage: string;

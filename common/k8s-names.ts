@@ -28,6 +28,12 @@ export const dns1123SubdomainProblem = (value: string): string | undefined => {
   return undefined;
 };
 
+// An RFC 1123 host name (letters, digits, '-'; labels of 1-63, at most 253 in all) or a dotted IPv4 address: the
+// DNS-1123 subdomain rule in any case, since DNS compares names case-insensitively and ZooKeeper and peer lists may
+// spell them in upper case. Not Go's isDomainName (common/dns-names.ts), which admits `_` labels (SRV owner names)
+// and refuses all-numeric names, so it cannot pass the IPv4 addresses that ZooKeeper server lines hold.
+export const isHostName = (text: string): boolean => dns1123SubdomainProblem(text.toLowerCase()) === undefined;
+
 export type K8sNameKind = 'label' | 'subdomain';
 
 /** One usage line for a bad name, naming the input and quoting a short escaped excerpt; undefined when valid. */

@@ -1,6 +1,13 @@
 // Pure readers for four-letter-word answers (ZooKeeper 3.5-3.9 text formats), kept apart from the socket code
 // so the probe and zk-bootstrap decide on parsed values that tests build from literal text.
-import { isHostAddress } from './zk-values.ts';
+import { isHostName } from './k8s-names.ts';
+
+/**
+ * An address as a ZooKeeper server line writes it: a host name or IPv4 (common/k8s-names.ts), or IPv6 in brackets
+ * (`[fd00::1]`). Nothing else may reach a `server.N=` line or a connect string (hostile-input issue 13 item 7: `:` or
+ * `,` in a name changed lines and connect strings).
+ */
+export const isHostAddress = (text: string): boolean => isHostName(text) || (/^\[[0-9A-Fa-f:.]{2,45}\]$/.test(text) && text.includes(':'));
 
 export type ServerMode = 'leader' | 'follower' | 'observer' | 'standalone' | 'read-only';
 

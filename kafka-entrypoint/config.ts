@@ -1,7 +1,7 @@
 // All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
 // ConfigError listing every problem with the input to change.
-import { parseFlags, flagOrEnv, boolValue, type FlagSpec } from '../common/flags.ts';
-import { boundedDurationMs } from '../common/kafka-durations.ts';
+import { parseFlags, flagOrEnv, boolValue, durationInRange, type FlagSpec } from '../common/flags.ts';
+import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
 import { parseProperties } from '../common/java-properties.ts';
@@ -11,7 +11,8 @@ import { resolveNode, MAX_NODE_ID, type Node, type Settings } from './server-pro
 import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
 import { jvmFromEnv, type Jvm } from './jvm.ts';
 import { FLAGS, flag } from './flags.ts';
-import { absolutePathProblem, executableProblem, plainTextProblem } from './names.ts';
+import { executableProblem } from './names.ts';
+import { absolutePathProblem, plainTextProblem } from '../common/values.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
 import { excerpt } from '../common/log.ts';
 import type { LeaveSettings } from './leave-plan.ts';
@@ -148,11 +149,8 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     rack: rackText === '' ? undefined : rackText,
     dataDir,
   };
-  const duration = (name: string, fallback: string): number | undefined => {
-    const ms = boundedDurationMs(`-${name}`, get(name) ?? fallback, fallback);
-    if (typeof ms === 'string') problems.push(ms);
-    return typeof ms === 'number' ? ms : undefined;
-  };
+  const duration = (name: string, fallback: string): number | undefined =>
+    durationInRange(`-${name}`, get(name) ?? fallback, { ...KAFKA_DURATION_RANGE, example: fallback }, problems);
   const quorumCheckTimeoutMs = duration('quorum-check-timeout', '3s');
 
   let node: Node | undefined;

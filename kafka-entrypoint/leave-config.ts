@@ -1,7 +1,7 @@
 // Inputs of `kafka-entrypoint leave`, checked in one place: frozen LeaveSettings, or one ConfigError listing every
 // problem.
-import { parseFlags, flagOrEnv, type FlagSpec } from '../common/flags.ts';
-import { boundedDurationMs } from '../common/kafka-durations.ts';
+import { parseFlags, flagOrEnv, durationInRange, type FlagSpec } from '../common/flags.ts';
+import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
 import { excerpt } from '../common/log.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname } from '../common/hostname.ts';
@@ -28,9 +28,7 @@ export const readLeaveConfig = (argv: readonly string[], env: Env, hostname: str
   } catch (error) {
     problems.push(isAgentError(error) ? error.message : String(error));
   }
-  const timeout = boundedDurationMs('-timeout', get('timeout') ?? '20s', '20s');
-  if (typeof timeout === 'string') problems.push(timeout);
-  const timeoutMs = typeof timeout === 'number' ? timeout : undefined;
+  const timeoutMs = durationInRange('-timeout', get('timeout') ?? '20s', { ...KAFKA_DURATION_RANGE, example: '20s' }, problems);
   for (const name of ['config', 'controllers-file']) {
     const text = get(name);
     if (text !== undefined && !text.startsWith('/')) problems.push(`-${name}=${excerpt(text)}: expected an absolute path`);

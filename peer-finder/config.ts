@@ -1,5 +1,5 @@
 // Every input peer-finder takes (flags, env, hostname, resolv.conf, own addresses), checked once, into a frozen Config.
-import { parseFlags, flagOrEnv, durationMs, DURATION_RANGE, type FlagSpec, type ParsedFlags } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, durationInRange, type FlagSpec, type ParsedFlags } from '../common/flags.ts';
 import { ConfigError } from '../common/errors.ts';
 import { excerpt, type LogFormat } from '../common/log.ts';
 import { isIP } from 'node:net';
@@ -51,9 +51,7 @@ export const inputPaths = (argv: readonly string[]): { readonly resolvConf: stri
 const durationFlag = (parsed: ParsedFlags, name: string, fallback: number, min: number, problems: string[]): number => {
   const text = str(parsed, name);
   if (text === undefined) return fallback;
-  const ms = durationMs(text);
-  if (ms === undefined || ms < min) problems.push(`-${name} takes ${DURATION_RANGE}${min > 0 ? ', above 0' : ' (0: no limit)'}, got ${excerpt(text)}`);
-  return ms ?? fallback;
+  return durationInRange(`-${name}`, text, min === 0 ? { min, note: '0: no limit' } : { min }, problems) ?? fallback;
 };
 
 const oneOf = <T extends string>(parsed: ParsedFlags, name: string, allowed: readonly T[], problems: string[]): T => {

@@ -1,9 +1,11 @@
 // readConfig: argv, env and the hostname -> one frozen Config, or a ConfigError listing every problem.
-import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, durationInRange, type FlagSpec } from '../common/flags.ts';
 import { ConfigError, AgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
-import type { MemberRole } from '../common/zk-4lw-parse.ts';
-import { excerpt, printable, isAbsolutePath, isHostAddress, isHostName } from '../common/zk-values.ts';
+import { excerpt } from '../common/log.ts';
+import { isHostName } from '../common/k8s-names.ts';
+import { isHostAddress, type MemberRole } from '../common/zk-4lw-parse.ts';
+import { isAbsolutePath } from './zoo-values.ts';
 import { FLAGS } from './flags.ts';
 import { zooSettingsFromEnv, MAX_MYID, type ZooSettings } from './zoo-env.ts';
 
@@ -45,9 +47,6 @@ const COMMANDS: readonly string[] = ['init', 'run', 'leave'];
 
 const spec = (name: string): FlagSpec => FLAGS.find((f) => f.name === name) as FlagSpec;
 
-// Node timers hold at most 2^31-1 ms; a longer one fires after 1 ms (a deadline that is over before it starts).
-export const MAX_DURATION_MS = 2 ** 31 - 1;
-
 // Typed reads that record a problem (naming flag, env, expected shape and an excerpt of the value) instead of throwing.
 const reader = (parsed: ReturnType<typeof parseFlags>, env: Env, problems: string[]) => {
   const raw = (name: string): string | undefined => flagOrEnv(parsed, spec(name), env) ?? spec(name).default;
@@ -72,12 +71,7 @@ const reader = (parsed: ReturnType<typeof parseFlags>, env: Env, problems: strin
     problems.push(`${label(name)} must be one of ${values.join(', ')}, got ${excerpt(text)}`);
     return values[0] as T;
   };
-  const duration = (name: string): number => {
-    const ms = durationMs(raw(name) ?? '');
-    if (ms !== undefined && ms >= 1 && ms <= MAX_DURATION_MS) return ms;
-    problems.push(`${label(name)} must be a duration from 1ms to 596h (a timer's limit), like 5s or 2m, got ${excerpt(raw(name) ?? '')}`);
-    return 1000;
-  };
+  const duration = (name: string): number => durationInRange(label(name), raw(name) ?? '', { min: 1, example: '5s or 2m' }, problems) ?? 1000;
   // Paths take no spec default: their defaults are documented forms like <data-dir>/conf, resolved by the caller.
   // `emptyIsUnset`: -data-log-dir documents "empty = data dir"; every other path given empty is refused.
   const path = (name: string, emptyIsUnset = false): string | undefined => {
@@ -108,8 +102,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: { readonly 
   const dash = argv.indexOf('--');
   const parsed = parseFlags(FLAGS, dash === -1 ? argv : argv.slice(0, dash));
   const serverCommand = dash === -1 ? [] : argv.slice(dash + 1);
-  // common/flags.ts quotes nothing in "unknown flag -<name>": escape and cut what it reports.
-  const problems = parsed.problems.map((problem) => printable(problem, 200));
+  const problems = [...parsed.problems];
   const r = reader(parsed, env, problems);
 
   const [command, ...extra] = parsed.positionals;

@@ -5,16 +5,16 @@ import { hostname } from 'node:os';
 import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { AgentError } from '../common/errors.ts';
-import { log } from '../common/log.ts';
+import { log, truncated } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, type Config } from './config.ts';
 import { FLAGS, ZOO_ENV } from './flags.ts';
 import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
-import { printable } from '../common/zk-values.ts';
 import { ownAddress } from './start-plan.ts';
 import * as effects from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
-import { serverInvocation } from './server-invocation.ts';
+import { serverInvocation, superDigestArgFile, javaOfCommand } from './server-invocation.ts';
+import { checkJavaReadsJdkOptions, writeDigestArgFile, type DigestArgFile } from './jvm-secret.ts';
 import { startSupervised } from '../common/supervise.ts';
 
 const HELP = helpText({
@@ -45,7 +45,7 @@ const init = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
   const peers = config.mode === 'dynamic' ? peersFromText((await effects.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
-    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: printable(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
   }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
@@ -54,10 +54,16 @@ const init = async (config: Config): Promise<number> => {
 const run = async (config: Config): Promise<number> => {
   const auth = await effects.loadAuth(config);
   await prepareVolume(config, undefined, auth, fx);
-  const invocation = serverInvocation(config.serverCommand, process.env, auth && effects.superDigest(auth));
+  let argFile: DigestArgFile | undefined;
+  if (auth) {
+    await checkJavaReadsJdkOptions(javaOfCommand(config.serverCommand, process.env), process.env);
+    argFile = await writeDigestArgFile(superDigestArgFile(effects.superDigest(auth)));
+  }
+  const invocation = serverInvocation(config.serverCommand, process.env, argFile?.path);
   const [file, ...args] = invocation.argv as [string, ...string[]];
   const server = startSupervised(file, args, invocation.env, { stopGraceMs: config.stopGraceMs });
-  const serverExit = server.exited.then((exit) => exit.code);
+  // The digest file lives as long as the server: every path out of run waits for serverExit, so it is removed.
+  const serverExit = server.exited.finally(() => argFile?.remove()).then((exit) => exit.code);
   // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
   serverExit.catch(() => undefined);
   log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });

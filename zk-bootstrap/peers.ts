@@ -3,7 +3,8 @@
 // UTF-8, a ':' or ',' that would change a server line or a connect string) is dropped and reported, never used.
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import { excerpt, isHostName } from '../common/zk-values.ts';
+import { excerpt } from '../common/log.ts';
+import { isHostName } from '../common/k8s-names.ts';
 import type { Config } from './config.ts';
 import type { Peers } from './start-plan.ts';
 

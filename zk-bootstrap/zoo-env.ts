@@ -1,6 +1,8 @@
 // The official `zookeeper` image's ZOO_* variables, read with that image's defaults and validated.
 import type { Env, Mode } from './config.ts';
-import { excerpt, isHostAddress, isPropertySafe } from '../common/zk-values.ts';
+import { excerpt } from '../common/log.ts';
+import { isHostAddress } from '../common/zk-4lw-parse.ts';
+import { isPropertySafe } from './zoo-values.ts';
 
 /** ZooKeeper's server ids: 1-255 (the id is the top byte of every session id it hands out). */
 export const MAX_MYID = 255;

@@ -1,6 +1,6 @@
 // All inputs of kafka-probe checked in one place: a frozen Config, or one ConfigError listing every problem.
-import { parseFlags, flagOrEnv, type FlagSpec } from '../../common/flags.ts';
-import { boundedDurationMs } from '../../common/kafka-durations.ts';
+import { parseFlags, flagOrEnv, durationInRange, type FlagSpec } from '../../common/flags.ts';
+import { KAFKA_DURATION_RANGE } from '../../common/kafka-durations.ts';
 import { excerpt } from '../../common/log.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
@@ -49,11 +49,8 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const check = parsed.positionals[0];
   if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${excerpt(check ?? '')}`);
   if (parsed.positionals.length > 1) problems.push(`unexpected argument ${excerpt(parsed.positionals[1] ?? '')}`);
-  const duration = (name: string, fallback: string): number => {
-    const ms = boundedDurationMs(`-${name}`, get(name) ?? fallback, '2s or 500ms');
-    if (typeof ms === 'string') problems.push(ms);
-    return typeof ms === 'number' ? ms : 0;
-  };
+  const duration = (name: string, fallback: string): number =>
+    durationInRange(`-${name}`, get(name) ?? fallback, { ...KAFKA_DURATION_RANGE, example: '2s or 500ms' }, problems) ?? 0;
   const timeoutMs = duration('timeout', '2s');
   const maxLagMs = duration('max-lag', '2s');
 

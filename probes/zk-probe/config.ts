@@ -1,11 +1,9 @@
 // Inputs of zk-probe, validated in one place: the subcommand, where the server listens, the role it should have.
-import { parseFlags, flagOrEnv, durationMs, type FlagSpec } from '../../common/flags.ts';
+import { parseFlags, flagOrEnv, durationInRange, type FlagSpec } from '../../common/flags.ts';
 import { ConfigError } from '../../common/errors.ts';
 import type { MemberRole } from '../../common/zk-4lw-parse.ts';
-import { excerpt, isHostName, printable } from '../../common/zk-values.ts';
-
-// A Node timer holds at most 2^31-1 ms; a longer -timeout fired after 1 ms: a liveness probe that kills a healthy pod.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+import { excerpt } from '../../common/log.ts';
+import { isHostName } from '../../common/k8s-names.ts';
 
 export type Check = 'ready' | 'live';
 export type ExpectedRole = MemberRole | 'any';
@@ -42,17 +40,14 @@ const ROLES: readonly string[] = ['participant', 'observer', 'any'];
 // argv + env -> a frozen Config, or one ConfigError listing every problem.
 export const readConfig = (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config => {
   const parsed = parseFlags(FLAGS, argv);
-  const problems = parsed.problems.map((problem) => printable(problem, 200)); // common/flags.ts does not escape flag names
+  const problems = [...parsed.problems];
   const [check, ...extra] = parsed.positionals;
   if (check !== 'ready' && check !== 'live') problems.push(`first argument must be ready or live, got ${excerpt(check ?? '')}`);
   if (extra.length > 0) problems.push(`unexpected arguments ${excerpt(extra.join(' '))}`);
   const [host, portText, timeoutText, roleText] = FLAGS.map((spec) => flagOrEnv(parsed, spec, env) ?? spec.default ?? '');
   const port = Number(portText);
   if (!/^\d+$/.test(portText ?? '') || port < 1 || port > 65535) problems.push(`-port (env ZK_CLIENT_PORT) must be 1-65535, got ${excerpt(portText ?? '')}`);
-  const timeoutMs = durationMs(timeoutText ?? '');
-  if (timeoutMs === undefined || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    problems.push(`-timeout (env ZK_PROBE_TIMEOUT) must be a duration from 1ms to 596h (a timer's limit; keep it below the probe's timeoutSeconds), like 2s or 500ms, got ${excerpt(timeoutText ?? '')}`);
-  }
+  const timeoutMs = durationInRange('-timeout (env ZK_PROBE_TIMEOUT)', timeoutText ?? '', { min: 1, example: '2s or 500ms', note: "keep it below the probe's timeoutSeconds" }, problems);
   if (!ROLES.includes(roleText ?? '')) problems.push(`-role (env ZK_ROLE) must be participant, observer or any, got ${excerpt(roleText ?? '')}`);
   // net.connect takes IPv6 without brackets.
   if (!isHostName(host ?? '') && !(/^[0-9A-Fa-f:.]{2,45}$/.test(host ?? '') && host?.includes(':'))) problems.push(`-host (env ZK_PROBE_HOST) must be a host name, an IPv4 or an IPv6 address, got ${excerpt(host ?? '')}`);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseFlags, durationMs, flagOrEnv, helpText, formatDuration, MAX_DURATION_MS, DURATION_RANGE, type FlagSpec } from '../../common/flags.ts';
+import { parseFlags, durationMs, durationInRange, flagOrEnv, helpText, formatDuration, MAX_DURATION_MS, type FlagSpec } from '../../common/flags.ts';
 
 const SPECS: FlagSpec[] = [
   { name: 'service', kind: 'string', help: 'svc' },
@@ -36,6 +36,23 @@ t.test('reports unknown flags, missing values and bad bools as problems', async 
   t.match(parsed.problems[0], /-nope/);
 });
 
+t.test('an unknown flag is echoed as one short escaped excerpt: a newline cannot split the error line', async (t) => {
+  const rows = [
+    { name: 'newline', arg: '-evil\nFAKE line', shown: '"-evil\\nFAKE line"' },
+    { name: 'NUL and escape', arg: '--a\u0000\u001b[31m', shown: '"-a\\u0000\\u001b[31m"' },
+    { name: 'line separator', arg: '-a\u2028b', shown: '"-a\\u2028b"' },
+    { name: 'plain name stays bare', arg: '-bogus', shown: '-bogus' },
+  ];
+  for (const row of rows) {
+    const [problem] = parseFlags(SPECS, [row.arg]).problems;
+    t.equal(problem, `unknown flag ${row.shown} (see --help)`, row.name);
+    t.notMatch(problem ?? '', /[\u0000-\u001f\u2028]/, `${row.name}: one line, no control bytes`);
+  }
+  const huge = parseFlags(SPECS, [`-${'x'.repeat(131_072)}`]).problems[0] ?? '';
+  t.ok(huge.length < 200, `a 128 KB flag name is cut (${huge.length} characters)`);
+  t.match(huge, /…\(\+\d+ chars\)/);
+});
+
 t.test('falls back to the env var named in the spec', async (t) => {
   const ns = SPECS[1] as FlagSpec;
   t.equal(flagOrEnv(parseFlags(SPECS, []), ns, { POD_NAMESPACE: 'prod' }), 'prod');
@@ -67,7 +84,27 @@ t.test('refuses durations longer than a Node timer holds, so none becomes a 1 ms
   ];
   for (const row of rows) t.equal(durationMs(row.text), row.ms, row.name);
   t.equal(MAX_DURATION_MS, 2 ** 31 - 1);
-  t.match(DURATION_RANGE, /at most 596h31m23.647s/);
+  const problems: string[] = [];
+  t.equal(durationInRange('-timeout', '999999999h', { min: 1 }, problems), undefined);
+  t.match(problems, [/^-timeout takes a Go duration from 1ms to 596h31m23.647s, .*got "999999999h"$/]);
+});
+
+t.test('range-checks a duration flag, naming the input, the range and an excerpt of the value', async (t) => {
+  const hour = { min: 1, max: 3_600_000, example: '2s', note: 'keep it short' };
+  const rows = [
+    { name: 'inside the range', text: '90s', range: hour, ms: 90_000, problem: undefined },
+    { name: 'the upper bound', text: '1h', range: hour, ms: 3_600_000, problem: undefined },
+    { name: 'past the upper bound', text: '61m', range: hour, ms: undefined, problem: /^-x takes a Go duration from 1ms to 1h0m0s, such as 2s \(keep it short\), got "61m"$/ },
+    { name: 'below the lower bound', text: '0s', range: hour, ms: undefined, problem: /from 1ms to 1h0m0s.*got "0s"$/ },
+    { name: 'zero allowed', text: '0', range: { min: 0 }, ms: 0, problem: undefined },
+    { name: 'malformed, with a newline', text: '5\nm', range: { min: 0 }, ms: undefined, problem: /^-x takes a Go duration from 0s to 596h31m23.647s, such as 500ms, 90s or 5m, got "5\\nm"$/ },
+  ];
+  for (const row of rows) {
+    const problems: string[] = [];
+    t.equal(durationInRange('-x', row.text, row.range, problems), row.ms, row.name);
+    if (row.problem === undefined) t.same(problems, [], row.name);
+    else t.match(problems, [row.problem], row.name);
+  }
 });
 
 t.test('spells durations as Go does for messages', async (t) => {

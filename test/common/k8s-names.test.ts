@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { dns1123LabelProblem, dns1123SubdomainProblem, k8sNameProblem } from '../../common/k8s-names.ts';
+import { dns1123LabelProblem, dns1123SubdomainProblem, k8sNameProblem, isHostName } from '../../common/k8s-names.ts';
 
 t.test('accepts the names Kubernetes produces', async (t) => {
   for (const name of ['zk', 'zoo-0', 'kafka-controller-12', 'a', '0', 'x'.repeat(63)]) t.equal(dns1123LabelProblem(name), undefined, name);
@@ -57,4 +57,23 @@ t.test('property: a valid label is 1..63 of [a-z0-9-] not starting or ending wit
     { numRuns: 500 },
   );
   t.pass('bounded');
+});
+
+t.test('isHostName is the DNS-1123 subdomain rule in any case, so dotted IPv4 passes and `_`, `:` or `,` do not', async (t) => {
+  const rows = [
+    { name: 'FQDN', s: 'zoo-0.zk.default.svc.cluster.local', want: true },
+    { name: 'upper case', s: 'ZOO-0.ZK', want: true },
+    { name: 'dotted IPv4', s: '10.0.0.1', want: true },
+    { name: '63-character label', s: `${'a'.repeat(63)}.zk`, want: true },
+    { name: '64-character label', s: `${'a'.repeat(64)}.zk`, want: false },
+    { name: '254 characters', s: `${'a.'.repeat(126)}ab`, want: false },
+    { name: 'underscore (an SRV label, not a host)', s: '_zk._tcp', want: false },
+    { name: 'port', s: 'zoo-0:2181', want: false },
+    { name: 'comma', s: 'zoo-0,zoo-1', want: false },
+    { name: 'newline', s: 'zoo-0\nserver.9=x', want: false },
+    { name: 'empty label', s: 'zoo..zk', want: false },
+    { name: 'empty', s: '', want: false },
+    { name: 'leading hyphen', s: '-zoo', want: false },
+  ];
+  for (const row of rows) t.equal(isHostName(row.s), row.want, row.name);
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackPods, BOOTSTRAP } from './support/loopback-pods.ts';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { superDigest, SUPER_SECRET } from './support/loopback-zk.ts';
 import { run } from '../harness/process.ts';
 import { agentBundle } from '../harness/servers.ts';
 
@@ -30,13 +31,32 @@ t.test('three pods in order form an ensemble of three voters; leave and rejoin k
   await zoo0.waitMembers('1:participant,2:participant,3:participant');
   t.comment(`first server start to 3 voting members: ${Date.now() - started} ms (includes the three init runs)`);
 
+  // Members 2 and 3 became voters by a reconfig that only the super user may run, against servers zk-bootstrap run
+  // started: the digest reached those JVMs. It must not have reached any command line (`ps`, /proc/<pid>/cmdline
+  // are readable by every user on the node) or the log (the launcher echoes JDK_JAVA_OPTIONS on stderr).
+  const digest = superDigest('super', SUPER_SECRET);
+  const argFileOf = (pod: LoopbackPod): string => /"@([^"]+)"/.exec(pod.server()?.env.JDK_JAVA_OPTIONS ?? '')?.[1] ?? '';
+  await t.test('the super digest works, and is in no server command line, environment or log', async (t) => {
+    for (const pod of [zoo0, zoo1, zoo2]) {
+      const server = pod.server();
+      t.ok(server, `${pod.name}: the JVM is zk-bootstrap's child`);
+      t.ok(server?.argv.some((a) => a.endsWith('QuorumPeerMain')), `${pod.name}: it is the server`);
+      t.notOk(server?.argv.some((a) => a.includes(digest) || a.includes('superDigest')), `${pod.name}: no digest in its argv`);
+      t.notMatch(JSON.stringify(server?.env ?? {}), new RegExp(`${digest.replace(/[+/=]/g, '\\$&')}|${SUPER_SECRET}`), `${pod.name}: nor in its environment`);
+      t.equal(statSync(argFileOf(pod)).mode & 0o777, 0o600, `${pod.name}: JDK_JAVA_OPTIONS names a 0600 argfile`);
+      t.notOk(readFileSync(join(pod.volume, 'run.log'), 'utf8').includes(digest), `${pod.name}: nor in the log`);
+    }
+  });
+
   await t.test('leave removes the member; the last voter never removes itself', async (t) => {
+    const argFile = argFileOf(zoo2);
     const left = await zoo2.leave();
     t.equal(left.exitCode, 0, left.stderr);
     await zoo0.waitMembers('1:participant,2:participant');
     zoo2.signal('SIGTERM');
     const exit = await zoo2.runExit;
     t.equal(exit?.exitCode, 143, 'SIGTERM reached the JVM and its exit code is passed through');
+    t.notOk(existsSync(argFile), 'the digest file went with the server');
   });
 
   await t.test('restarted with its data after leaving, it rejoins as a voter', async (t) => {

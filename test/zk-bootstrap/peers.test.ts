@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { peersFromText } from '../../zk-bootstrap/peers.ts';
-import { isHostName } from '../../common/zk-values.ts';
+import { isHostName } from '../../common/k8s-names.ts';
 import { AgentError } from '../../common/errors.ts';
 
 const pod = { hostname: 'zoo-1', setName: 'zoo', ordinal: 1 };

@@ -1,13 +1,70 @@
 import t from 'tap';
-import { serverInvocation } from '../../zk-bootstrap/server-invocation.ts';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { serverInvocation, superDigestArgFile, javaOfCommand, javaMajorFromVersionText, SUPER_DIGEST_PROPERTY } from '../../zk-bootstrap/server-invocation.ts';
+import { writeDigestArgFile, readJavaMajor } from '../../zk-bootstrap/jvm-secret.ts';
 
-t.test('the super digest goes after java and into SERVER_JVMFLAGS; the password never reaches the server', async (t) => {
-  const digest = 'super:abc=';
-  const java = serverInvocation(['/usr/bin/java', '-Xmx256m', 'Main', 'zoo.cfg'], { ZK_SUPER_SECRET: 'pw', SERVER_JVMFLAGS: '-Dx=1', PATH: '/bin' }, digest);
-  t.same(java.argv, ['/usr/bin/java', `-Dzookeeper.DigestAuthenticationProvider.superDigest=${digest}`, '-Xmx256m', 'Main', 'zoo.cfg']);
-  t.equal(java.env.SERVER_JVMFLAGS, `-Dx=1 -Dzookeeper.DigestAuthenticationProvider.superDigest=${digest}`);
-  t.notOk('ZK_SUPER_SECRET' in java.env);
-  const script = serverInvocation(['zkServer.sh', 'start-foreground'], {}, digest);
-  t.same(script.argv, ['zkServer.sh', 'start-foreground'], 'a script gets it through SERVER_JVMFLAGS only');
+const digest = 'super:abc=';
+
+t.test('the super digest is in neither argv nor the environment: JDK_JAVA_OPTIONS names a private @argfile', async (t) => {
+  const command = ['/usr/bin/java', '-Xmx256m', 'Main', 'zoo.cfg'];
+  const java = serverInvocation(command, { ZK_SUPER_SECRET: 'pw', SERVER_JVMFLAGS: '-Dx=1', JDK_JAVA_OPTIONS: '-Xss1m', PATH: '/bin' }, '/tmp/zk-bootstrap-x/jvm-options');
+  t.same(java.argv, command, 'the server command is run exactly as given');
+  t.equal(java.env.JDK_JAVA_OPTIONS, '-Xss1m "@/tmp/zk-bootstrap-x/jvm-options"', 'appended to what was there');
+  t.equal(java.env.SERVER_JVMFLAGS, '-Dx=1', "zkServer.sh's flags stay as given: they end up on java's command line");
+  t.notOk('ZK_SUPER_SECRET' in java.env, 'the password never reaches the server');
+  t.notMatch(JSON.stringify(java), /abc=|superDigest/, 'no digest anywhere in what is spawned');
+  const script = serverInvocation(['zkServer.sh', 'start-foreground'], {}, '/tmp/a');
+  t.same(script, { argv: ['zkServer.sh', 'start-foreground'], env: { JDK_JAVA_OPTIONS: '"@/tmp/a"' } }, "a script's java reads the same variable");
   t.same(serverInvocation(['java'], { A: '1' }, undefined), { argv: ['java'], env: { A: '1' } }, 'no secret, nothing added');
+});
+
+t.test('the argfile holds one quoted -D option, whatever the user name holds', async (t) => {
+  t.equal(superDigestArgFile(digest), `"-D${SUPER_DIGEST_PROPERTY}=super:abc="\n`);
+  t.equal(superDigestArgFile('a"b\\c#d:x+/='), `"-D${SUPER_DIGEST_PROPERTY}=a\\"b\\\\c#d:x+/="\n`);
+});
+
+t.test('finds the java a command runs and reads its major version', async (t) => {
+  const commands = [
+    { name: 'java itself', command: ['/opt/jre/bin/java', '-cp', 'x'], env: { JAVA_HOME: '/other' }, java: '/opt/jre/bin/java' },
+    { name: 'script with JAVA_HOME', command: ['zkServer.sh', 'start-foreground'], env: { JAVA_HOME: '/opt/jre/' }, java: '/opt/jre/bin/java' },
+    { name: 'script, java on PATH', command: ['zkServer.sh'], env: {}, java: 'java' },
+  ];
+  for (const row of commands) t.equal(javaOfCommand(row.command, row.env), row.java, row.name);
+  const versions = [
+    { name: 'JRE 17', text: 'openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime Environment', major: 17 },
+    { name: 'Java 8', text: 'java version "1.8.0_402"', major: 8 },
+    { name: 'Java 9 without a minor', text: 'java version "9"', major: 9 },
+    { name: 'no version', text: 'Error: could not find libjava.so', major: undefined },
+  ];
+  for (const row of versions) t.equal(javaMajorFromVersionText(row.text), row.major, row.name);
+});
+
+t.test('the argfile is private, and gone after remove()', async (t) => {
+  const file = await writeDigestArgFile(superDigestArgFile(digest));
+  t.equal(statSync(file.path).mode & 0o777, 0o600);
+  t.equal(statSync(dirname(file.path)).mode & 0o777, 0o700);
+  t.equal(readFileSync(file.path, 'utf8'), superDigestArgFile(digest));
+  await file.remove();
+  t.notOk(existsSync(dirname(file.path)), 'directory removed');
+});
+
+// The proof on a real JVM: the launcher reads the option from the file named in JDK_JAVA_OPTIONS; neither its
+// command line nor its "Picked up JDK_JAVA_OPTIONS" note on stderr shows the digest.
+const hasJava = spawnSync('java', ['-version']).status === 0;
+t.test('a real java gets the property from the argfile, with the digest in neither argv nor its output', { skip: hasJava ? false : 'no java on PATH' }, async (t) => {
+  t.ok(((await readJavaMajor('java', process.env)) ?? 0) >= 9, 'this project runs Java 9+ (JRE 17)');
+  t.equal(await readJavaMajor('/nonexistent/java', process.env), undefined, 'a missing java has no version');
+  const secretDigest = 'super:S3CRETdigest+/=';
+  const file = await writeDigestArgFile(superDigestArgFile(secretDigest));
+  t.teardown(() => file.remove());
+  const inv = serverInvocation(['java', '-XshowSettings:properties', '-version'], { PATH: process.env.PATH, JDK_JAVA_OPTIONS: '-Dkept=1' }, file.path);
+  const [cmd, ...args] = inv.argv as [string, ...string[]];
+  const out = spawnSync(cmd, args, { env: inv.env, encoding: 'utf8' });
+  t.match(out.stderr, new RegExp(`${SUPER_DIGEST_PROPERTY.replace(/\./g, '\\.')} = super:S3CRETdigest\\+/=`), 'the JVM has the property');
+  t.match(out.stderr, /kept = 1/, 'an existing JDK_JAVA_OPTIONS still applies');
+  const note = out.stderr.split('\n').find((l) => l.startsWith('NOTE: Picked up JDK_JAVA_OPTIONS')) ?? '';
+  t.notMatch(note, /S3CRET/, 'the launcher note shows the file, not the digest');
+  t.notMatch(inv.argv.join(' '), /S3CRET/);
 });

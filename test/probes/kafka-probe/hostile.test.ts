@@ -43,9 +43,9 @@ t.test('input files that are huge, FIFOs or /dev/zero are refused at once (exit 
 
 t.test('durations past the allowed range and ids past int32 are usage errors (exit 2), never a 1 ms deadline', async (t) => {
   const rows = [
-    { name: 'timeout past a timer', args: ['--timeout=999999999h'], why: /-timeout="999999999h": expected a duration from 1ms to 1h/ },
-    { name: 'timeout zero', args: ['--timeout=0s'], why: /-timeout="0s": expected a duration from 1ms to 1h/ },
-    { name: 'max-lag past a timer', args: ['--max-lag=3000h'], why: /-max-lag="3000h": expected a duration from 1ms to 1h/ },
+    { name: 'timeout past a timer', args: ['--timeout=999999999h'], why: /-timeout takes a Go duration from 1ms to 1h0m0s, .*got "999999999h"/ },
+    { name: 'timeout zero', args: ['--timeout=0s'], why: /-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
+    { name: 'max-lag past a timer', args: ['--max-lag=3000h'], why: /-max-lag takes a Go duration from 1ms to 1h0m0s, .*got "3000h"/ },
     { name: 'node id past int32', args: ['--node-id=99999999999'], why: /-node-id="99999999999": expected a whole number from 0 to 2147483647/ },
   ];
   for (const row of rows) {

@@ -1,6 +1,6 @@
 // "Pods" for zk-bootstrap on loopback, until a test needs real namespaces: pod N is 127.0.0.(N+2) with the same
 // ports as every other pod (as in a StatefulSet), its own volume dir, and zk-bootstrap run as a child process.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, startLogged, killGroup, type Started, type RunResult } from '../../harness/process.ts';
@@ -78,6 +78,25 @@ export class LoopbackPod {
     this.#run = startLogged([process.execPath, BOOTSTRAP, 'run', '--', ...this.serverCommand()], join(this.volume, 'run.log'), this.env(overrides));
     reapOnExit(this.#run.child.pid);
     this.runExit = this.#run.exited;
+  }
+
+  /** The server zk-bootstrap run started (its child), as /proc shows it to anyone on the node: argv and environment. */
+  server(): { pid: number; argv: string[]; env: Record<string, string> } | undefined {
+    const parent = this.#run?.child.pid;
+    if (parent === undefined) return undefined;
+    const read = (pid: string, file: string): string[] => readFileSync(`/proc/${pid}/${file}`, 'utf8').split('\0').filter(Boolean);
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after the last ')'.
+        const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()?.trim().split(' ')[1]);
+        if (ppid !== parent) continue;
+        const env = Object.fromEntries(read(pid, 'environ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        return { pid: Number(pid), argv: read(pid, 'cmdline'), env };
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
   }
 
   signal(signal: NodeJS.Signals): void {
