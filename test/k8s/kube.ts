@@ -49,9 +49,14 @@ export const kubectl = (kubeconfig: string, namespace: string): Kubectl => {
 };
 
 /** A fresh namespace; `cleanup` force-deletes its pods (no grace: the test is over) and then the namespace. */
+/** Every namespace a test makes carries this label. */
+export const TEST_LABEL = 'statefulset-agents.test';
+
 export const createNamespace = async (kubeconfig: string, prefix: string): Promise<{ kube: Kubectl; cleanup: () => Promise<void> }> => {
   const namespace = `${prefix}-${randomBytes(3).toString('hex')}`;
   await kubectl(kubeconfig, 'default').run(['create', 'namespace', namespace]);
+  // The label lets scripts/test.sh sweep what a killed test run left on a cluster that stayed up.
+  await kubectl(kubeconfig, 'default').run(['label', 'namespace', namespace, `${TEST_LABEL}=true`]);
   const kube = kubectl(kubeconfig, namespace);
   const cleanup = async (): Promise<void> => {
     await kube.tryRun(['delete', 'statefulsets,pods', '--all', '--grace-period=0', '--force', '--wait=false']);
