@@ -159,7 +159,7 @@ install_packages() {
 start() {
   local name=$1; shift
   : > "$STATE/log/$name.log"
-  setsid "$@" >> "$STATE/log/$name.log" 2>&1 < /dev/null &
+  setsid "$@" >> "$STATE/log/$name.log" 2>&1 < /dev/null 9>&- &  # 9>&-: the lock stays with this script
   echo $! > "$STATE/pid/$name"
 }
 
@@ -329,11 +329,19 @@ import() {
   return $rc
 }
 
+# One up, down or import at a time on the machine: several engineers' runs share this one cluster, and two ups
+# (or an up and a down) interleaved would each tear down what the other started.
+lock() {
+  mkdir -p "$(dirname "$STATE")"
+  exec 9>> "$STATE.lock"
+  flock -w "${K8S_LOCK_WAIT:-900}" 9 || { say "another scripts/k8s.sh still holds $STATE.lock"; exit 1; }
+}
+
 case "${1:-}" in
-  up) up ;;
-  down) t0=$(now); down; say "down in $(since "$t0")s" ;;
+  up) lock; up ;;
+  down) lock; t0=$(now); down; say "down in $(since "$t0")s" ;;
   status) status ;;
-  import) shift; import "$@" ;;
+  import) shift; lock; import "$@" ;;
   env) printf 'KUBECONFIG=%s\nKUBECTL=%s\nBUSYBOX_IMAGE=%s\n' "$KUBECONFIG_PATH" "$K8S_BIN/kubectl" "$BUSYBOX_IMAGE" ;;
   *) echo "usage: scripts/k8s.sh up|down|status|import ARCHIVE...|env (got: ${1:-nothing})" >&2; exit 2 ;;
 esac
