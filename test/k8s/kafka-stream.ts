@@ -17,12 +17,13 @@ export const clusterDns = async (kube: Kubectl, pod: string, container: string):
 export const clusterKafka = (dnsServer: string, brokers: readonly string[], clientId: string): Kafka => {
   const resolver = new Resolver({ timeout: 1000, tries: 2 });
   resolver.setServers([dnsServer]);
-  const lookup: net.LookupFunction = (hostname, _options, callback) => {
+  // net.connect asks with `all: true` (happy eyeballs) and then wants every address as a list.
+  const lookup = ((hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: unknown, family?: number) => void) => {
     resolver.resolve4(hostname).then(
-      (ips) => callback(null, ips[0] ?? '', 4),
-      (error: NodeJS.ErrnoException) => callback(error, '', 4),
+      (ips) => (options.all ? callback(null, ips.map((address) => ({ address, family: 4 }))) : callback(null, ips[0] ?? '', 4)),
+      (error: Error) => callback(error, options.all ? [] : '', 4),
     );
-  };
+  }) as unknown as net.LookupFunction;
   return new Kafka({
     clientId,
     brokers: [...brokers],
