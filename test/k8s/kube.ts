@@ -106,3 +106,24 @@ export const waitPodsReady = async (kube: Kubectl, selector: string, names: read
 /** `kubectl exec` into a pod's container; the command runs as the image's user with the container's env. */
 export const execIn = (kube: Kubectl, pod: string, container: string, argv: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> =>
   kube.run(['exec', ...(options.input === undefined ? [] : ['-i']), pod, '-c', container, '--', ...argv], options);
+
+/**
+ * Mean duration of the exec probes kubelet ran in this namespace, per probe type, from kubelet's own
+ * prober_probe_duration_seconds (the runtime's exec included): the figure to set beside the harness's.
+ */
+export const probeDurations = async (kube: Kubectl): Promise<Record<string, { count: number; meanMs: number }>> => {
+  const nodes = (await kube.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').filter(Boolean);
+  const totals: Record<string, { count: number; sum: number }> = {};
+  for (const node of nodes) {
+    const text = await kube.run(['get', '--raw', `/api/v1/nodes/${node}/proxy/metrics/probes`]);
+    for (const m of text.matchAll(/^prober_probe_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/gm)) {
+      const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      if (labels['namespace'] !== kube.namespace) continue;
+      const key = `${labels['container']} ${labels['probe_type']}`;
+      const entry = (totals[key] ??= { count: 0, sum: 0 });
+      if (m[1] === 'sum') entry.sum += Number(m[3]);
+      else entry.count += Number(m[3]);
+    }
+  }
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, { count: v.count, meanMs: Math.round((v.sum / Math.max(v.count, 1)) * 10_000) / 10 }]));
+};
