@@ -79,7 +79,9 @@ if [ -n "${IMAGES_REVISION:-}" ]; then revision=$IMAGES_REVISION; else
   revision=$(git log -1 --format=%H -- "${INPUT_PATHS[@]}" 2>/dev/null || echo unknown)
   [ -z "$(git status --porcelain -- "${INPUT_PATHS[@]}" 2>/dev/null)" ] || revision="$revision-dirty"
 fi
-source_url=${IMAGES_SOURCE_URL:-$(git remote get-url origin 2>/dev/null || echo statefulset-agents)}
+# Not `git remote get-url`: a clone's origin is a local path (CI clones the repo), which would change every label and
+# cache key; set IMAGES_SOURCE_URL where the repository has a public address.
+source_url=${IMAGES_SOURCE_URL:-statefulset-agents}
 project_version=$(jq -r .version package.json)
 
 # --- Debian root filesystems (mmdebstrap), cached as tarballs keyed on the package list and options -----------------
