@@ -6,8 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendFourLetterWord } from '../../common/zk-4lw.ts';
-import { confFromText } from '../../common/zk-4lw-parse.ts';
+import { membersOf, voters } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
 import { execIn, podStatuses, waitPodsReady } from './kube.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
@@ -28,14 +27,10 @@ t.test('deploy/agents-install: a third-party ZooKeeper image runs the agents fro
   const pods = await waitPodsReady(kube, ZK, ['zoo-0', 'zoo-1', 'zoo-2'], 400_000);
   t.same([...pods].sort((a, b) => (a.readySince ?? '').localeCompare(b.readySince ?? '')).map((p) => p.name), ['zoo-0', 'zoo-1', 'zoo-2'], 'Ready in order, by the agents\' exec probes run from /agents');
   const members = await waitFor('3 participants committed on every member', async () => {
-    const seen = await Promise.all(pods.map(async (p) => {
-      const r = await sendFourLetterWord({ host: p.ip ?? '', port: 2181, word: 'conf', timeoutMs: 1000 });
-      const conf = r.kind === 'answer' ? confFromText(r.text) : undefined;
-      return conf?.kind === 'conf' ? conf.membership.servers.map((s) => `${s.id}:${s.role}`).join(',') : undefined;
-    }));
-    return seen.every((m) => m === '1:participant,2:participant,3:participant') ? seen[0] : undefined;
+    const seen = await Promise.all(pods.map((p) => membersOf(p)));
+    return seen.every((m) => m === voters(3)) ? seen[0] : undefined;
   }, { timeoutMs: 120_000, intervalMs: 500 });
-  t.equal(members, '1:participant,2:participant,3:participant', 'zk-bootstrap joined each member by reconfig on the third-party server');
+  t.equal(members, voters(3), 'zk-bootstrap joined each member by reconfig on the third-party server');
   const version = await execIn(kube, 'zoo-0', 'zookeeper', ['/agents/node', '-e', "require('net').connect(2181,'127.0.0.1').on('connect',function(){this.end('srvr')}).on('data',d=>process.stdout.write(d))"]);
   t.match(version, /^Zookeeper version: 3\.8\./m, 'the server is Debian\'s ZooKeeper 3.8, not our image');
   const spec = JSON.parse(await kube.run(['get', 'pod', 'zoo-0', '-o', 'json'])) as { spec: { containers: Array<{ image: string }>; initContainers: Array<{ name: string; image: string }> } };

@@ -4,33 +4,14 @@
 import t from 'tap';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zookeeper from 'node-zookeeper-client';
-import { sendFourLetterWord } from '../../common/zk-4lw.ts';
-import { confFromText, srvrFromText } from '../../common/zk-4lw-parse.ts';
+import { children, connect, create, membersOf, modeOf, voters } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
-import { execIn, podStatuses, waitPodsReady, type Kubectl, type PodStatus } from './kube.ts';
+import { execIn, podStatuses, waitPodsReady, type Kubectl } from './kube.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
 
 const ZK = 'app.kubernetes.io/name=zookeeper';
 const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/zookeeper.yaml');
 const names = (n: number) => Array.from({ length: n }, (_, i) => `zoo-${i}`);
-const voters = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}:participant`).join(',');
-
-const ask = async (ip: string | undefined, word: 'srvr' | 'conf'): Promise<string | undefined> => {
-  if (ip === undefined) return undefined;
-  const r = await sendFourLetterWord({ host: ip, port: 2181, word, timeoutMs: 1000 });
-  return r.kind === 'answer' ? r.text : undefined;
-};
-const modeOf = async (pod: PodStatus): Promise<string | undefined> => {
-  const text = await ask(pod.ip, 'srvr');
-  const srvr = text === undefined ? undefined : srvrFromText(text);
-  return srvr?.kind === 'serving' ? srvr.mode : undefined;
-};
-const membersOf = async (pod: PodStatus): Promise<string | undefined> => {
-  const text = await ask(pod.ip, 'conf');
-  const conf = text === undefined ? undefined : confFromText(text);
-  return conf?.kind === 'conf' ? conf.membership.servers.map((s) => `${s.id}:${s.role}`).join(',') : undefined;
-};
 
 /** Every pod of the set reports exactly `want` as the committed membership. */
 const waitMembers = (kube: Kubectl, want: string, timeoutMs = 120_000) =>
@@ -39,30 +20,6 @@ const waitMembers = (kube: Kubectl, want: string, timeoutMs = 120_000) =>
     const seen = await Promise.all(pods.map((p) => membersOf(p)));
     return seen.length > 0 && seen.every((m) => m === want);
   }, { timeoutMs, intervalMs: 500 });
-
-const call = <T>(fn: (cb: (e: unknown, v?: T) => void) => void): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer in 5000 ms')), 5000);
-    fn((e, v) => {
-      clearTimeout(timer);
-      if (e) reject(e);
-      else resolve(v as T);
-    });
-  });
-
-const connect = async (t: { teardown(fn: () => void): void }, ips: readonly string[]): Promise<zookeeper.Client> => {
-  const client = zookeeper.createClient(ips.map((ip) => `${ip}:2181`).join(','), { sessionTimeout: 15_000, spinDelay: 200 });
-  t.teardown(() => client.close());
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 30 s')), 30_000);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
-  return client;
-};
 
 // The JVM is zk-bootstrap run's child in the container; kill -9 it from inside (the image has no shell tools).
 // Only a java process: this script's own command line and zk-bootstrap's (PID 1) name the class too. The exec may
@@ -77,15 +34,15 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
   const myids = await Promise.all(names(3).map((n) => execIn(kube, n, 'zookeeper', ['node', '-p', "require('fs').readFileSync('/var/lib/zookeeper/data/myid','utf8').trim()"])));
   t.same(myids.map((s) => s.trim()), ['1', '2', '3'], 'myid = ordinal + 1 on each volume');
 
-  const client = await connect(t, pods.map((p) => p.ip ?? ''));
-  await call((cb) => client.create('/w', Buffer.alloc(0), cb));
+  const client = await connect(t, pods, 30_000);
+  await create(client, '/w');
   const acked: string[] = [];
   let writing = true;
   const writer = (async () => {
     for (let n = 0; writing; n++) {
       const znode = `/w/${String(n).padStart(6, '0')}`;
       try {
-        await call((cb) => client.create(znode, Buffer.alloc(0), cb));
+        await create(client, znode);
         acked.push(znode);
       } catch {
         // not acknowledged: may or may not exist, never counted
@@ -128,8 +85,8 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
 
   writing = false;
   await writer;
-  const reader = await connect(t, pods.map((p) => p.ip ?? ''));
-  const stored = new Set((await call<string[]>((cb) => reader.getChildren('/w', cb))).map((c) => `/w/${c}`));
+  const reader = await connect(t, pods, 30_000);
+  const stored = new Set((await children(reader, '/w')).map((c) => `/w/${c}`));
   t.same(acked.filter((p) => !stored.has(p)), [], `${acked.length} acknowledged writes, none lost`);
   t.ok(acked.length > 20, `a stream of writes (${acked.length})`);
   client.close();

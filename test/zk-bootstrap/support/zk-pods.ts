@@ -1,10 +1,10 @@
 // The seed's ZooKeeper StatefulSet with our agents, in harness pods: peer-finder runs `zk-bootstrap init` as its
 // on-start hook, the main container is `zk-bootstrap run -- java ... QuorumPeerMain`, zk-probe is the readiness and
 // liveness probe, `zk-bootstrap leave` the preStop hook. Plus what the tests observe from outside.
-import zookeeper from 'node-zookeeper-client';
 import { Cluster, NODE, agentBundle, zookeeperServerCommand, waitFor, type StatefulSet, type Pod } from '../../harness/index.ts';
-import { sendFourLetterWord } from '../../../common/zk-4lw.ts';
-import { confFromText, srvrFromText } from '../../../common/zk-4lw-parse.ts';
+import { membersOf } from '../../fixtures/zk-client.ts';
+
+export { ask, modeOf, membersOf, voters, connect, create, getData, children } from '../../fixtures/zk-client.ts';
 
 export const SECRET = 'pods-secret';
 const BOOTSTRAP = agentBundle('zk-bootstrap');
@@ -54,26 +54,6 @@ export const zkStatefulSet = (cluster: Cluster, options: ZkSetOptions): Stateful
   });
 };
 
-export const ask = async (pod: Pod, word: 'srvr' | 'conf' | 'ruok'): Promise<string | undefined> => {
-  const r = await sendFourLetterWord({ host: pod.ip, port: 2181, word, timeoutMs: 1000 });
-  return r.kind === 'answer' ? r.text : undefined;
-};
-
-export const modeOf = async (pod: Pod): Promise<string | undefined> => {
-  const text = await ask(pod, 'srvr');
-  const srvr = text === undefined ? undefined : srvrFromText(text);
-  return srvr?.kind === 'serving' ? srvr.mode : undefined;
-};
-
-/** The committed membership a pod's server reports, as `1:participant,2:participant`. */
-export const membersOf = async (pod: Pod): Promise<string | undefined> => {
-  const text = await ask(pod, 'conf');
-  const conf = text === undefined ? undefined : confFromText(text);
-  return conf?.kind === 'conf' ? conf.membership.servers.map((s) => `${s.id}:${s.role}`).join(',') : undefined;
-};
-
-export const voters = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}:participant`).join(',');
-
 export const waitMembers = (set: StatefulSet, want: string, timeoutMs = 90_000): Promise<boolean> =>
   waitFor(`every pod of zoo to report members ${want}`, async () => {
     const seen = await Promise.all(set.pods.map((p) => membersOf(p)));
@@ -81,35 +61,6 @@ export const waitMembers = (set: StatefulSet, want: string, timeoutMs = 90_000):
   }, { timeoutMs, intervalMs: 200 });
 
 export const probe = async (pod: Pod, check: 'ready' | 'live'): Promise<number | null> => (await pod.exec([NODE, PROBE, check], { timeoutMs: 5000 })).exitCode;
-
-// A session against the given pods; closed at teardown.
-export const connect = async (t: { teardown(fn: () => void): void }, pods: readonly Pod[]): Promise<zookeeper.Client> => {
-  const client = zookeeper.createClient(pods.map((p) => `${p.ip}:2181`).join(','), { sessionTimeout: 10_000, spinDelay: 200 });
-  t.teardown(() => client.close());
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no ZooKeeper session within 20 s')), 20_000);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
-  return client;
-};
-
-const call = <T>(ms: number, fn: (cb: (e: unknown, v?: T) => void) => void): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-    fn((e, v) => {
-      clearTimeout(timer);
-      if (e) reject(e);
-      else resolve(v as T);
-    });
-  });
-
-export const create = (c: zookeeper.Client, path: string, data = ''): Promise<string> => call(5000, (cb) => c.create(path, Buffer.from(data), cb));
-export const getData = (c: zookeeper.Client, path: string): Promise<string> => call<Buffer>(5000, (cb) => c.getData(path, cb)).then((b) => b?.toString() ?? '');
-export const children = (c: zookeeper.Client, path: string): Promise<string[]> => call(5000, (cb) => c.getChildren(path, cb));
 
 /** pid of the JVM listening on 2181 in a pod (to pause it with SIGSTOP: a member that exists but does not answer). */
 export const jvmPid = async (pod: Pod): Promise<number> => {
