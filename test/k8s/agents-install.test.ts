@@ -21,7 +21,7 @@ t.test('deploy/agents-install: a third-party ZooKeeper image runs the agents fro
   const dir = mkdtempSync(path.join(os.tmpdir(), 'agents-install-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   copyFileSync(path.join(DEPLOY, 'zookeeper.yaml'), path.join(dir, 'zookeeper.yaml'));
-  writeFileSync(path.join(dir, 'kustomization.yaml'), `resources: [zookeeper.yaml]\ncomponents: [${path.join(DEPLOY, 'agents-install')}]\n`);
+  writeFileSync(path.join(dir, 'kustomization.yaml'), `resources: [zookeeper.yaml]\ncomponents: [${path.relative(dir, path.join(DEPLOY, 'agents-install'))}]\n`);
   await kube.run(['apply', '-k', dir]);
 
   const pods = await waitPodsReady(kube, ZK, ['zoo-0', 'zoo-1', 'zoo-2'], 400_000);
