@@ -4,7 +4,7 @@
 import t from 'tap';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { children, connect, create, membersOf, modeOf, voters } from '../fixtures/zk-client.ts';
+import { children, connect, create, membersOf, modeOf, voters, writeStream } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
 import { execIn, podStatuses, waitPodsReady, type Kubectl } from './kube.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
@@ -36,23 +36,9 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
 
   const client = await connect(t, pods, 30_000);
   await create(client, '/w');
-  const acked: string[] = [];
-  let writing = true;
-  const writer = (async () => {
-    for (let n = 0; writing; n++) {
-      const znode = `/w/${String(n).padStart(6, '0')}`;
-      try {
-        await create(client, znode);
-        acked.push(znode);
-      } catch {
-        // not acknowledged: may or may not exist, never counted
-      }
-      await new Promise((r) => setTimeout(r, 10)); // a steady stream, not a load test
-    }
-  })();
-  t.teardown(() => {
-    writing = false;
-  });
+  const stream = writeStream(client, '/w', 10);
+  const acked = stream.acked;
+  t.teardown(() => stream.stop());
 
   const modes = await Promise.all(pods.map((p) => modeOf(p)));
   const leader = pods[modes.indexOf('leader')];
@@ -83,8 +69,7 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
   t.comment(`kill -9 of the JVM in ${victim.name}: container restarted, Ready and a voter again in ${Date.now() - started} ms`);
   await waitFor('writes acknowledged after the JVM was killed', () => acked.length > before, { timeoutMs: 60_000 });
 
-  writing = false;
-  await writer;
+  await stream.stop();
   const reader = await connect(t, pods, 30_000);
   const stored = new Set((await children(reader, '/w')).map((c) => `/w/${c}`));
   t.same(acked.filter((p) => !stored.has(p)), [], `${acked.length} acknowledged writes, none lost`);

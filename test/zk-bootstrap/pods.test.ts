@@ -3,6 +3,7 @@ import t from 'tap';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { Cluster, skipUnlessRoot, waitFor, agentBundle, type Pod } from '../harness/index.ts';
 import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid } from './support/zk-pods.ts';
+import { writeStream } from '../fixtures/zk-client.ts';
 
 t.before(() => {
   for (const agent of ['zk-bootstrap', 'zk-probe', 'peer-finder']) {
@@ -36,23 +37,11 @@ t.test('a dynamic ensemble in pods: forms, survives kill -9 under writes, scales
   await t.test('kill -9 each member in turn, leader included, under writes: same ids, no acked write lost, one leader at a time', async (t) => {
     const client = await connect(t, zoo.pods);
     await create(client, '/w');
-    const acked: string[] = [];
-    let writing = true;
+    const stream = writeStream(client, '/w', 5);
+    const acked = stream.acked;
     let maxLeaders = 0;
-    const writer = (async () => {
-      for (let n = 0; writing; n++) {
-        const path = `/w/${String(n).padStart(6, '0')}`;
-        try {
-          await create(client, path);
-          acked.push(path);
-        } catch {
-          // not acknowledged: may or may not exist, never counted
-        }
-        await new Promise((r) => setTimeout(r, 5)); // a steady stream, not a load test
-      }
-    })();
     const watcher = (async () => {
-      while (writing) {
+      while (stream.running()) {
         const modes = await Promise.all(zoo.pods.map((p) => modeOf(p)));
         maxLeaders = Math.max(maxLeaders, modes.filter((m) => m === 'leader').length);
         await new Promise((r) => setTimeout(r, 100));
@@ -71,8 +60,7 @@ t.test('a dynamic ensemble in pods: forms, survives kill -9 under writes, scales
       t.ok(acked.length >= before, `writes continue around zoo-${ordinal}`);
       t.equal((await zoo.pod(ordinal).exec(['cat', '$(VOLUME)/data/myid'])).stdout.trim(), String(ordinal + 1), `zoo-${ordinal} kept its id`);
     }
-    writing = false;
-    await writer;
+    await stream.stop();
     await watcher;
     t.equal(maxLeaders, 1, 'never two leaders at once');
     const reader = await connect(t, [zoo.pod(1)]);
