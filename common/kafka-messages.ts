@@ -32,7 +32,9 @@ export const responseBody = (frame: Uint8Array, req: Request, correlationId: num
 };
 
 export type VersionRange = { readonly min: number; readonly max: number };
-export type ApiVersions = { readonly errorCode: number; readonly apis: ReadonlyMap<number, VersionRange> };
+// `finalizedFeaturesEpoch` (v3 tagged field 1) is the metadata offset of the features the node has replayed, -1
+// when it has replayed no metadata: a controller that has never been part of a quorum answers -1.
+export type ApiVersions = { readonly errorCode: number; readonly apis: ReadonlyMap<number, VersionRange>; readonly finalizedFeaturesEpoch: number };
 
 export const apiVersionsRequest = (version: 0 | 3 = 3): Request => ({
   apiKey: API.ApiVersions,
@@ -52,7 +54,17 @@ export const parseApiVersions = (r: Reader, version: number): ApiVersions => {
     apis.set(key, { min: r.int16(), max: r.int16() });
     if (compact) r.skipTags();
   }
-  return { errorCode, apis };
+  let finalizedFeaturesEpoch = -1;
+  if (compact) {
+    r.int32(); // throttle_time_ms
+    const tags = r.uvarint();
+    for (let i = 0; i < tags; i++) {
+      const tag = r.uvarint();
+      const field = new Reader(r.raw(r.uvarint()));
+      if (tag === 1) finalizedFeaturesEpoch = Number(field.int64());
+    }
+  }
+  return { errorCode, apis, finalizedFeaturesEpoch };
 };
 
 // The highest version both sides speak, or undefined.

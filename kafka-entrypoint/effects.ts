@@ -12,13 +12,14 @@ import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-mes
 import { plainSessions, describeControllers } from '../common/kafka-quorum.ts';
 import { startSupervised, type ChildExit } from '../common/supervise.ts';
 import type { FileRead, Files } from './config.ts';
-import { MAX_LISTED_ENTRIES, type DirEntry, type LogDirState } from './storage-plan.ts';
+import { MAX_LISTED_ENTRIES, type ControllerAnswer, type DirEntry, type LogDirState } from './storage-plan.ts';
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 
 export type Effects = {
   readonly readInputs: (paths: { configFile?: string; clusterIdFile?: string; rackFile?: string }) => Promise<Files>;
   readonly readLogDirs: (dirs: readonly string[]) => Promise<readonly LogDirState[]>;
-  readonly quorumLeaderKnown: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<{ readonly known: boolean; readonly detail: string }>;
+  /** What each other controller says about the quorum, within `timeoutMs`. */
+  readonly askControllers: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<readonly ControllerAnswer[]>;
   /** The path of an executable (a name is looked up on PATH), or JAVA_NOT_FOUND (exit 2). */
   readonly findExecutable: (name: string) => Promise<string>;
   readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
@@ -91,22 +92,23 @@ const readLogDirs: Effects['readLogDirs'] = async (dirs) =>
     return { dir, kind: 'unformatted', entries, complete: listing.complete };
   });
 
-// Whether one controller knows a quorum leader (DescribeCluster on its controller listener, KIP-919).
-const leaderOf = async (endpoint: Endpoint, deadline: number): Promise<number> => {
+// One controller's view (DescribeCluster on its controller listener, KIP-919): the leader it knows and whether it
+// has replayed quorum metadata (the finalized-features epoch of its ApiVersions answer).
+const askController = async (endpoint: Endpoint, deadline: number): Promise<ControllerAnswer> => {
   const { conn, versions } = await plainSessions(deadline, 'kafka-entrypoint')(endpoint);
   try {
-    return pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined ? -1 : (await describeControllers({ conn, versions })).controllerId;
+    const leaderId = pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined ? -1 : (await describeControllers({ conn, versions })).controllerId;
+    return { endpoint: `${endpoint.host}:${endpoint.port}`, leaderId, metadataEpoch: versions.finalizedFeaturesEpoch };
   } finally {
     conn.close();
   }
 };
 
-const quorumLeaderKnown: Effects['quorumLeaderKnown'] = async (endpoints, timeoutMs) => {
+const askControllers: Effects['askControllers'] = async (endpoints, timeoutMs) => {
   const deadline = Date.now() + timeoutMs;
-  const answers = await Promise.all(
-    endpoints.map((e) => leaderOf(e, deadline).then((id) => `${e.host}:${e.port} leader=${id}`, (err: Error) => `${e.host}:${e.port} ${(err as AgentError).code ?? err.message}`)),
+  return Promise.all(
+    endpoints.map((e) => askController(e, deadline).catch((err: Error): ControllerAnswer => ({ endpoint: `${e.host}:${e.port}`, error: (err as AgentError).code ?? err.message }))),
   );
-  return { known: answers.some((a) => /leader=\d+$/.test(a)), detail: answers.join(', ') };
 };
 
 // Write through an exclusive, never-followed temp file and rename (issue 13: the old `<file>.tmp-<pid>` was
@@ -174,7 +176,7 @@ const superviseJvm: Effects['superviseJvm'] = async (java, args, env) => startSu
 export const realEffects: Effects = {
   readInputs,
   readLogDirs,
-  quorumLeaderKnown,
+  askControllers,
   findExecutable: resolveExecutable,
   writeFileAtomic,
   runTool,

@@ -7,7 +7,7 @@ import { log } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
 import { readConfig, inputPaths, wantsHelp } from './config.ts';
 import { FLAGS } from './flags.ts';
-import { storagePlan, formatArgs, redactedCommand } from './storage-plan.ts';
+import { storagePlan, quorumExists, formatArgs, redactedCommand } from './storage-plan.ts';
 import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
@@ -101,9 +101,9 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const ownFiles = [config.configOut];
   let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
-    const answer = await fx.quorumLeaderKnown(plan.endpoints, config.quorumCheckTimeoutMs);
-    log.info('asked the other controllers for a quorum leader', { known: answer.known, answers: answer.detail });
-    plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.known });
+    const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs));
+    log.info('asked the other controllers whether a quorum exists', { exists: answer.exists, answers: answer.detail });
+    plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.exists });
   }
   if (plan.kind === 'refuse') {
     throw new AgentError(plan.code, plan.message, { exitCode: USAGE_REFUSALS.has(plan.code) ? EXIT.usage : EXIT.failed, context: { dir: plan.dir } });

@@ -24,6 +24,22 @@ export type StoragePlan =
   | { readonly kind: 'ask-quorum'; readonly endpoints: readonly Endpoint[] }
   | { readonly kind: 'refuse'; readonly code: string; readonly message: string; readonly dir: string };
 
+/** What one other controller said: the quorum leader it knows (-1: none) and the metadata epoch it has replayed
+ * (-1: none), or why it did not answer. */
+export type ControllerAnswer =
+  | { readonly endpoint: string; readonly leaderId: number; readonly metadataEpoch: number }
+  | { readonly endpoint: string; readonly error: string };
+
+// Whether a quorum exists, from the other controllers' answers. A leader is proof; so is a controller that has
+// replayed quorum metadata but knows no leader right now: that is an election (the old leader just died, often
+// this very pod, restarting on a wiped volume) or a quorum without a majority, and founding a second quorum then
+// would split the cluster. Only controllers that are down or have never seen a quorum (formatted to join one
+// that was never founded) leave the first controller free to found it.
+export const quorumExists = (answers: readonly ControllerAnswer[]): { readonly exists: boolean; readonly detail: string } => ({
+  exists: answers.some((a) => 'leaderId' in a && (a.leaderId >= 0 || a.metadataEpoch >= 0)),
+  detail: answers.map((a) => ('error' in a ? `${a.endpoint} ${a.error}` : `${a.endpoint} leader=${a.leaderId} metadataEpoch=${a.metadataEpoch}`)).join(', '),
+});
+
 // meta.properties as Kafka writes it: version=0 (ZooKeeper mode, broker.id) or version=1 (KRaft, node.id).
 export const parseMeta = (text: string): Meta | string => {
   const parsed = parseProperties(text);
@@ -118,7 +134,7 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
   if (node.quorum.kind !== 'dynamic' || !isController) return { kind: 'format', quorumFlag: 'none', reason: 'empty volume' };
   if (!node.quorum.firstController) return { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, joins the existing quorum' };
   if (node.quorum.otherControllers.length > 0 && quorumExists === undefined) return { kind: 'ask-quorum', endpoints: node.quorum.otherControllers };
-  // Never two quorums: the first controller founds one only when no other controller knows a leader.
+  // Never two quorums: the first controller founds one only when no other controller has seen one (quorumExists).
   return quorumExists === true
     ? { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, another controller already has a quorum: rejoin it' }
     : { kind: 'format', quorumFlag: 'standalone', reason: 'empty volume, first controller and no quorum exists: found it' };

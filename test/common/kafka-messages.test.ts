@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Reader, Writer } from '../../common/kafka-wire.ts';
-import { parseDescribeQuorum, parseRemoveRaftVoter, removeRaftVoterRequest, requestFrame, uuidBytes, uuidText } from '../../common/kafka-messages.ts';
+import { parseApiVersions, parseDescribeQuorum, parseRemoveRaftVoter, removeRaftVoterRequest, requestFrame, uuidBytes, uuidText } from '../../common/kafka-messages.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const DIR = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
@@ -36,4 +36,15 @@ t.test('DescribeQuorum v2 keeps each voter directory id', async (t) => {
   const q = parseDescribeQuorum(new Reader(w.done()), 2);
   t.same(q.voters, [{ replicaId: 1, directoryId: 'AQIDBAUGBwgJCgsMDQ4PEA', logEndOffset: 10n, lastCaughtUpTimestamp: 9n }]);
   t.equal(q.leaderId, 1);
+});
+
+t.test('ApiVersions v3 gives the finalized-features epoch (tag 1), -1 when the node has replayed no metadata', async (t) => {
+  const versions = (tags: (w: Writer) => Writer): Writer => tags(new Writer().int16(0).compactArrayLength(1).int16(18).int16(0).int16(4).noTags().int32(0));
+  const epoch = new Writer().int32(0).int32(42).done(); // int64 42
+  const supported = new Writer().compactArrayLength(0).noTags().done();
+  const withEpoch = versions((w) => w.uvarint(2).uvarint(0).uvarint(supported.length).bytes(supported).uvarint(1).uvarint(epoch.length).bytes(epoch)).done();
+  t.same(parseApiVersions(new Reader(withEpoch), 3), { errorCode: 0, apis: new Map([[18, { min: 0, max: 4 }]]), finalizedFeaturesEpoch: 42 });
+  t.equal(parseApiVersions(new Reader(versions((w) => w.noTags()).done()), 3).finalizedFeaturesEpoch, -1, 'no tag: no metadata');
+  const v0 = new Writer().int16(35).int32(1).int16(18).int16(0).int16(3).done();
+  t.same(parseApiVersions(new Reader(v0), 3), { errorCode: 35, apis: new Map([[18, { min: 0, max: 3 }]]), finalizedFeaturesEpoch: -1 }, 'the v0 fallback layout');
 });

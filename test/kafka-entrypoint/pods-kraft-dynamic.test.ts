@@ -57,7 +57,7 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
     for (const entry of readdirSync(volume)) rmSync(path.join(volume, entry), { recursive: true, force: true });
     await ctrl.waitReady(3, 300_000);
     const logs = ctrl.pod(0).logs();
-    t.match(logs, /asked the other controllers for a quorum leader known=true/, 'it asked the running controllers');
+    t.match(logs, /asked the other controllers whether a quorum exists exists=true/, 'it asked the running controllers');
     t.equal(logs.match(/storage plan=format quorumFlag=standalone/g)?.length ?? 0, 1, 'only the first start founded a quorum: no second one');
     t.match(logs.split('storage plan=').at(-1), /^format quorumFlag=no-initial-controllers/);
     // Every controller sees one leader, and node 0 is a caught-up voter of that quorum.

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readConfig } from '../../kafka-entrypoint/config.ts';
-import { storagePlan, formatArgs, parseMeta, redactedCommand, strayEntries, type DirEntry, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
+import { storagePlan, quorumExists, formatArgs, parseMeta, redactedCommand, strayEntries, type DirEntry, type LogDirState } from '../../kafka-entrypoint/storage-plan.ts';
 
 const CID = 'MkU3OEVBNTcwNTJENDM2Qg';
 const OTHER = 'q1Sh-9_ISia_zwGINzRvyQ';
@@ -31,6 +31,19 @@ t.test('decides what to do with the volume', async (t) => {
     { name: 'ZooKeeper mode on an empty volume starts (Kafka writes meta.properties)', plan: storagePlan(zk, undefined, empty), want: { kind: 'start' } },
   ];
   for (const row of rows) t.match(row.plan, row.want, row.name);
+});
+
+t.test('a quorum exists when another controller knows a leader or has replayed quorum metadata (an election)', async (t) => {
+  const down = { endpoint: 'k-1:9093', error: 'ECONNREFUSED' };
+  const neverJoined = { endpoint: 'k-2:9093', leaderId: -1, metadataEpoch: -1 };
+  const rows = [
+    { name: 'nobody answers: found', answers: [down, { ...down, endpoint: 'k-2:9093' }], exists: false },
+    { name: 'only controllers that never saw a quorum (parallel first start): found', answers: [down, neverJoined], exists: false },
+    { name: 'a controller knows the leader: rejoin', answers: [down, { endpoint: 'k-2:9093', leaderId: 1, metadataEpoch: 12 }], exists: true },
+    { name: 'an election after the leader died (measured on 4.2: leader=-1 for ~1 s, epoch kept): rejoin', answers: [{ endpoint: 'k-1:9093', leaderId: -1, metadataEpoch: 13 }, neverJoined], exists: true },
+  ];
+  for (const row of rows) t.equal(quorumExists(row.answers).exists, row.exists, row.name);
+  t.equal(quorumExists([down, neverJoined]).detail, 'k-1:9093 ECONNREFUSED, k-2:9093 leader=-1 metadataEpoch=-1');
 });
 
 t.test('a lost metadata dir next to formatted data dirs is refused, not formatted over', async (t) => {

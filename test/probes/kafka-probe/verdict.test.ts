@@ -32,6 +32,6 @@ t.test('controller readiness is a caught-up voter of the quorum', async (t) => {
 });
 
 t.test('liveness is an ApiVersions answer without error', async (t) => {
-  t.equal(liveVerdict({ errorCode: 0, apis: new Map([[18, { min: 0, max: 4 }]]) }).kind, 'ok');
-  t.equal(liveVerdict({ errorCode: 35, apis: new Map() }).kind, 'fail');
+  t.equal(liveVerdict({ errorCode: 0, apis: new Map([[18, { min: 0, max: 4 }]]), finalizedFeaturesEpoch: -1 }).kind, 'ok');
+  t.equal(liveVerdict({ errorCode: 35, apis: new Map(), finalizedFeaturesEpoch: -1 }).kind, 'fail');
 });
