@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
-import { Cluster, skipUnlessRoot, waitFor } from './index.ts';
+import { Cluster, skipUnlessRoot, waitFor, httpGet, NODE } from './index.ts';
 
 const sleeper = { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['true'], periodMs: 200 } } as const;
 
@@ -126,4 +126,26 @@ t.test('a terminating pod stays in DNS while not-ready addresses are published',
   await deleting;
   await cluster.dnsSettled();
   t.equal((await client.exec(['dig', '+short', 'zoo-0.zk.default.svc.cluster.local'])).stdout.trim(), '', 'gone with the pod');
+});
+
+t.test('an httpGet probe asks the pod IP from the node: 200-399 is ready, 503 or a closed port is not', { skip: skipUnlessRoot }, async (t) => {
+  const cluster = await Cluster.create(t);
+  const gate = `${cluster.dir}/gate`;
+  const server = "require('node:http').createServer((q, s) => { s.statusCode = require('node:fs').existsSync(process.argv[1]) ? 200 : 503; s.end(q.url); }).listen(8080)";
+  const web = cluster.statefulSet({
+    name: 'web', replicas: 1,
+    container: { name: 'main', command: [NODE, '-e', server, gate], readinessProbe: { httpGet: { port: 8080, path: '/readyz' }, periodMs: 100, failureThreshold: 1 } },
+  });
+  web.start();
+  await waitFor('web-0 running', () => web.pods[0]?.phase === 'Running');
+  t.equal((await httpGet(`http://${web.pod(0).ip}:1/`, 1000)).status, 0, 'a closed port is status 0');
+  const notReady = await waitFor('503 from web-0', async () => {
+    const r = await httpGet(`http://${web.pod(0).ip}:8080/readyz`, 1000);
+    return r.status === 503 ? r : undefined;
+  });
+  t.equal(notReady.body, '/readyz');
+  t.notOk(web.pod(0).ready, '503: not ready');
+  writeFileSync(gate, '');
+  await web.waitReady(1);
+  t.ok(web.pod(0).ready, '200: ready');
 });

@@ -5,9 +5,13 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, existsSync } from 'nod
 import { createPodNet, destroyPodNet, inPod, type ClusterNet, type PodNet } from './net.ts';
 import { run, startLogged, killGroup, type RunResult, type RunOptions, type Started } from './process.ts';
 import { delay } from './wait.ts';
+import { httpGet } from './http.ts';
 
-export type Probe = {
-  readonly command: readonly string[];
+// An exec probe (`command`) or, as kubelet's httpGet, a GET from the node to the pod's IP: 200-399 passes.
+export type Probe = ExecProbe | HttpProbe;
+export type ExecProbe = ProbeTiming & { readonly command: readonly string[]; readonly httpGet?: undefined };
+export type HttpProbe = ProbeTiming & { readonly httpGet: { readonly port: number; readonly path: string }; readonly command?: undefined };
+type ProbeTiming = {
   readonly periodMs?: number;
   readonly timeoutMs?: number;
   readonly failureThreshold?: number;
@@ -242,11 +246,18 @@ export class Pod {
     await delay(Math.min(2000, 200 * 2 ** attempt));
   }
 
+  async #probeOnce(probe: Probe): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+    const timeoutMs = probe.timeoutMs ?? 1000;
+    if (probe.command) return this.exec(probe.command, { timeoutMs, env: this.#mainEnv() });
+    const answer = await httpGet(`http://${this.ip}:${probe.httpGet.port}${probe.httpGet.path}`, timeoutMs);
+    return { exitCode: answer.status >= 200 && answer.status < 400 ? 0 : 1, stdout: answer.body, stderr: '' };
+  }
+
   async #probeLoop(probe: Probe, kind: 'readiness' | 'liveness'): Promise<void> {
     await delay(probe.initialDelayMs ?? 0);
     let failures = 0;
     while (!this.#stopping) {
-      const r = await this.exec(probe.command, { timeoutMs: probe.timeoutMs ?? 1000, env: this.#mainEnv() });
+      const r = await this.#probeOnce(probe);
       if (this.#stopping) return;
       const ok = r.exitCode === 0;
       failures = ok ? 0 : failures + 1;

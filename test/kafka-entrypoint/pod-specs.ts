@@ -1,6 +1,6 @@
 // Container specs for Kafka pods run by kafka-entrypoint and probed by kafka-probe, for the harness pod tests.
 import { readdirSync, readFileSync } from 'node:fs';
-import { NODE, JVM_FLAGS, agentBundle, kafkaLibs, type Pod, type Probe } from '../harness/index.ts';
+import { NODE, JVM_FLAGS, agentBundle, kafkaLibs, type Pod, type ExecProbe } from '../harness/index.ts';
 import { SMALL_BROKER, SMALL_BROKER_4X, SMALL_JVM_ENV } from './real-kafka.ts';
 
 export const overrides = (list: readonly string[]): string[] => list.flatMap((o) => ['--override', o]);
@@ -13,7 +13,7 @@ export const entrypointCommand = (mode: 'zookeeper' | 'kraft', args: readonly st
 
 export const kafkaEnv = { ...SMALL_JVM_ENV };
 
-export const probe = (check: 'ready' | 'live', extra: readonly string[] = []): Probe => ({
+export const probe = (check: 'ready' | 'live', extra: readonly string[] = []): ExecProbe => ({
   command: [NODE, agentBundle('kafka-probe'), check, '--config=$(VOLUME)/server.properties', '--timeout=3s', ...extra],
   periodMs: 1000,
   timeoutMs: 4000,
