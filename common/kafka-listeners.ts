@@ -7,7 +7,7 @@ export type ParsedListeners = { readonly ok: true; readonly listeners: readonly 
 export const parseListeners = (text: string): ParsedListeners => {
   const listeners: Listener[] = [];
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z0-9_-]+):\/\/(\[[0-9a-fA-F:.]*\]|[^:/\[\]]*):(\d{1,5})$/.exec(item);
+    const match = /^([A-Za-z0-9_-]+):\/\/(\[[0-9a-fA-F:.]*\]|[^:/[\]]*):(\d{1,5})$/.exec(item);
     const port = Number(match?.[3]);
     if (!match || port > 65535) return { ok: false, reason: `"${item}" is not NAME://host:port` };
     listeners.push({ name: (match[1] as string).toUpperCase(), host: match[2] as string, port });

@@ -1,6 +1,6 @@
 // All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
 // ConfigError listing every problem with the input to change.
-import { parseFlags, flagOrEnv, boolValue, durationInRange, type FlagSpec } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, boolValue, durationInRange } from '../common/flags.ts';
 import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';

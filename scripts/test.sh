@@ -7,6 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 tsc -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+eslint . || { echo "lint failed (npm run lint; eslint --fix . repairs some)"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .cache
 node test/harness/sweep.ts
 

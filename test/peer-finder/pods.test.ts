@@ -104,7 +104,7 @@ const execPeerFinder = (pod: Pod, args: readonly string[], env: Record<string, s
 };
 
 t.test('finds the namespace in -ns, POD_NAMESPACE or the search line, and names a wrong one on timeout', { skip: skipUnlessRoot }, async (t) => {
-  const { cluster, zoo } = await oneMemberService(t);
+  const { zoo } = await oneMemberService(t);
   const pod = zoo.pod(0);
   const rows = [
     { name: 'POD_NAMESPACE from the Downward API', args: [], env: {}, exitCode: 0 },

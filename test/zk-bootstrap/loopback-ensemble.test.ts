@@ -59,12 +59,12 @@ t.test('three pods in order form an ensemble of three voters; leave and rejoin k
     t.notOk(existsSync(argFile), 'the digest file went with the server');
   });
 
-  await t.test('restarted with its data after leaving, it rejoins as a voter', async (t) => {
+  await t.test('restarted with its data after leaving, it rejoins as a voter', async () => {
     zoo2.start();
     await zoo0.waitMembers('1:participant,2:participant,3:participant');
   });
 
-  await t.test('kill -9 of a member: restarted with its files, still a voter', async (t) => {
+  await t.test('kill -9 of a member: restarted with its files, still a voter', async () => {
     await zoo1.kill();
     zoo1.start();
     await zoo1.waitMembers('1:participant,2:participant,3:participant');

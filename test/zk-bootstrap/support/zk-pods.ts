@@ -1,7 +1,7 @@
 // The seed's ZooKeeper StatefulSet with our agents, in harness pods: peer-finder runs `zk-bootstrap init` as its
 // on-start hook, the main container is `zk-bootstrap run -- java ... QuorumPeerMain`, zk-probe is the readiness and
 // liveness probe, `zk-bootstrap leave` the preStop hook. Plus what the tests observe from outside.
-import { Cluster, NODE, agentBundle, zookeeperServerCommand, waitFor, type StatefulSet, type Pod } from '../../harness/index.ts';
+import { type Cluster, NODE, agentBundle, zookeeperServerCommand, waitFor, type StatefulSet, type Pod } from '../../harness/index.ts';
 import { membersOf } from '../../fixtures/zk-client.ts';
 
 export { ask, modeOf, membersOf, voters, connect, create, getData, children } from '../../fixtures/zk-client.ts';
