@@ -1,7 +1,7 @@
 import t from 'tap';
-import { liveVerdict, readyFromConf, readyFromSrvr } from '../../../probes/zk-probe/verdict.ts';
-import { verdictLine } from '../../../common/probe-verdict.ts';
-import type { FourLetterResult } from '../../../common/zk-4lw.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr } from '../../common/zk-verdict.ts';
+import { verdictLine } from '../../common/probe-verdict.ts';
+import type { FourLetterResult } from '../../common/zk-4lw.ts';
 
 const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
 const refused: FourLetterResult = { kind: 'failed', reason: 'refused', detail: 'ECONNREFUSED', ms: 1 };
