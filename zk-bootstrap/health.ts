@@ -12,6 +12,10 @@ export type HealthEffects = { readonly connect: Connect; readonly now: () => num
 
 const realEffects: HealthEffects = { connect: netConnect, now: () => Date.now() };
 
+// The word's own timeout ends a check just before the endpoint's backstop does, so a stopped server gets zk-probe's
+// verdict ("no answer: conf: no complete answer within ...") rather than the generic "no verdict within".
+const BACKSTOP_MARGIN_MS = 25;
+
 // Serve /livez, /readyz and /status on every address (kubelet dials the pod IP) when -health-port is set. A busy
 // port throws HEALTH_PORT_UNAVAILABLE (exit 2, the port named): call it before starting the server. close() also
 // ends the checks in flight, so a probe that hangs on a stopped server never holds the agent's exit to its deadline.
@@ -29,7 +33,7 @@ export const startZkHealth = async (config: Config, serverPid: () => number | un
   const server = await startHealthServer({ port: config.health.port, checkTimeoutMs: config.health.checkTimeoutMs, now: fx.now }, {
     check: async (check, deadline) => {
       // zk-probe's bound on an answer; a conf of a large ensemble stays well below it.
-      const answer = await sendFourLetterWord({ host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now()), maxBytes: 64 * 1024 }, tracked);
+      const answer = await sendFourLetterWord({ host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 }, tracked);
       if (check === 'ready') committed = committedFromConf(answer);
       return healthVerdict(check, answer, config.role);
     },
