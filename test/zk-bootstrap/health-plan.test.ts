@@ -2,15 +2,8 @@ import t from 'tap';
 import { readConfig } from '../../zk-bootstrap/config.ts';
 import { healthWord, healthVerdict, committedFromConf, healthStatus } from '../../zk-bootstrap/health-plan.ts';
 import { liveVerdict, readyFromConf } from '../../common/zk-verdict.ts';
-import type { FourLetterResult } from '../../common/zk-4lw.ts';
+import { answer, refused, timedOut, conf, NOT_SERVING, CONF_HEAD } from '../fixtures/zk-answers.ts';
 
-const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
-const refused: FourLetterResult = { kind: 'failed', reason: 'refused', detail: 'ECONNREFUSED', ms: 1 };
-const timedOut: FourLetterResult = { kind: 'failed', reason: 'timeout', detail: 'conf: no complete answer within 2000ms', ms: 2000 };
-// A 3.9.5 `conf` (see test/common/zk-4lw-parse.test.ts for a full capture).
-const HEAD = 'clientPort=2181\nsecureClientPort=-1\ndataDir=/data/version-2\ndataLogDir=/data/version-2\ntickTime=2000\nmaxClientCnxns=60\nminSessionTimeout=4000\nmaxSessionTimeout=40000\n';
-const QUORUM = 'initLimit=5\nsyncLimit=2\nelectionAlg=3\nelectionPort=3888\nquorumPort=2888\npeerType=0\n';
-const conf = (serverId: number, lines: string[]) => answer(`${HEAD}serverId=${serverId}\n${QUORUM}membership: \n${lines.join('\n')}\nversion=100000003\n`);
 const P1 = 'server.1=zoo-0.zk:2888:3888:participant;0.0.0.0:2181';
 const P3 = 'server.3=zoo-2.zk:2888:3888:participant;0.0.0.0:2181';
 const O3 = 'server.3=zoo-2.zk:2888:3888:observer;0.0.0.0:2181';
@@ -28,7 +21,7 @@ t.test("the verdicts are zk-probe's, for every answer, with zk-bootstrap's -role
     { name: 'a voter', answer: conf(3, [P1, P3]) },
     { name: 'an observer not yet promoted', answer: conf(3, [P1, O3]) },
     { name: 'not yet added', answer: conf(3, [P1]) },
-    { name: 'no quorum', answer: answer('This ZooKeeper instance is not currently serving requests\n') },
+    { name: 'no quorum', answer: NOT_SERVING },
     { name: 'refused (server not started yet)', answer: refused },
     { name: 'timed out (a stopped server)', answer: timedOut },
     { name: 'garbage', answer: answer('HTTP/1.1 400 Bad Request\r\n\r\n') },
@@ -46,7 +39,7 @@ t.test('the committed membership comes from a served conf, and from nothing else
     version: '100000003',
     servers: [{ id: 1, address: 'zoo-0.zk', role: 'participant' }, { id: 3, address: 'zoo-2.zk', role: 'observer' }],
   });
-  for (const [name, a] of [['refused', refused], ['timeout', timedOut], ['not serving', answer('This ZooKeeper instance is not currently serving requests\n')], ['standalone', answer(`${HEAD}serverId=0\n`)], ['garbage', answer('x=y\n')]] as const) {
+  for (const [name, a] of [['refused', refused], ['timeout', timedOut], ['not serving', NOT_SERVING], ['standalone', answer(`${CONF_HEAD}serverId=0\n`)], ['garbage', answer('x=y\n')]] as const) {
     t.equal(committedFromConf(a), undefined, name);
   }
 });
