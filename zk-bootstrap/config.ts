@@ -37,6 +37,8 @@ export type Config = {
   readonly leaveSettleMs: number;
   /** `run`: how long the server may take to stop after SIGTERM before it gets SIGKILL. */
   readonly stopGraceMs: number;
+  /** `run`: HTTP /livez, /readyz and /status on all addresses; undefined when -health-port is 0 (off). */
+  readonly health: { readonly port: number; readonly checkTimeoutMs: number } | undefined;
   /** `run`: the server command after `--`. */
   readonly serverCommand: readonly string[];
 };
@@ -149,6 +151,12 @@ export const readConfig = (argv: readonly string[], env: Env, files: { readonly 
   const waitTimeoutMs = r.duration('wait-timeout');
   const leaveSettleMs = r.duration('leave-settle');
   const stopGraceMs = r.duration('stop-grace');
+  const healthPort = r.int('health-port', 0, 65535) ?? 0;
+  const healthCheckTimeoutMs = r.duration('health-check-timeout');
+  // The health server binds before the JVM starts: a port ZooKeeper needs would go to the endpoint instead.
+  const adminPort = zoo.adminServer ? Number(zoo.extra.filter((e) => e.startsWith('admin.serverPort=')).at(-1)?.slice('admin.serverPort='.length) ?? 8080) : undefined;
+  const taken = [['client', ports.client], ['quorum', ports.quorum], ['election', ports.election], ['AdminServer (admin.serverPort; ZOO_ADMINSERVER_ENABLED=false frees it)', adminPort]] as const;
+  for (const [what, port] of taken) if (healthPort !== 0 && healthPort === port) problems.push(`-health-port (env ZK_HEALTH_PORT) ${healthPort} is ZooKeeper's ${what} port; pick another`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -172,6 +180,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: { readonly 
     waitTimeoutMs,
     leaveSettleMs,
     stopGraceMs,
+    health: healthPort === 0 ? undefined : Object.freeze({ port: healthPort, checkTimeoutMs: healthCheckTimeoutMs }),
     serverCommand,
   });
 };

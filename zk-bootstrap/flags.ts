@@ -44,6 +44,20 @@ export const FLAGS: readonly FlagSpec[] = [
     env: 'ZK_STOP_GRACE',
   },
   {
+    name: 'health-port',
+    kind: 'int',
+    help: "run: serve /livez, /readyz (zk-probe's live and ready verdicts, 200 or 503) and /status over HTTP on this port, all addresses, for kubelet's httpGet probes (no process per probe); 0 = off. Not a ZooKeeper port, nor the AdminServer's 8080 while it is on",
+    default: '0',
+    env: 'ZK_HEALTH_PORT',
+  },
+  {
+    name: 'health-check-timeout',
+    kind: 'duration',
+    help: 'run: deadline of one /livez or /readyz check (a four-letter word to the local server); past it the answer is 503. Keep it below the probe timeoutSeconds',
+    default: '2s',
+    env: 'ZK_HEALTH_CHECK_TIMEOUT',
+  },
+  {
     name: 'wait-timeout',
     kind: 'duration',
     help: 'how long init/run/leave keep retrying (ensemble unreachable, reconfig in progress) before exiting 1',

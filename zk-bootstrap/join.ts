@@ -4,7 +4,7 @@
 import { AgentError } from '../common/errors.ts';
 import { log } from '../common/log.ts';
 import type { Config } from './config.ts';
-import { planStart, connectStringOf, type EnsembleView, type Peers, type StartStep } from './start-plan.ts';
+import { planStart, connectStringOf, localHost, type EnsembleView, type Peers, type StartStep } from './start-plan.ts';
 import { planRepair, planLeave, RETRYABLE_CODES } from './membership-plan.ts';
 import { ownSpec } from './zoo-cfg.ts';
 import type { DigestAuth } from './zk-admin.ts';
@@ -68,8 +68,6 @@ export const prepareVolume = async (config: Config, peers: Peers | undefined, au
     return step;
   }
 };
-
-const localHost = (config: Config): string => (['0.0.0.0', '::', '[::]'].includes(config.clientAddress) ? '127.0.0.1' : config.clientAddress);
 
 // After the local server serves: make the committed config list this member as it should be (idempotent), then
 // read it back. A joiner reports `Mode: follower` before it votes, so the config is checked, not the mode.

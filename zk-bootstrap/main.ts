@@ -16,6 +16,7 @@ import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from
 import { serverInvocation, superDigestArgFile, javaOfCommand } from './server-invocation.ts';
 import { checkJavaReadsJdkOptions, writeDigestArgFile, type DigestArgFile } from './jvm-secret.ts';
 import { startSupervised } from '../common/supervise.ts';
+import { startZkHealth } from './health.ts';
 
 const HELP = helpText({
   usage: 'zk-bootstrap init|run|leave [flags] [-- server command]',
@@ -25,6 +26,8 @@ const HELP = helpText({
     '       other member exists, otherwise joins as an observer from the running ensemble\'s config, or waits.',
     'run    run -- java ... QuorumPeerMain <conf-dir>/zoo.cfg: starts the server once (signals forwarded, its exit code is',
     '       ours), and after it serves makes sure the committed config lists this member with -role (reconfig -add).',
+    '       With -health-port: HTTP /livez (zk-probe live), /readyz (zk-probe ready with -role; 200 or 503, the verdict',
+    '       line as body) and /status (JSON) on all addresses, for httpGet probes; up before the server starts.',
     'leave  preStop hook: reconfig -remove this member unless it is the last voting one.',
     'Static mode (-mode=static): every server listed from -replicas/-domain or ZOO_SERVERS, no reconfig; run also does init.',
   ].join('\n'),
@@ -33,7 +36,7 @@ const HELP = helpText({
   exitCodes: [
     [EXIT.ok, 'done (run: the server exited 0)'],
     [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable or full volume, myid/data problems'],
-    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod or without a valid other member, server command not executable'],
+    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod or without a valid other member, server command not executable, -health-port busy'],
     [EXIT.internal, 'a bug'],
     [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
   ],
@@ -51,7 +54,8 @@ const init = async (config: Config): Promise<number> => {
   return EXIT.ok;
 };
 
-const run = async (config: Config): Promise<number> => {
+// The server's life: prepare the volume, start it once, promote this member; resolves with the server's exit code.
+const runServer = async (config: Config, started: (pid: number | undefined) => void): Promise<number> => {
   const auth = await effects.loadAuth(config);
   await prepareVolume(config, undefined, auth, fx);
   let argFile: DigestArgFile | undefined;
@@ -62,6 +66,7 @@ const run = async (config: Config): Promise<number> => {
   const invocation = serverInvocation(config.serverCommand, process.env, argFile?.path);
   const [file, ...args] = invocation.argv as [string, ...string[]];
   const server = startSupervised(file, args, invocation.env, { stopGraceMs: config.stopGraceMs });
+  started(server.pid);
   // The digest file lives as long as the server: every path out of run waits for serverExit, so it is removed.
   const serverExit = server.exited.finally(() => argFile?.remove()).then((exit) => exit.code);
   // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
@@ -95,6 +100,18 @@ const run = async (config: Config): Promise<number> => {
   server.stop('SIGTERM');
   await serverExit;
   throw first.error;
+};
+
+// The health endpoints go up first: a busy port stops the agent (exit 2) before a JVM exists. They close when the
+// server has exited; the listener is unref'd, so it never holds up signal forwarding or the agent's exit.
+const run = async (config: Config): Promise<number> => {
+  let serverPid: number | undefined;
+  const health = await startZkHealth(config, () => serverPid);
+  try {
+    return await runServer(config, (pid) => (serverPid = pid));
+  } finally {
+    await health?.close();
+  }
 };
 
 const leave = async (config: Config): Promise<number> => {

@@ -68,6 +68,9 @@ export const ownAddress = (config: Config, peers: Peers | undefined, volume: Vol
   return config.domain ? `${config.pod.hostname}.${config.domain}` : undefined;
 };
 
+// Where this pod reaches its own server's client port: loopback when it listens on every address.
+export const localHost = (config: Pick<Config, 'clientAddress'>): string => (['0.0.0.0', '::', '[::]'].includes(config.clientAddress) ? '127.0.0.1' : config.clientAddress);
+
 // Where to read the ensemble's config from: the other servers of a config text, at their client ports.
 export const connectStringOf = (text: string, exceptId: number, fallbackPort: number): string =>
   serverLines(text)

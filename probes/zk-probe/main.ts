@@ -4,7 +4,7 @@ import { EXIT } from '../../common/exit-codes.ts';
 import { runMain } from '../../common/run-main.ts';
 import { readConfig, FLAGS } from './config.ts';
 import { verdictLine } from '../../common/probe-verdict.ts';
-import { liveVerdict, readyFromConf, readyFromSrvr, type Verdict } from './verdict.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr, type Verdict } from '../../common/zk-verdict.ts';
 import { realEffects, type Effects } from './effects.ts';
 
 const HELP = helpText({

@@ -4,11 +4,14 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, BUNDLE, type Obj } from './rendered.ts';
+import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, BUNDLE, type Obj, type Container } from './rendered.ts';
+import { durationMs } from '../../common/flags.ts';
 
 const run = promisify(execFile);
 // The ZooKeeper containers that run peer-finder or zk-bootstrap (not the install step of agents-install).
 const runsZkAgents = (c: { name: string }): boolean => c.name !== 'agents-install';
+// Agents built and shipped in the images that no manifest names: the exec probes, kept for clusters that want them.
+const EXEC_PROBE_ALTERNATIVES: readonly string[] = ['zk-probe'];
 
 // deploy/ alone, and with the agents-install Component (ZooKeeper on a third-party image): the same checks hold.
 for (const components of [[], ['agents-install']]) {
@@ -36,7 +39,10 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
   t.test('every /app/<agent>.cjs named in a manifest or an ENTRYPOINT is a bundle scripts/build.ts builds', async (t) => {
     const named = new Set(calls.map((c) => c.agent));
     for (const argv of images.values()) for (const a of argv) if (a.startsWith('/app/')) named.add(a.slice(5, -4));
-    t.same([...agents.keys()].filter((a) => !named.has(a)), [], 'every agent is used');
+    // zk-probe is built and shipped for the exec probes deploy/README.md still documents; the manifests use httpGet.
+    const unused = [...agents.keys()].filter((a) => !named.has(a));
+    t.same(unused.filter((a) => !EXEC_PROBE_ALTERNATIVES.includes(a)), [], 'every agent is used, or is a documented exec-probe alternative');
+    for (const a of unused) t.match(readFileSync(`${ROOT}deploy/README.md`, 'utf8'), `/app/${a}.cjs`, `deploy/README.md shows how to use ${a}`);
     for (const agent of named) t.ok(agents.has(agent), `${agent} is built`);
   });
 
@@ -58,6 +64,19 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
         const readers = calls.filter((k) => k.where.startsWith(`${set}/${c.name}`)).map((k) => help.get(k.agent) ?? '');
         for (const e of c.env ?? []) t.ok(readers.some((h) => new RegExp(`\\b${e.name}\\b`).test(h)), `${set}/${c.name}: an agent reads ${e.name}`);
       }
+    }
+  });
+
+  t.test("zoo's probes are httpGet on zk-bootstrap run's health port: a named container port equal to ZK_HEALTH_PORT, a check deadline below timeoutSeconds", async (t) => {
+    const zookeeper = podSpecs(objs).find((p) => p.set === 'zoo')!.pod.containers.find((c: Container) => c.name === 'zookeeper') as Container & { ports: any[] };
+    const env = (name: string): string | undefined => zookeeper.env?.find((e: any) => e.name === name)?.value;
+    const port = zookeeper.ports.find((p) => p.name === 'health');
+    t.equal(String(port?.containerPort), env('ZK_HEALTH_PORT'), 'port health is the one zk-bootstrap serves on');
+    const checkMs = durationMs(env('ZK_HEALTH_CHECK_TIMEOUT') ?? '2s') ?? Infinity;
+    for (const [probe, path] of [['readinessProbe', '/readyz'], ['livenessProbe', '/livez'], ['startupProbe', '/livez']] as const) {
+      t.same(zookeeper[probe]?.httpGet, { path, port: 'health' }, `${probe}: GET ${path} on port health`);
+      t.notOk(zookeeper[probe]?.exec, `${probe}: no exec handler beside it`);
+      t.ok(checkMs < zookeeper[probe].timeoutSeconds * 1000, `${probe}: the ${checkMs} ms check answers before kubelet's ${zookeeper[probe].timeoutSeconds} s timeout`);
     }
   });
 

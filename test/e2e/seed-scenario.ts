@@ -34,8 +34,8 @@ export type SeedResult = {
 };
 
 export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<SeedResult> => {
-  say('1. ZooKeeper: StatefulSet zoo (3, OrderedReady), peer-finder -> zk-bootstrap init, zk-bootstrap run, zk-probe');
-  const zoo = zkStatefulSet(cluster, { replicas: 3 });
+  say('1. ZooKeeper: StatefulSet zoo (3, OrderedReady), peer-finder -> zk-bootstrap init, zk-bootstrap run (httpGet /readyz, /livez)');
+  const zoo = zkStatefulSet(cluster, { replicas: 3, probes: 'http' });
   const readyOrder: string[] = [];
   zoo.start();
   // Record the order in which pods first turn Ready while waiting for all three (OrderedReady must show 0, 1, 2).

@@ -25,7 +25,7 @@ t.test('deploy/agents-install: a third-party ZooKeeper image runs the agents fro
   await kube.run(['apply', '-k', dir]);
 
   const pods = await waitPodsReady(kube, ZK, ['zoo-0', 'zoo-1', 'zoo-2'], 400_000);
-  t.same([...pods].sort((a, b) => (a.readySince ?? '').localeCompare(b.readySince ?? '')).map((p) => p.name), ['zoo-0', 'zoo-1', 'zoo-2'], 'Ready in order, by the agents\' exec probes run from /agents');
+  t.same([...pods].sort((a, b) => (a.readySince ?? '').localeCompare(b.readySince ?? '')).map((p) => p.name), ['zoo-0', 'zoo-1', 'zoo-2'], 'Ready in order, by httpGet on zk-bootstrap run from /agents');
   const members = await waitFor('3 participants committed on every member', async () => {
     const seen = await Promise.all(pods.map((p) => membersOf(p)));
     return seen.every((m) => m === voters(3)) ? seen[0] : undefined;

@@ -9,7 +9,7 @@ import { skipUnlessCluster, testNamespace } from './support.ts';
 t.test('the seed scenario on a real Kubernetes, then rolling restarts of ZooKeeper and Kafka under acks=all', { skip: skipUnlessCluster }, async (t) => {
   const kube = await testNamespace(t, 'seed');
   const r = await replaySeedScenarioOnKubernetes(kube, (line) => t.comment(line));
-  t.same(r.zkOrder, ['zoo-0', 'zoo-1', 'zoo-2'], 'ZooKeeper pods turned Ready in order (kubelet exec readiness probes)');
+  t.same(r.zkOrder, ['zoo-0', 'zoo-1', 'zoo-2'], 'ZooKeeper pods turned Ready in order (kubelet httpGet readiness probes on zk-bootstrap run)');
   t.ok(r.zkRoot.includes('zookeeper'), 'zkCli ls / on zoo-0 lists /zookeeper');
   t.same(r.brokerIds, [0, 1, 2], 'brokers 0..2 registered in ZooKeeper: broker.id from the ordinal');
   t.equal(r.topic.length, 3, 'topic test has 3 partitions');

@@ -59,7 +59,7 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
   const kill = await kube.tryRun(['exec', victim.name, '-c', 'zookeeper', '--', 'node', '-e', KILL_JVM]);
   t.ok(kill.code === 0 || kill.code === 137, `kill -9 of the JVM in ${victim.name} (exec exit ${kill.code}: ${kill.stdout.trim()})`);
   // Kubelet's own view: the Ready condition drops while the container is down and comes back only when the exec
-  // readiness probe (zk-probe ready) passes again.
+  // readiness probe (httpGet /readyz on zk-bootstrap run) passes again.
   const notReady = await waitFor(`${victim.name} NotReady after its JVM died`, async () => (await podStatuses(kube, ZK)).find((p) => p.name === victim.name && !p.ready), { timeoutMs: 60_000, intervalMs: 200 });
   t.equal(notReady.ready, false, `${victim.name} turned NotReady in its pod conditions`);
   const restarted = await waitFor(`${victim.name}'s container restarted in the same pod`, async () => (await podStatuses(kube, ZK)).find((p) => p.name === victim.name && p.restarts > victim.restarts), { timeoutMs: 120_000, intervalMs: 500 });

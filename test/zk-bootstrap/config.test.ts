@@ -73,6 +73,31 @@ t.test('every problem is reported at once, naming the input', async (t) => {
   t.throws(() => read(['init', '-mode=magic']), { code: 'CONFIG_INVALID', exitCode: 2 });
 });
 
+// Issue 10: `run` serves kubelet's httpGet probes when given a port; the port is checked before anything binds.
+t.test('health endpoints: off unless -health-port (env ZK_HEALTH_PORT) is 1-65535 and no port ZooKeeper binds', async (t) => {
+  t.equal(read(['run', '--', 'java']).health, undefined, 'off by default');
+  t.equal(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '0' }).health, undefined, '0 is off');
+  t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8081' }).health, { port: 8081, checkTimeoutMs: 2000 }, 'env, with the 2s check deadline');
+  t.same(read(['run', '-health-port=9000', '-health-check-timeout=750ms', '--', 'java'], { ZK_HEALTH_PORT: '8081' }).health, { port: 9000, checkTimeoutMs: 750 }, 'flags win over env');
+  t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_ADMINSERVER_ENABLED: 'false' }).health?.port, 8080, '8080 once the AdminServer is off');
+  t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_CFG_EXTRA: 'admin.serverPort=9090' }).health?.port, 8080, '8080 once the AdminServer moved');
+  const rows = [
+    { name: 'past 65535', env: { ZK_HEALTH_PORT: '65536' }, match: /-health-port \(env ZK_HEALTH_PORT\) must be an integer 0-65535, got "65536"/ },
+    { name: 'negative', env: { ZK_HEALTH_PORT: '-1' }, match: /-health-port/ },
+    { name: 'a name', env: { ZK_HEALTH_PORT: 'health' }, match: /-health-port/ },
+    { name: 'the client port', env: { ZK_HEALTH_PORT: '2181' }, match: /2181 is ZooKeeper's client port/ },
+    { name: 'the election port', env: { ZK_HEALTH_PORT: '3888' }, match: /election port/ },
+    { name: "the AdminServer's default", env: { ZK_HEALTH_PORT: '8080' }, match: /8080 is ZooKeeper's AdminServer/ },
+    { name: "the AdminServer's own port", env: { ZK_HEALTH_PORT: '9090', ZOO_CFG_EXTRA: 'admin.serverPort=9090' }, match: /9090 is ZooKeeper's AdminServer/ },
+    { name: 'zero check deadline', env: { ZK_HEALTH_PORT: '8081', ZK_HEALTH_CHECK_TIMEOUT: '0s' }, match: /-health-check-timeout \(env ZK_HEALTH_CHECK_TIMEOUT\)/ },
+  ];
+  for (const row of rows) {
+    const found = problems(['run', '--', 'java'], row.env);
+    t.match(found.join('\n'), row.match, row.name);
+    t.equal(found.length, 1, `${row.name}: one problem`);
+  }
+});
+
 // Hostile-input issues 8 (classes 2, 4, 5, 6) and 13 (item 7): refused at the gate, before anything is written.
 t.test('an empty or relative path where an absolute one is required is refused, never resolved to /', async (t) => {
   const rows = [

@@ -1,8 +1,11 @@
-// zk-bootstrap + zk-probe + peer-finder wired as in the seed, in harness pods with real ZooKeeper 3.9.5.
+// zk-bootstrap + zk-probe + peer-finder wired as in the seed, in harness pods with real ZooKeeper 3.9.5. The dynamic
+// ensemble is probed as deploy/zookeeper.yaml probes it (httpGet on zk-bootstrap run's endpoints), the static one by
+// zk-probe (exec).
 import t from 'tap';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { Cluster, skipUnlessRoot, waitFor, agentBundle, type Pod } from '../harness/index.ts';
-import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid } from './support/zk-pods.ts';
+import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid, health, agentEnv, HEALTH_PORT, HEALTH_CHECK_TIMEOUT_MS } from './support/zk-pods.ts';
+import { NODE } from '../harness/index.ts';
 import { writeStream } from '../fixtures/zk-client.ts';
 
 t.before(() => {
@@ -15,14 +18,60 @@ const rmVolume = (pod: Pod): void => {
   for (const entry of readdirSync(pod.volumeDir)) rmSync(`${pod.volumeDir}/${entry}`, { recursive: true, force: true });
 };
 
-t.test('a dynamic ensemble in pods: forms, survives kill -9 under writes, scales 3->5->3, recovers lost volumes', { skip: skipUnlessRoot, timeout: 600_000 }, async (t) => {
+t.test('a dynamic ensemble in pods, Ready by httpGet /readyz: forms, serves its health endpoints, survives kill -9 under writes, scales 3->5->3, recovers lost volumes', { skip: skipUnlessRoot, timeout: 600_000 }, async (t) => {
   const cluster = await Cluster.create(t);
-  const zoo = zkStatefulSet(cluster, { replicas: 3 });
+  const zoo = zkStatefulSet(cluster, { replicas: 3, probes: 'http' });
   const started = Date.now();
   zoo.start();
   await zoo.waitReady(3, 120_000);
   await waitMembers(zoo, voters(3));
-  t.comment(`OrderedReady, peer-finder + zk-bootstrap: 3 ready voting members after ${Date.now() - started} ms`);
+  t.comment(`OrderedReady, peer-finder + zk-bootstrap, httpGet probes: 3 ready voting members after ${Date.now() - started} ms`);
+
+  await t.test('health endpoints (issue 10): /readyz, /livez and /status from the node; a stopped JVM is 503 within the check deadline', async (t) => {
+    for (const pod of zoo.pods) {
+      const ready = await health(pod, '/readyz');
+      t.equal(ready.status, 200, `${pod.name} /readyz`);
+      t.match(ready.body, new RegExp(`^ready ok: id=${pod.ordinal + 1} role=participant version=\\w+ \\(\\d+ms\\)\\n$`), `${pod.name}: zk-probe's ready line`);
+      t.match(await health(pod, '/livez'), { status: 200, body: /^live ok: imok / }, `${pod.name} /livez`);
+      const status = await health(pod, '/status');
+      t.equal(status.status, 200);
+      t.match(JSON.parse(status.body), { myid: pod.ordinal + 1, mode: 'dynamic', role: 'participant', serverPid: await jvmPid(pod), committed: { servers: [{ id: 1 }, { id: 2 }, { id: 3 }] } }, `${pod.name} /status`);
+      t.notMatch(status.body, /pods-secret|digest/i, `${pod.name}: no secret in /status`);
+    }
+
+    // The first 503 after SIGSTOP: a GET may join a check that began before the stop, hence the poll; the GET that
+    // answers 503 is the bound that matters (check deadline + one round trip).
+    const pod = zoo.pod(1);
+    const pid = await jvmPid(pod);
+    const stopAt = Date.now();
+    process.kill(pid, 'SIGSTOP');
+    let stopped: Awaited<ReturnType<typeof health>> | undefined;
+    let sinceStop = 0;
+    try {
+      stopped = await waitFor('/readyz 503 from the stopped JVM', async () => {
+        const answer = await health(pod, '/readyz');
+        sinceStop = Date.now() - stopAt;
+        return answer.status === 503 ? answer : undefined;
+      }, { timeoutMs: 10_000, intervalMs: 10 });
+      await waitFor(`${pod.name} not Ready (the harness's httpGet readiness probe)`, () => !pod.ready, { timeoutMs: 10_000, intervalMs: 50 });
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    t.comment(`SIGSTOPped JVM: /readyz 503 ${sinceStop} ms after the stop, that GET took ${stopped.ms} ms (check deadline ${HEALTH_CHECK_TIMEOUT_MS} ms): ${stopped.body.trim()}`);
+    t.match(stopped.body, /^ready fail: no answer: timeout \(conf: no complete answer within \d+ms\) \(\d+ms\)\n$/, "one line: zk-probe's verdict");
+    t.ok(stopped.ms < HEALTH_CHECK_TIMEOUT_MS + 500, `the 503 came within the check deadline plus a GET's round trip (${stopped.ms} ms)`);
+    t.ok(sinceStop < 2 * HEALTH_CHECK_TIMEOUT_MS + 500, `and at most one check after the stop (${sinceStop} ms)`);
+    await waitFor(`${pod.name} /readyz 200 again`, async () => (await health(pod, '/readyz')).status === 200, { timeoutMs: 60_000, intervalMs: 200 });
+    await zoo.waitReady(3, 60_000);
+
+    // A second zk-bootstrap run in a pod whose health port is taken: it stops before it starts anything.
+    const marker = `${pod.workDir}/second-server-started`;
+    const env = { ...agentEnv({ replicas: 3, probes: 'http' }), ZOO_DATA_DIR: `${pod.volumeDir}/data` };
+    const second = await pod.exec([NODE, agentBundle('zk-bootstrap'), 'run', '--', 'touch', marker], { env, timeoutMs: 30_000 });
+    t.equal(second.exitCode, 2, 'busy health port: exit 2');
+    t.match(second.stderr, new RegExp(`cannot serve health endpoints on port ${HEALTH_PORT}: EADDRINUSE.* code=HEALTH_PORT_UNAVAILABLE`), 'one line naming the port');
+    t.notOk(existsSync(marker), 'no server started');
+  });
 
   await t.test('ls / shows [zookeeper]; a write on one member reads back on another', async (t) => {
     const zoo0 = await connect(t, [zoo.pod(0)]);

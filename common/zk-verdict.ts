@@ -1,7 +1,8 @@
-// What the probe concludes from the server's answers: pure, so every case is a table row in the tests.
-import { srvrFromText, confFromText, type MemberRole, type Unavailable } from '../../common/zk-4lw-parse.ts';
-import type { FourLetterResult } from '../../common/zk-4lw.ts';
-import type { Verdict } from '../../common/probe-verdict.ts';
+// What a ZooKeeper health check concludes from the server's answers, shared by zk-probe (exec probes) and zk-bootstrap
+// run's /livez and /readyz (httpGet probes), so both paths give one verdict. Pure: every case is a table row in the tests.
+import { srvrFromText, confFromText, type MemberRole, type Unavailable } from './zk-4lw-parse.ts';
+import type { FourLetterResult } from './zk-4lw.ts';
+import type { Verdict } from './probe-verdict.ts';
 
 export type { Verdict };
 

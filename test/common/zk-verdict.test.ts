@@ -1,17 +1,8 @@
 import t from 'tap';
-import { liveVerdict, readyFromConf, readyFromSrvr } from '../../../probes/zk-probe/verdict.ts';
-import { verdictLine } from '../../../common/probe-verdict.ts';
-import type { FourLetterResult } from '../../../common/zk-4lw.ts';
+import { liveVerdict, readyFromConf, readyFromSrvr } from '../../common/zk-verdict.ts';
+import { verdictLine } from '../../common/probe-verdict.ts';
+import { answer, refused, timedOut, srvr, conf, NOT_SERVING, CONF_HEAD as HEAD } from '../fixtures/zk-answers.ts';
 
-const answer = (text: string): FourLetterResult => ({ kind: 'answer', text, ms: 1 });
-const refused: FourLetterResult = { kind: 'failed', reason: 'refused', detail: 'ECONNREFUSED', ms: 1 };
-const timedOut: FourLetterResult = { kind: 'failed', reason: 'timeout', detail: 'no answer within 2000ms', ms: 2000 };
-const srvr = (mode: string) => answer(`Zookeeper version: 3.9.5\nZxid: 0x100000003\nMode: ${mode}\nNode count: 5\n`);
-// The keys every 3.9.5 `conf` has (see test/common/zk-4lw-parse.test.ts for a full capture).
-const HEAD = 'clientPort=2181\nsecureClientPort=-1\ndataDir=/data/version-2\ndataLogDir=/data/version-2\ntickTime=2000\nmaxClientCnxns=60\nminSessionTimeout=4000\nmaxSessionTimeout=40000\n';
-const QUORUM = 'initLimit=5\nsyncLimit=2\nelectionAlg=3\nelectionPort=3888\nquorumPort=2888\npeerType=0\n';
-const conf = (serverId: number, lines: string[]) => answer(`${HEAD}serverId=${serverId}\n${QUORUM}membership: \n${lines.join('\n')}\nversion=100000003\n`);
-const NOT_SERVING = answer('This ZooKeeper instance is not currently serving requests\n');
 const P1 = 'server.1=zoo-0.zk:2888:3888:participant;0.0.0.0:2181';
 const P2 = 'server.2=zoo-1.zk:2888:3888:participant;0.0.0.0:2181';
 const O2 = 'server.2=zoo-1.zk:2888:3888:observer;0.0.0.0:2181';
