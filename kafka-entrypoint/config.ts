@@ -45,6 +45,8 @@ export type Config = {
   readonly ignoredServiceLinks: readonly string[];
   /** Set when the JVM is supervised so that a scaled-away controller leaves the quorum after it stops. */
   readonly leave: LeaveSettings | undefined;
+  /** A supervised JVM gets SIGKILL this long after a stop signal (common/supervise.ts). */
+  readonly stopGraceMs: number;
   /** Set when -health-port is: the endpoints to serve while the JVM runs. */
   readonly health: Health | undefined;
 };
@@ -182,6 +184,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
 
   const controllersFile = get('controllers-file');
   const leaveTimeoutMs = duration('leave-timeout', '20s');
+  const stopGraceMs = duration('stop-grace', '20s');
   const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
   if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
 
@@ -227,6 +230,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
     leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000 } : undefined,
+    stopGraceMs: stopGraceMs ?? 20_000,
     health,
   });
 };

@@ -29,7 +29,7 @@ export type Effects = {
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
   /** The JVM as this process's child: its PID once started, and its exit (signals forwarded meanwhile). */
-  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
+  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv, stopGraceMs: number) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
   /** Bind the health port on all addresses (HEALTH_PORT_UNAVAILABLE, exit 2, when taken) and answer each probe with a fresh check. */
   readonly serveHealth: (health: Health, status: () => Readonly<Record<string, unknown>>) => Promise<HealthServer>;
   readonly leave: LeaveEffects;
@@ -179,8 +179,8 @@ const execJvm: Effects['execJvm'] = async (java, args, env) => {
 
 // Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen while it runs
 // or after it stops.
-const superviseJvm: Effects['superviseJvm'] = async (java, args, env) => {
-  const { pid, exited } = startSupervised(await resolveExecutable(java), args, definedEnv(env));
+const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceMs) => {
+  const { pid, exited } = startSupervised(await resolveExecutable(java), args, definedEnv(env), { stopGraceMs });
   return { pid, exited };
 };
 

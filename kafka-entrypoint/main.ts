@@ -144,7 +144,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
       return await fx.execJvm(config.jvm.java, brokerCommand, env);
     }
     log.info('supervise', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, why: run.why });
-    const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env);
+    const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env, config.stopGraceMs);
     jvmPid = jvm.pid;
     exit = await jvm.exited;
   } finally {

@@ -181,12 +181,13 @@ t.test('a log dir holding only lost+found is formatted, then the broker started'
   t.match(broker, /kafka\.Kafka .*server\.properties$/);
 });
 
-// A stand-in broker JVM that runs until SIGTERM and then exits 7 (a code no signal gives), as the fake format exits 0.
-const fakeLongJava = async (dir: string): Promise<{ java: string; calls: () => Promise<string[]> }> => {
+// A stand-in broker JVM that runs until SIGTERM and then exits 7 (a code no signal gives), or ignores SIGTERM; the
+// fake format exits 0.
+const fakeLongJava = async (dir: string, onTerm = 'process.exit(7)'): Promise<{ java: string; calls: () => Promise<string[]> }> => {
   const java = path.join(dir, 'java');
   const log = path.join(dir, 'java-calls');
   // It says when its handler is in place: a SIGTERM before that would kill it with 143 instead.
-  const broker = `exec '${process.execPath}' -e "process.on('SIGTERM', () => process.exit(7)); require('fs').writeFileSync('${dir}/jvm-ready', ''); setInterval(() => {}, 1000)"`;
+  const broker = `exec '${process.execPath}' -e "process.on('SIGTERM', () => ${onTerm}); require('fs').writeFileSync('${dir}/jvm-ready', ''); setInterval(() => {}, 1000)"`;
   await writeFile(java, `#!/bin/sh\necho "$*" >> '${log}'\ncase "$*" in *kafka.Kafka*) ${broker};; esac\n`, { mode: 0o755 });
   return { java, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
 };
@@ -242,4 +243,25 @@ t.test('a taken -health-port stops the start with exit 2 naming the port, before
   t.match(last, new RegExp(`port ${port}: EADDRINUSE`));
   t.same(await calls(), [], 'neither the format nor the JVM ran');
   t.notOk(existsSync(`${dir}/vol/server.properties`), 'nothing written');
+});
+
+t.test('a supervised JVM that ignores SIGTERM gets SIGKILL after -stop-grace, and the entrypoint exits 137', async (t) => {
+  const dir = await tempDir(t);
+  const { java } = await fakeLongJava(dir, '{}');
+  const [port] = await freePorts(1);
+  const child = spawn(process.execPath, [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, `--health-port=${port}`], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_STOP_GRACE: '300ms' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitFor('the fake JVM ready', () => existsSync(`${dir}/jvm-ready`), { timeoutMs: 15_000, intervalMs: 100 });
+  const stopped = Date.now();
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  t.equal(code, 137, stderr.split('\n').slice(-3).join('\n'));
+  t.ok(Date.now() - stopped < 3000, `gone ${Date.now() - stopped} ms after SIGTERM`);
+  t.match(stderr, /supervise\.kill .*still running 300ms after the stop signal/);
 });

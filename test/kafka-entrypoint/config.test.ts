@@ -192,6 +192,7 @@ const refusedRows: ReadonlyArray<{ name: string; argv?: string[]; env?: Record<s
   { name: 'negative health port', argv: ['--health-port=-1'], problem: /-health-port .*="-1"/ },
   { name: 'health timeout zero', argv: ['--health-port=8080', '--health-timeout=0s'], problem: /-health-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
   { name: 'relative health command config', argv: ['--health-port=8080', '--health-command-config=client.properties'], problem: /-health-command-config \(env KAFKA_HEALTH_COMMAND_CONFIG\)="client.properties" is relative/ },
+  { name: 'stop grace past an hour', env: { KAFKA_STOP_GRACE: '2h' }, problem: /-stop-grace takes a Go duration from 1ms to 1h0m0s, .*got "2h"/ },
   { name: 'health command config without a port', argv: ['--health-command-config=/etc/client.properties'], problem: /-health-command-config is for the health checks: set -health-port too/ },
 ];
 
@@ -261,6 +262,8 @@ t.test('-health-port turns the endpoints on (flag or KAFKA_HEALTH_PORT); unset, 
   t.notOk([...fromEnv.node.effective.props.keys()].some((k) => k.startsWith('health.')), 'KAFKA_HEALTH_* are no Kafka properties');
   const c = readConfig([...base, '--health-port=8080'], {}, files('kafka-1'));
   t.equal(c.health?.checkTimeoutMs, 2000, "default deadline: kafka-probe's -timeout default");
+  t.equal(c.stopGraceMs, 20_000, 'a supervised JVM gets SIGKILL 20 s after SIGTERM unless -stop-grace says otherwise');
+  t.equal(readConfig(base, { KAFKA_STOP_GRACE: '50s' }, files('kafka-0')).stopGraceMs, 50_000);
   t.same(c.health?.checks.ready, { check: 'ready', nodeId: 1, role: 'broker', endpoint: { host: '127.0.0.1', port: 9092 }, maxLagMs: 2000, security: { protocol: 'PLAINTEXT' } });
   t.same(c.health?.checks.live.endpoint, { host: '127.0.0.1', port: 9093 }, 'live asks the controller listener, which opens first');
 });
