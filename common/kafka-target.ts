@@ -1,8 +1,9 @@
 // A Kafka node's id, roles and the listeners to dial from inside its own pod, read from the server.properties
 // kafka-entrypoint wrote: kafka-probe needs no flags of its own in a pod, and `kafka-entrypoint leave` finds its own
-// controller. Pure.
+// controller, and what a health check (kafka-probe, kafka-entrypoint's endpoints) asks of which listener. Pure.
 import { parseListeners, type Listener } from './kafka-listeners.ts';
 import type { Endpoint } from './kafka-connection.ts';
+import type { Security } from './kafka-security.ts';
 
 export type { Endpoint };
 
@@ -59,4 +60,29 @@ export const targetFromProperties = (props: ReadonlyMap<string, string>): Target
 export const parseEndpoint = (text: string): Endpoint | undefined => {
   const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
   return m && Number(m[2]) <= 65535 ? { host: m[1] as string, port: Number(m[2]) } : undefined;
+};
+
+/** kafka-probe's `live` and `ready`, kafka-entrypoint's /livez and /readyz. */
+export type CheckName = 'live' | 'ready';
+
+/** What one check asks of which listener; the deadline is the caller's (a probe's -timeout, an HTTP request's). */
+export type KafkaCheck = {
+  readonly check: CheckName;
+  readonly nodeId: number;
+  readonly role: Role;
+  readonly endpoint: Endpoint;
+  readonly maxLagMs: number;
+  readonly security: Security;
+};
+
+/** Controller ready: how far behind the leader a voter may have last caught up, unless told otherwise. */
+export const DEFAULT_MAX_LAG = '2s';
+
+// The role a check judges and the listener it dials, unless flags name them: a node without the broker role is
+// judged as a controller. live asks the listener that opens first: a KRaft broker listener opens only once unfenced
+// (KAFKA-14658).
+export const checkTarget = (check: CheckName, target: Target | undefined, given: { readonly role?: Role | undefined; readonly endpoint?: Endpoint | undefined } = {}): { readonly role: Role; readonly endpoint: Endpoint | undefined } => {
+  const role = given.role ?? (target && !target.roles.includes('broker') ? 'controller' : 'broker');
+  const listener = check === 'live' ? (target?.controller ?? target?.broker) : role === 'controller' ? target?.controller : target?.broker;
+  return { role, endpoint: given.endpoint ?? listener };
 };

@@ -1,6 +1,6 @@
 // All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
 // ConfigError listing every problem with the input to change.
-import { parseFlags, flagOrEnv, boolValue, durationInRange } from '../common/flags.ts';
+import { parseFlags, flagOrEnv, boolValue, durationInRange, durationMs } from '../common/flags.ts';
 import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
@@ -16,6 +16,9 @@ import { absolutePathProblem, plainTextProblem } from '../common/values.ts';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
 import { excerpt } from '../common/log.ts';
 import type { LeaveSettings } from './leave-plan.ts';
+import { DEFAULT_MAX_LAG } from '../common/kafka-target.ts';
+import { securityFromClientFile, type Security } from '../common/kafka-security.ts';
+import { healthChecks, type Health } from './health-plan.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
@@ -25,6 +28,7 @@ export type Files = {
   readonly configFile?: FileRead;
   readonly clusterIdFile?: FileRead;
   readonly rackFile?: FileRead;
+  readonly healthCommandConfig?: FileRead;
 };
 
 export type ClusterId = { readonly value: string; readonly source: string };
@@ -41,24 +45,28 @@ export type Config = {
   readonly ignoredServiceLinks: readonly string[];
   /** Set when the JVM is supervised so that a scaled-away controller leaves the quorum after it stops. */
   readonly leave: LeaveSettings | undefined;
+  /** A supervised JVM gets SIGKILL this long after a stop signal (common/supervise.ts). */
+  readonly stopGraceMs: number;
+  /** Set when -health-port is: the endpoints to serve while the JVM runs. */
+  readonly health: Health | undefined;
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
 /** A Raft quorum past a handful of voters only slows every commit; 64 keeps the voter list a few KB. */
 export const MAX_CONTROLLERS = 64;
 
+export type InputPaths = { configFile?: string; clusterIdFile?: string; rackFile?: string; healthCommandConfig?: string };
+const INPUT_FLAGS = { configFile: 'config-file', clusterIdFile: 'cluster-id-file', rackFile: 'rack-file', healthCommandConfig: 'health-command-config' } as const;
+
 // The files readConfig needs, known from argv and env before anything is read.
-export const inputPaths = (argv: readonly string[], env: Env): { configFile?: string; clusterIdFile?: string; rackFile?: string } => {
+export const inputPaths = (argv: readonly string[], env: Env): InputPaths => {
   const parsed = parseFlags(FLAGS, argv);
-  const paths: { configFile?: string; clusterIdFile?: string; rackFile?: string } = {};
-  const configFile = flagOrEnv(parsed, flag('config-file'), env);
-  const clusterIdFile = flagOrEnv(parsed, flag('cluster-id-file'), env);
-  const rackFile = flagOrEnv(parsed, flag('rack-file'), env);
-  // A path readConfig will refuse is not read at all.
-  const ok = (p: string | undefined): p is string => p !== undefined && absolutePathProblem(p) === undefined;
-  if (ok(configFile)) paths.configFile = configFile;
-  if (ok(clusterIdFile)) paths.clusterIdFile = clusterIdFile;
-  if (ok(rackFile)) paths.rackFile = rackFile;
+  const paths: InputPaths = {};
+  for (const [key, name] of Object.entries(INPUT_FLAGS) as [keyof InputPaths, string][]) {
+    const file = flagOrEnv(parsed, flag(name), env);
+    // A path readConfig will refuse is not read at all.
+    if (file !== undefined && absolutePathProblem(file) === undefined) paths[key] = file;
+  }
   return paths;
 };
 
@@ -126,7 +134,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   problems.push(...overrides.problems);
   user = overlay(user, overrides.layer);
 
-  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs']) checked(name, absolutePathProblem);
+  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs', 'health-command-config']) checked(name, absolutePathProblem);
   const rackText = checked('rack', (text) => plainTextProblem(text, 255)) ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
   if (get('rack') === undefined && rackText !== undefined) {
     const problem = plainTextProblem(rackText, 255);
@@ -176,8 +184,25 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
 
   const controllersFile = get('controllers-file');
   const leaveTimeoutMs = duration('leave-timeout', '20s');
+  const stopGraceMs = duration('stop-grace', '20s');
   const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
   if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
+
+  // 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
+  const healthPort = int('health-port', 0, 0, 65535);
+  const healthTimeoutMs = duration('health-timeout', '2s');
+  let health: Health | undefined;
+  if (healthPort > 0 && node !== undefined) {
+    let security: Security = { protocol: 'PLAINTEXT' };
+    const fromFile = files.healthCommandConfig && securityFromClientFile('-health-command-config', files.healthCommandConfig);
+    if (fromFile?.ok) security = fromFile.security;
+    else if (fromFile) problems.push(fromFile.problem);
+    const checks = healthChecks(node.effective.props, security, durationMs(DEFAULT_MAX_LAG) as number);
+    if (checks.ok) health = { port: healthPort, checkTimeoutMs: healthTimeoutMs ?? 2000, checks: checks.checks };
+    else problems.push(checks.problem);
+  } else if (get('health-command-config') !== undefined && healthPort === 0) {
+    problems.push('-health-command-config is for the health checks: set -health-port too');
+  }
 
   const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
   for (const s of addScram) {
@@ -205,5 +230,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
     leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000 } : undefined,
+    stopGraceMs: stopGraceMs ?? 20_000,
+    health,
   });
 };

@@ -11,12 +11,15 @@ import type { Endpoint } from '../common/kafka-connection.ts';
 import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
 import { plainSessions, describeControllers } from '../common/kafka-quorum.ts';
 import { startSupervised, type ChildExit } from '../common/supervise.ts';
-import type { FileRead, Files } from './config.ts';
+import { startHealthServer, type HealthServer } from '../common/health-server.ts';
+import { checkKafka } from '../common/kafka-check.ts';
+import type { FileRead, Files, InputPaths } from './config.ts';
+import type { Health } from './health-plan.ts';
 import { MAX_LISTED_ENTRIES, type ControllerAnswer, type DirEntry, type LogDirState } from './storage-plan.ts';
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 
 export type Effects = {
-  readonly readInputs: (paths: { configFile?: string; clusterIdFile?: string; rackFile?: string }) => Promise<Files>;
+  readonly readInputs: (paths: InputPaths) => Promise<Files>;
   readonly readLogDirs: (dirs: readonly string[]) => Promise<readonly LogDirState[]>;
   /** What each other controller says about the quorum, within `timeoutMs`. */
   readonly askControllers: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<readonly ControllerAnswer[]>;
@@ -25,7 +28,10 @@ export type Effects = {
   readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
-  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<ChildExit>;
+  /** The JVM as this process's child: its PID once started, and its exit (signals forwarded meanwhile). */
+  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv, stopGraceMs: number) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
+  /** Bind the health port on all addresses (HEALTH_PORT_UNAVAILABLE, exit 2, when taken) and answer each probe with a fresh check. */
+  readonly serveHealth: (health: Health, status: () => Readonly<Record<string, unknown>>) => Promise<HealthServer>;
   readonly leave: LeaveEffects;
   readonly hostname: () => string;
   readonly stdout: (text: string) => void;
@@ -47,7 +53,8 @@ const readInputs: Effects['readInputs'] = async (paths) => {
   const configFile = readInputFile(paths.configFile, '-config-file', 'latin1');
   const clusterIdFile = readInputFile(paths.clusterIdFile, '-cluster-id-file', 'utf8');
   const rackFile = readInputFile(paths.rackFile, '-rack-file', 'utf8');
-  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }) };
+  const healthCommandConfig = readInputFile(paths.healthCommandConfig, '-health-command-config', 'latin1');
+  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }), ...(healthCommandConfig && { healthCommandConfig }) };
 };
 
 // Up to `max` names of a directory (never the whole listing of a huge one); a missing directory is empty.
@@ -170,8 +177,17 @@ const execJvm: Effects['execJvm'] = async (java, args, env) => {
   throw new AgentError('EXEC_FAILED', `execve ${file} returned`);
 };
 
-// Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen after it stops.
-const superviseJvm: Effects['superviseJvm'] = async (java, args, env) => startSupervised(await resolveExecutable(java), args, definedEnv(env)).exited;
+// Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen while it runs
+// or after it stops.
+const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceMs) => {
+  const { pid, exited } = startSupervised(await resolveExecutable(java), args, definedEnv(env), { stopGraceMs });
+  return { pid, exited };
+};
+
+// kafka-probe's check per request, its deadline the request's: no process per probe. The server is unref'd, so it
+// never holds the entrypoint open after the JVM is gone.
+const serveHealth: Effects['serveHealth'] = (health, status) =>
+  startHealthServer({ port: health.port, checkTimeoutMs: health.checkTimeoutMs }, { check: (name, deadline) => checkKafka(health.checks[name], deadline), status });
 
 export const realEffects: Effects = {
   readInputs,
@@ -182,6 +198,7 @@ export const realEffects: Effects = {
   runTool,
   execJvm,
   superviseJvm,
+  serveHealth,
   leave: realLeaveEffects,
   hostname: () => os.hostname(),
   stdout: (text) => process.stdout.write(text),

@@ -1,5 +1,5 @@
 // kafka-entrypoint: derive a Kafka node's identity and config from its StatefulSet pod, format KRaft storage exactly
-// once, then become the JVM. Reads top-down: inputs, decisions, effects.
+// once, then become the JVM (or supervise it while serving health endpoints). Reads top-down: inputs, decisions, effects.
 import { helpText } from '../common/flags.ts';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
@@ -15,7 +15,9 @@ import { realEffects, type Effects } from './effects.ts';
 import { LEAVE_FLAGS, readLeaveConfig } from './leave-config.ts';
 import { leaveQuorum } from './leave.ts';
 import type { LeaveSettings } from './leave-plan.ts';
+import type { ChildExit } from '../common/supervise.ts';
 import { isAgentError } from '../common/errors.ts';
+import { jvmRun, healthStatus } from './health-plan.ts';
 
 const HELP = helpText({
   usage: 'kafka-entrypoint [flags] [--override key=value ...]',
@@ -24,6 +26,7 @@ const HELP = helpText({
     'server.properties (defaults < derived < -config-file < KAFKA_* env < --override), check meta.properties on\n' +
     'every log dir, format KRaft storage only when the volume is empty, then exec the JVM (kafka.Kafka).\n' +
     'With -controllers-file a dynamic-quorum controller supervises the JVM and leaves the quorum after a scale-down.\n' +
+    'With -health-port it supervises the JVM and serves /livez, /readyz and /status for httpGet probes (no process per probe).\n' +
     '`kafka-entrypoint leave --help`: the subcommand that removes this controller from the quorum.',
   flags: FLAGS,
   env: [
@@ -36,9 +39,9 @@ const HELP = helpText({
     ['KAFKA_PORT, KAFKA_SERVICE_HOST, *_PORT_<n>_TCP*', 'Kubernetes service links: ignored, never properties'],
   ],
   exitCodes: [
-    [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM and exits with its code)'],
+    [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM, or supervises it, and exits with its code)'],
     [EXIT.failed, 'StorageTool format failed, or a volume that cannot be read or used (e.g. metadata dir lost)'],
-    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties; a log dir without meta.properties that is not empty (LOG_DIR_NOT_EMPTY)'],
+    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties; a log dir without meta.properties that is not empty (LOG_DIR_NOT_EMPTY); -health-port taken (HEALTH_PORT_UNAVAILABLE)'],
     [EXIT.internal, 'bug'],
   ],
 });
@@ -114,30 +117,44 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const properties = renderProperties(node.effective.props, HEADER);
   const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut, config.addScram)) : undefined;
   const brokerCommand = javaArgs(config.jvm, BROKER_MAIN, [config.configOut]);
+  const run = jvmRun(config);
   if (config.dryRun) {
     fx.stdout(properties);
     if (formatCommand) log.info('would format', { command: redactedCommand([config.jvm.java, ...formatCommand]) });
-    log.info('would exec', { command: [config.jvm.java, ...brokerCommand].join(' ') });
+    log.info(`would ${run.kind}`, { command: [config.jvm.java, ...brokerCommand].join(' '), ...(run.kind === 'supervise' && { why: run.why }) });
     return EXIT.ok;
   }
 
-  // A missing java is found before anything is written.
-  await fx.findExecutable(config.jvm.java);
-  log.info('server.properties', { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
-  if (formatCommand) {
-    log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
-    await fx.runTool(config.jvm.java, formatCommand);
+  // Bound before anything is written or started: a taken port stops the pod at its first start (exit 2 naming the
+  // port), not after a format, and the endpoints answer (503) while storage is formatted and the JVM starts.
+  let jvmPid: number | undefined;
+  const health = config.health && (await fx.serveHealth(config.health, () => healthStatus(node, clusterId?.value, jvmPid)));
+  if (health) log.info('health endpoints', { port: health.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health?.checkTimeoutMs });
+  let exit: ChildExit;
+  try {
+    // A missing java is found before anything is written.
+    await fx.findExecutable(config.jvm.java);
+    log.info('server.properties', { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
+    if (formatCommand) {
+      log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
+      await fx.runTool(config.jvm.java, formatCommand);
+    }
+    if (run.kind === 'exec') {
+      log.info('exec', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
+      return await fx.execJvm(config.jvm.java, brokerCommand, env);
+    }
+    log.info('supervise', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, why: run.why });
+    const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env, config.stopGraceMs);
+    jvmPid = jvm.pid;
+    exit = await jvm.exited;
+  } finally {
+    // The endpoints live as long as the JVM: closed before the entrypoint leaves the quorum or exits.
+    await health?.close();
   }
-  if (config.leave) {
-    log.info('supervise', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, controllersFile: config.leave.controllersFile });
-    const exit = await fx.superviseJvm(config.jvm.java, brokerCommand, env);
-    log.info('JVM exited', { code: exit.code, stopSignal: exit.stopSignal });
-    // A crash is restarted by kubelet with the same volume: only a requested stop may be a scale-down.
-    if (exit.stopSignal) await leaveAfterStop(config.leave, fx);
-    return exit.code;
-  }
-  log.info('exec', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
-  return fx.execJvm(config.jvm.java, brokerCommand, env);
+  log.info('JVM exited', { code: exit.code, stopSignal: exit.stopSignal });
+  // A crash is restarted by kubelet with the same volume: only a requested stop may be a scale-down.
+  if (exit.stopSignal && config.leave) await leaveAfterStop(config.leave, fx);
+  return exit.code;
 };
 
 if (import.meta.main) runMain('kafka-entrypoint', main);

@@ -4,8 +4,9 @@ import { KAFKA_DURATION_RANGE } from '../../common/kafka-durations.ts';
 import { excerpt } from '../../common/log.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
-import { targetFromProperties, parseEndpoint, type Endpoint, type Role } from '../../common/kafka-target.ts';
-import { securityFromProperties, type Security } from './security.ts';
+import { targetFromProperties, parseEndpoint, checkTarget, type Role } from '../../common/kafka-target.ts';
+import { securityFromClientFile, type Security, type ClientFile } from '../../common/kafka-security.ts';
+import { DEFAULT_MAX_LAG, type KafkaCheck } from '../../common/kafka-target.ts';
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'config', kind: 'string', help: 'server.properties to read node.id, process.roles and listeners from (what kafka-entrypoint wrote)', default: '/var/lib/kafka/server.properties' },
@@ -13,23 +14,13 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'node-id', kind: 'int', help: 'node id to look for instead of the one in -config' },
   { name: 'role', kind: 'string', help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)', default: 'broker when the node runs the broker role, else controller' },
   { name: 'timeout', kind: 'duration', help: 'deadline for the whole check; keep it below the probe timeoutSeconds', default: '2s' },
-  { name: 'max-lag', kind: 'duration', help: 'controller ready: how far behind the leader a voter may have last caught up', default: '2s' },
+  { name: 'max-lag', kind: 'duration', help: 'controller ready: how far behind the leader a voter may have last caught up', default: DEFAULT_MAX_LAG },
   { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...' },
 ];
 
-export type Check = 'ready' | 'live';
+export type Config = KafkaCheck & { readonly timeoutMs: number };
 
-export type Config = {
-  readonly check: Check;
-  readonly nodeId: number;
-  readonly role: Role;
-  readonly endpoint: Endpoint;
-  readonly timeoutMs: number;
-  readonly maxLagMs: number;
-  readonly security: Security;
-};
-
-export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
+export type FileRead = ClientFile;
 export type Files = { readonly serverProperties?: FileRead; readonly commandConfig?: FileRead };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,7 +43,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const duration = (name: string, fallback: string): number =>
     durationInRange(`-${name}`, get(name) ?? fallback, { ...KAFKA_DURATION_RANGE, example: '2s or 500ms' }, problems) ?? 0;
   const timeoutMs = duration('timeout', '2s');
-  const maxLagMs = duration('max-lag', '2s');
+  const maxLagMs = duration('max-lag', DEFAULT_MAX_LAG);
 
   const bootstrapText = get('bootstrap');
   const bootstrap = bootstrapText === undefined ? undefined : parseEndpoint(bootstrapText);
@@ -75,24 +66,13 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     problems.push(`-config ${file?.path ?? '(none)'} cannot be read${file && 'error' in file ? ` (${file.error})` : ''}: pass -config, or -bootstrap and -node-id`);
   }
   const fromFile = target?.ok ? target.target : undefined;
-  const role: Role = (roleText as Role | undefined) ?? (fromFile && !fromFile.roles.includes('broker') ? 'controller' : 'broker');
-  // live asks the listener that opens first: a KRaft broker listener opens only once unfenced (KAFKA-14658).
-  const listener = check === 'live' ? (fromFile?.controller ?? fromFile?.broker) : role === 'controller' ? fromFile?.controller : fromFile?.broker;
-  const endpoint = bootstrap ?? listener;
+  const { role, endpoint } = checkTarget(check === 'live' ? 'live' : 'ready', fromFile, { role: roleText as Role | undefined, endpoint: bootstrap });
   if (endpoint === undefined && problems.length === 0) problems.push(`-config has no ${role} listener to probe; pass -bootstrap`);
 
   let security: Security = { protocol: 'PLAINTEXT' };
-  const cc = files.commandConfig;
-  if (cc) {
-    const props = 'text' in cc ? parseProperties(cc.text) : undefined;
-    if (!props) problems.push(`-command-config ${cc.path} cannot be read (${'error' in cc ? cc.error : ''})`);
-    else if (!props.ok) problems.push(`-command-config ${cc.path} line ${props.line}: ${props.reason}`);
-    else {
-      const s = securityFromProperties(props.props);
-      if (s.ok) security = s.security;
-      else problems.push(`-command-config ${cc.path}: ${s.problem}`);
-    }
-  }
+  const fromCommandConfig = files.commandConfig && securityFromClientFile('-command-config', files.commandConfig);
+  if (fromCommandConfig?.ok) security = fromCommandConfig.security;
+  else if (fromCommandConfig) problems.push(fromCommandConfig.problem);
   if (problems.length > 0 || endpoint === undefined) throw new ConfigError(problems);
-  return Object.freeze({ check: check as Check, nodeId: idText !== undefined ? Number(idText) : (fromFile?.nodeId ?? 0), role, endpoint, timeoutMs, maxLagMs, security });
+  return Object.freeze({ check: check as KafkaCheck['check'], nodeId: idText !== undefined ? Number(idText) : (fromFile?.nodeId ?? 0), role, endpoint, timeoutMs, maxLagMs, security });
 };

@@ -1,15 +1,10 @@
-// The probe's I/O: read its files, open the (TLS) connection, authenticate, and ask the questions each check needs.
+// The probe's I/O: read its files, then run the check (common/kafka-check.ts, the same one kafka-entrypoint's
+// health endpoints run) under -timeout.
 import { DEFAULT_MAX_FILE_BYTES, readTextBounded } from '../../common/files.ts';
-import type tls from 'node:tls';
-import { AgentError, isAgentError } from '../../common/errors.ts';
-import { KafkaConnection, type Endpoint } from '../../common/kafka-connection.ts';
-import * as m from '../../common/kafka-messages.ts';
-import { quorumView, versionOf, type Session } from '../../common/kafka-quorum.ts';
-import { WireError, type Reader } from '../../common/kafka-wire.ts';
+import { isAgentError } from '../../common/errors.ts';
+import { checkKafka } from '../../common/kafka-check.ts';
+import type { Verdict } from '../../common/probe-verdict.ts';
 import type { Config, FileRead, Files } from './config.ts';
-import type { Security } from './security.ts';
-import { scramSession } from './scram.ts';
-import { liveVerdict, brokerVerdict, controllerVerdict, errorVerdict, type Verdict } from './verdict.ts';
 
 export type Effects = {
   readonly readInputs: (paths: { serverProperties: string; commandConfig?: string }) => Promise<Files>;
@@ -28,120 +23,13 @@ const readMaybe = (file: string): FileRead => {
   }
 };
 
-// PEM material: a certificate chain is kilobytes; the cap only stops a FIFO or a wrong path from hanging the probe.
-const readPem = (file: string): string => {
-  try {
-    return readTextBounded(file, 'PEM file', 'utf8');
-  } catch (e) {
-    if (isAgentError(e)) throw e;
-    throw new AgentError('TLS_FILE_UNREADABLE', `cannot read ${file.slice(0, 200)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-};
-
 const readInputs: Effects['readInputs'] = async (paths) => {
   const serverProperties = readMaybe(paths.serverProperties);
   const commandConfig = paths.commandConfig === undefined ? undefined : readMaybe(paths.commandConfig);
   return { serverProperties, ...(commandConfig && { commandConfig }) };
 };
 
-const tlsOptions = async (security: Security): Promise<tls.ConnectionOptions | undefined> => {
-  const t = security.tls;
-  if (!t) return undefined;
-  const keystore = t.keystoreFile === undefined ? undefined : readPem(t.keystoreFile);
-  return {
-    ca: t.ca ?? (t.caFile === undefined ? undefined : readPem(t.caFile)),
-    cert: t.cert ?? keystore,
-    key: t.key ?? keystore,
-    ...(t.keyPassword !== undefined && { passphrase: t.keyPassword }),
-    ...(!t.verifyHostname && { checkServerIdentity: () => undefined }),
-  };
-};
-
-const fail = (code: string, message: string): never => {
-  throw new AgentError(code, message);
-};
-
-const authenticate = async (conn: KafkaConnection, security: Security): Promise<void> => {
-  const sasl = security.sasl;
-  if (!sasl) return;
-  const hs = m.parseSaslHandshake(await conn.request(m.saslHandshakeRequest(sasl.mechanism)));
-  if (hs.errorCode !== 0) fail('SASL_MECHANISM', `${sasl.mechanism} not enabled on this listener (it offers ${hs.mechanisms.join(', ')})`);
-  const round = async (text: string): Promise<string> => {
-    const r = m.parseSaslAuthenticate(await conn.request(m.saslAuthenticateRequest(new TextEncoder().encode(text))));
-    if (r.errorCode !== 0) fail('SASL_FAILED', `authentication failed: ${r.errorMessage ?? m.errorName(r.errorCode)}`);
-    return new TextDecoder().decode(r.bytes);
-  };
-  if (sasl.mechanism === 'PLAIN') {
-    await round(`\u0000${sasl.username}\u0000${sasl.password}`);
-    return;
-  }
-  // Loaded only for SCRAM: node:crypto is start-up time every other probe run would pay.
-  const scram = scramSession(await import('node:crypto'), sasl.mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512', sasl.username, sasl.password);
-  const serverFinal = await round(scram.clientFinal(await round(scram.clientFirst)));
-  if (!scram.serverVerified(serverFinal)) fail('SASL_FAILED', 'the server did not prove it knows the SCRAM credentials');
-};
-
-// Connect, negotiate versions, authenticate: what every check starts with.
-const session = async (endpoint: Endpoint, config: Config, deadline: number): Promise<Session> => {
-  const conn = await KafkaConnection.open(endpoint, { deadline, tls: await tlsOptions(config.security) });
-  try {
-    const versions = m.parseApiVersions(await conn.request(m.apiVersionsRequest()), 3);
-    if (versions.errorCode === 0) await authenticate(conn, config.security);
-    return { conn, versions };
-  } catch (error) {
-    conn.close();
-    throw error;
-  }
-};
-
-// Without SASL the Metadata request rides along with ApiVersions (one round trip); v12 is served by every broker
-// this project supports (Kafka 2.8 to 4.x), and the ApiVersions answer still decides whether the reply is usable.
-const brokerCheck = async (config: Config, deadline: number): Promise<Verdict> => {
-  if (config.security.sasl) {
-    const { conn, versions } = await session(config.endpoint, config, deadline);
-    try {
-      const v = versionOf(versions, m.API.Metadata, m.METADATA_VERSIONS, 'Metadata');
-      return brokerVerdict(m.parseMetadata(await conn.request(m.metadataRequest(v))), config.nodeId);
-    } finally {
-      conn.close();
-    }
-  }
-  const conn = await KafkaConnection.open(config.endpoint, { deadline, tls: await tlsOptions(config.security) });
-  try {
-    const v = m.METADATA_VERSIONS.min;
-    const [readVersions, readMetadata] = conn.send([m.apiVersionsRequest(), m.metadataRequest(v)]) as [() => Promise<Reader>, () => Promise<Reader>];
-    versionOf(m.parseApiVersions(await readVersions(), 3), m.API.Metadata, { min: v, max: v }, 'Metadata');
-    const md = await readMetadata();
-    return brokerVerdict(m.parseMetadata(md), config.nodeId);
-  } finally {
-    conn.close();
-  }
-};
-
-// DescribeQuorum is answered by the leader only: ask this controller who leads (DescribeCluster, KIP-919) first.
-const controllerCheck = async (first: Session, config: Config, deadline: number): Promise<Verdict> => {
-  const view = await quorumView((e) => session(e, config, deadline), first, config.nodeId);
-  if (view.kind === 'no-endpoint') return { kind: 'unknown', detail: view.detail };
-  if (view.kind === 'no-leader') return { kind: 'fail', detail: `node ${config.nodeId}: ${view.detail}` };
-  if (view.leader !== first) view.leader.conn.close();
-  return controllerVerdict(view.quorum, config.nodeId, config.maxLagMs);
-};
-
-const check: Effects['check'] = async (config) => {
-  const deadline = Date.now() + config.timeoutMs;
-  try {
-    if (config.check === 'ready' && config.role === 'broker') return await brokerCheck(config, deadline);
-    const { conn, versions } = await session(config.endpoint, config, deadline);
-    try {
-      return config.check === 'live' ? liveVerdict(versions) : await controllerCheck({ conn, versions }, config, deadline);
-    } finally {
-      conn.close();
-    }
-  } catch (error) {
-    if (isAgentError(error)) return errorVerdict(error.code, error.message);
-    if (error instanceof WireError) return { kind: 'unknown', detail: `unreadable answer: ${error.message}` };
-    return { kind: 'unknown', detail: (error as Error).message };
-  }
-};
+// The deadline starts now: -timeout bounds the whole check.
+const check: Effects['check'] = (config) => checkKafka(config, Date.now() + config.timeoutMs);
 
 export const realEffects: Effects = { readInputs, check, now: () => performance.now() };

@@ -4,7 +4,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, agentCalls, strings, BUNDLE, type Obj, type Container } from './rendered.ts';
+import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, documentedInvocations, agentCalls, strings, BUNDLE, type Obj, type Container } from './rendered.ts';
 import { durationMs } from '../../common/flags.ts';
 
 const run = promisify(execFile);
@@ -20,7 +20,8 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
   const byName = (kind: string, name: string): Obj | undefined => objs.find((o) => o.kind === kind && o.metadata.name === name);
   const agents = builtAgents();
   const images = entrypoints();
-  const calls = invocations(objs, images).flatMap(agentCalls);
+  // The manifests' calls, and the exec probes deploy/README.md documents instead of their httpGet probes.
+  const calls = [...invocations(objs, images), ...documentedInvocations()].flatMap(agentCalls);
 
   t.test('the three StatefulSets have 3 replicas, a datadir claim and a headless governing Service', async (t) => {
     t.same(statefulSets(objs).map((s) => s.metadata.name).sort(), ['kafka', 'kraft', 'zoo']);
@@ -87,6 +88,20 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
       const r = await run(process.execPath, argv, { timeout: 8000, env: { PATH: process.env['PATH'] ?? '', POD_NAMESPACE: 'prod' } }).catch((e) => e);
       t.equal(r.code ?? 0, 0, `${set}: dry run accepted`);
       t.match(r.stderr, new RegExp(`node mode=${set === 'kafka' ? 'zookeeper' : 'kraft'} .*(broker|node)\\.id=2 fqdn=${set}-2\\.${c.args[0].split('=')[1]}\\.prod\\.svc`), `${set}: identity`);
+    }
+  });
+
+  t.test("the Kafka sets probe by httpGet on the port kafka-entrypoint serves (no Kafka listener), /readyz and /livez", async (t) => {
+    t.ok(documentedInvocations().some((i) => i.argv.includes('/app/kafka-probe.cjs')), 'deploy/README.md documents the exec form');
+    for (const set of ['kafka', 'kraft']) {
+      const c = podSpecs(objs).find((p) => p.set === set)!.pod.containers[0];
+      const port = c.args.find((a: string) => a.startsWith('--health-port='))?.split('=')[1];
+      t.same(c.ports.filter((p: any) => p.name === 'health').map((p: any) => String(p.containerPort)), [port], `${set}: port health is -health-port ${port}`);
+      t.notOk(c.ports.some((p: any) => p.name !== 'health' && String(p.containerPort) === port), `${set}: no Kafka listener on it`);
+      t.same(['readinessProbe', 'startupProbe', 'livenessProbe'].map((k) => c[k]?.httpGet), [{ path: '/readyz', port: 'health' }, { path: '/livez', port: 'health' }, { path: '/livez', port: 'health' }], `${set}: httpGet probes`);
+      const grace = podSpecs(objs).find((p) => p.set === set)!.pod.terminationGracePeriodSeconds;
+      const stopGrace = Number(/^--stop-grace=(\d+)s$/.exec(c.args.find((a: string) => a.startsWith('--stop-grace=')) ?? '')?.[1]);
+      t.ok(stopGrace > 0 && stopGrace < grace, `${set}: the supervised JVM's SIGKILL (${stopGrace}s) comes before kubelet's (${grace}s)`);
     }
   });
 

@@ -73,6 +73,13 @@ export const invocations = (objs: Obj[], images: Map<string, string[]>): Invocat
   return out;
 };
 
+/** The exec probes deploy/README.md documents as the alternative to a manifest's httpGet: `exec: {command: [...]}`. */
+export const documentedInvocations = (): Invocation[] =>
+  [...readFileSync(`${ROOT}deploy/README.md`, 'utf8').matchAll(/^\s*(\w+):\s*\{exec: \{command: \[([^\]]*)\]\}/gm)].map((m) => ({
+    where: `deploy/README.md ${m[1]}`,
+    argv: (m[2] ?? '').split(',').map((a) => a.trim()),
+  }));
+
 /** A bundle path: /app/<agent>.cjs in our images, /agents/<agent>.cjs where agents-install copied them. */
 export const BUNDLE = /^\/(?:app|agents)\/([^/]+)\.cjs$/;
 

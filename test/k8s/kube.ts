@@ -108,8 +108,9 @@ export const execIn = (kube: Kubectl, pod: string, container: string, argv: read
   kube.run(['exec', ...(options.input === undefined ? [] : ['-i']), pod, '-c', container, '--', ...argv], options);
 
 /**
- * Mean duration of the exec probes kubelet ran in this namespace, per probe type, from kubelet's own
- * prober_probe_duration_seconds (the runtime's exec included): the figure to set beside the harness's.
+ * Mean duration of the probes kubelet ran in this namespace, per container and probe type, from kubelet's own
+ * prober_probe_duration_seconds (an exec probe's runtime exec included; Kafka's are httpGet on the entrypoint's
+ * health port): the figure to set beside the harness's.
  */
 export const probeDurations = async (kube: Kubectl): Promise<Record<string, { count: number; meanMs: number }>> => {
   const nodes = (await kube.run(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').filter(Boolean);

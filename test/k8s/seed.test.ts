@@ -17,8 +17,9 @@ t.test('the seed scenario on a real Kubernetes, then rolling restarts of ZooKeep
   t.same(r.consumed, ['I like kafka', 'hello world'].sort(), 'lines produced on kafka-1 arrive at the consumer on kafka-0');
   t.same(r.brokersAfterScale, [0, 1, 2, 3], 'kafka-3 joins with broker id 3');
   t.same(Object.values(await seedRestarts(kube)).filter((n) => n > 0), [], 'no container was restarted by a probe');
-  // A figure, not an assertion: what one exec probe costs as kubelet runs it through containerd.
-  for (const [probe, d] of Object.entries(await probeDurations(kube))) t.comment(`exec probe as kubelet runs it: ${probe} mean ${d.meanMs} ms over ${d.count}`);
+  // A figure, not an assertion: what one probe costs as kubelet runs it (ZooKeeper's exec through containerd,
+  // Kafka's httpGet to the resident entrypoint).
+  for (const [probe, d] of Object.entries(await probeDurations(kube))) t.comment(`probe as kubelet runs it: ${probe} mean ${d.meanMs} ms over ${d.count}`);
 
   // Day 2 on the same deployment: every member replaced, one at a time, while a producer keeps writing.
   await execIn(kube, 'kafka-0', 'kafka', kafkaTool(TOPICS, ['--create', '--topic', 'stream', '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']));

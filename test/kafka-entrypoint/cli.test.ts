@@ -1,10 +1,16 @@
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { once } from 'node:events';
 import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
+import { httpGet } from '../harness/http.ts';
+import { freePorts } from '../harness/ports.ts';
+import { waitFor } from '../harness/wait.ts';
 import { FLAGS } from '../../kafka-entrypoint/flags.ts';
 import { LEAVE_FLAGS } from '../../kafka-entrypoint/leave-config.ts';
 
@@ -173,4 +179,89 @@ t.test('a log dir holding only lost+found is formatted, then the broker started'
   const [format, broker] = await calls();
   t.match(format, /kafka\.tools\.StorageTool format --cluster-id=/);
   t.match(broker, /kafka\.Kafka .*server\.properties$/);
+});
+
+// A stand-in broker JVM that runs until SIGTERM and then exits 7 (a code no signal gives), or ignores SIGTERM; the
+// fake format exits 0.
+const fakeLongJava = async (dir: string, onTerm = 'process.exit(7)'): Promise<{ java: string; calls: () => Promise<string[]> }> => {
+  const java = path.join(dir, 'java');
+  const log = path.join(dir, 'java-calls');
+  // It says when its handler is in place: a SIGTERM before that would kill it with 143 instead.
+  const broker = `exec '${process.execPath}' -e "process.on('SIGTERM', () => ${onTerm}); require('fs').writeFileSync('${dir}/jvm-ready', ''); setInterval(() => {}, 1000)"`;
+  await writeFile(java, `#!/bin/sh\necho "$*" >> '${log}'\ncase "$*" in *kafka.Kafka*) ${broker};; esac\n`, { mode: 0o755 });
+  return { java, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
+};
+
+t.test('with -health-port the entrypoint stays the JVM parent and serves /status, /livez and /readyz; SIGTERM reaches the JVM and its exit code passes through', async (t) => {
+  const dir = await tempDir(t);
+  const { java } = await fakeLongJava(dir);
+  const [port] = await freePorts(1);
+  const child = spawn(process.execPath, [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, '--health-timeout=500ms'], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_HEALTH_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  t.teardown(() => child.kill('SIGKILL'));
+  const url = `http://127.0.0.1:${port}`;
+  const status = await waitFor('/status with the JVM pid', async () => {
+    const r = await httpGet(`${url}/status`, 1000);
+    return r.status === 200 && JSON.parse(r.body).jvm.pid !== null && existsSync(`${dir}/jvm-ready`) ? JSON.parse(r.body) : undefined;
+  }, { timeoutMs: 15_000, intervalMs: 100 });
+  t.match(status, { agent: 'kafka-entrypoint', 'node.id': 0, roles: ['broker', 'controller'], quorum: 'static' });
+  t.match(readFileSync(`/proc/${status.jvm.pid}/status`, 'utf8'), new RegExp(`^PPid:\\s+${child.pid}$`, 'm'), 'the JVM is the entrypoint child');
+  // Nothing listens on 9092/9093 here: the probes' own verdicts, refused at once.
+  const live = await httpGet(`${url}/livez`, 2000);
+  t.equal(live.status, 503);
+  t.match(live.body, /^live fail: 127\.0\.0\.1:9093: .*\[KAFKA_UNREACHABLE\]/);
+  const ready = await httpGet(`${url}/readyz`, 2000);
+  t.equal(ready.status, 503);
+  t.match(ready.body, /^ready fail: 127\.0\.0\.1:9092: /);
+  t.match(stderr, new RegExp(`health endpoints port=${port} `));
+  t.match(stderr, /supervise .*why="health endpoints on port/);
+  const stopped = Date.now();
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  t.equal(code, 7, "the JVM's exit code is the entrypoint's");
+  t.ok(Date.now() - stopped < 3000, `stopped ${Date.now() - stopped} ms after SIGTERM`);
+  t.match(stderr, /JVM exited code=7 stopSignal=SIGTERM/);
+  t.equal((await httpGet(`${url}/livez`, 1000)).status, 0, 'the port is closed with the JVM');
+});
+
+t.test('a taken -health-port stops the start with exit 2 naming the port, before anything is written or run', async (t) => {
+  const dir = await tempDir(t);
+  const { java, calls } = await fakeJava(dir);
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, resolve));
+  t.teardown(() => new Promise((resolve) => holder.close(resolve)));
+  const port = (holder.address() as net.AddressInfo).port;
+  const r = await entrypoint(['--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, `--health-port=${port}`]);
+  t.equal(r.exitCode, 2, r.stderr);
+  const last = r.stderr.trim().split('\n').at(-1) ?? '';
+  t.match(last, /code=HEALTH_PORT_UNAVAILABLE/);
+  t.match(last, new RegExp(`port ${port}: EADDRINUSE`));
+  t.same(await calls(), [], 'neither the format nor the JVM ran');
+  t.notOk(existsSync(`${dir}/vol/server.properties`), 'nothing written');
+});
+
+t.test('a supervised JVM that ignores SIGTERM gets SIGKILL after -stop-grace, and the entrypoint exits 137', async (t) => {
+  const dir = await tempDir(t);
+  const { java } = await fakeLongJava(dir, '{}');
+  const [port] = await freePorts(1);
+  const child = spawn(process.execPath, [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, `--health-port=${port}`], {
+    env: { PATH: process.env.PATH ?? '', KAFKA_STOP_GRACE: '300ms' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitFor('the fake JVM ready', () => existsSync(`${dir}/jvm-ready`), { timeoutMs: 15_000, intervalMs: 100 });
+  const stopped = Date.now();
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  t.equal(code, 137, stderr.split('\n').slice(-3).join('\n'));
+  t.ok(Date.now() - stopped < 3000, `gone ${Date.now() - stopped} ms after SIGTERM`);
+  t.match(stderr, /supervise\.kill .*still running 300ms after the stop signal/);
 });

@@ -186,6 +186,14 @@ const refusedRows: ReadonlyArray<{ name: string; argv?: string[]; env?: Record<s
   // Durations past a timer's range used to become a 1 ms deadline.
   { name: 'quorum check timeout past a timer', argv: ['--quorum-check-timeout=999999999h'], problem: /-quorum-check-timeout takes a Go duration from 1ms to 1h0m0s, .*got "999999999h"/ },
   { name: 'leave timeout zero', argv: ['--leave-timeout=0s'], problem: /-leave-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
+  // Health endpoints: a port, a check deadline, a client config only with a port.
+  { name: 'health port past 65535', argv: ['--health-port=65536'], problem: /-health-port \(env KAFKA_HEALTH_PORT\)="65536": expected a whole number from 0 to 65535/ },
+  { name: 'health port not a number', env: { KAFKA_HEALTH_PORT: 'http' }, problem: /-health-port \(env KAFKA_HEALTH_PORT\)="http": expected a whole number/ },
+  { name: 'negative health port', argv: ['--health-port=-1'], problem: /-health-port .*="-1"/ },
+  { name: 'health timeout zero', argv: ['--health-port=8080', '--health-timeout=0s'], problem: /-health-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
+  { name: 'relative health command config', argv: ['--health-port=8080', '--health-command-config=client.properties'], problem: /-health-command-config \(env KAFKA_HEALTH_COMMAND_CONFIG\)="client.properties" is relative/ },
+  { name: 'stop grace past an hour', env: { KAFKA_STOP_GRACE: '2h' }, problem: /-stop-grace takes a Go duration from 1ms to 1h0m0s, .*got "2h"/ },
+  { name: 'health command config without a port', argv: ['--health-command-config=/etc/client.properties'], problem: /-health-command-config is for the health checks: set -health-port too/ },
 ];
 
 t.test('hostile values are refused at the input gate, each with one escaped problem', async (t) => {
@@ -242,4 +250,31 @@ t.test('id arithmetic never passes int32: derived ids and voters are in range or
     { numRuns: 300 },
   );
   t.pass('300 runs');
+});
+
+t.test('-health-port turns the endpoints on (flag or KAFKA_HEALTH_PORT); unset, empty or 0 leaves them off', async (t) => {
+  t.equal(readConfig(base, {}, files('kafka-0')).health, undefined, 'unset');
+  t.equal(readConfig(base, { KAFKA_HEALTH_PORT: '' }, files('kafka-0')).health, undefined, 'empty env');
+  t.equal(readConfig([...base, '--health-port=0'], { KAFKA_HEALTH_PORT: '8080' }, files('kafka-0')).health, undefined, 'the flag wins over the env');
+  const fromEnv = readConfig(base, { KAFKA_HEALTH_PORT: '8080', KAFKA_HEALTH_TIMEOUT: '750ms' }, files('kafka-0'));
+  t.equal(fromEnv.health?.port, 8080);
+  t.equal(fromEnv.health?.checkTimeoutMs, 750);
+  t.notOk([...fromEnv.node.effective.props.keys()].some((k) => k.startsWith('health.')), 'KAFKA_HEALTH_* are no Kafka properties');
+  const c = readConfig([...base, '--health-port=8080'], {}, files('kafka-1'));
+  t.equal(c.health?.checkTimeoutMs, 2000, "default deadline: kafka-probe's -timeout default");
+  t.equal(c.stopGraceMs, 20_000, 'a supervised JVM gets SIGKILL 20 s after SIGTERM unless -stop-grace says otherwise');
+  t.equal(readConfig(base, { KAFKA_STOP_GRACE: '50s' }, files('kafka-0')).stopGraceMs, 50_000);
+  t.same(c.health?.checks.ready, { check: 'ready', nodeId: 1, role: 'broker', endpoint: { host: '127.0.0.1', port: 9092 }, maxLagMs: 2000, security: { protocol: 'PLAINTEXT' } });
+  t.same(c.health?.checks.live.endpoint, { host: '127.0.0.1', port: 9093 }, 'live asks the controller listener, which opens first');
+});
+
+t.test('-health-command-config gives the checks TLS or SASL, as kafka-probe -command-config; a bad file is a problem', async (t) => {
+  const argv = [...base, '--health-port=8080', '--health-command-config=/etc/kafka/client.properties'];
+  const sasl = 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=x required username="probe" password="p";\n';
+  const c = readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/etc/kafka/client.properties', text: sasl } }));
+  t.same(c.health?.checks.ready.security, { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-512', username: 'probe', password: 'p' } });
+  const unreadable = problemsOf(() => readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/etc/kafka/client.properties', error: 'ENOENT' } })));
+  t.match(unreadable.join(), /-health-command-config \/etc\/kafka\/client\.properties cannot be read \(ENOENT\)/);
+  const gssapi = problemsOf(() => readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/c', text: 'security.protocol=SASL_SSL\nsasl.mechanism=GSSAPI\n' } })));
+  t.match(gssapi.join(), /-health-command-config \/c: sasl.mechanism=GSSAPI/);
 });

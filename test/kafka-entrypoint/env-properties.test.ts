@@ -1,5 +1,6 @@
 import t from 'tap';
-import { propertiesFromEnv, propertyNameFromEnv, isServiceLinkVariable } from '../../kafka-entrypoint/env-properties.ts';
+import { propertiesFromEnv, propertyNameFromEnv, isServiceLinkVariable, NOT_PROPERTIES } from '../../kafka-entrypoint/env-properties.ts';
+import { FLAGS } from '../../kafka-entrypoint/flags.ts';
 
 t.test('a single underscore becomes a dot', async (t) => {
   t.equal(propertyNameFromEnv('KAFKA_LOG_RETENTION_HOURS'), 'log.retention.hours');
@@ -20,6 +21,12 @@ t.test('only the first KAFKA_ prefix is removed (KAFKA-17911)', async (t) => {
 t.test('JVM and logging variables are not properties', async (t) => {
   const r = propertiesFromEnv({ KAFKA_HEAP_OPTS: '-Xmx1g', KAFKA_OPTS: '-Dx', KAFKA_LOG4J_OPTS: 'x', KAFKA_JMX_OPTS: 'x', KAFKA_LIBS: '/opt/kafka/libs', KAFKA_NUM_PARTITIONS: '3' });
   t.same(Object.fromEntries(r.props), { 'num.partitions': '3' });
+});
+
+t.test("the entrypoint's own KAFKA_* flag fallbacks (KAFKA_LIBS, KAFKA_HEALTH_PORT, ...) are never properties", async (t) => {
+  const own = FLAGS.flatMap((f) => (f.env?.startsWith('KAFKA_') ? [f.env] : []));
+  t.ok(own.includes('KAFKA_HEALTH_PORT'));
+  for (const name of own) t.ok(NOT_PROPERTIES.has(name), name);
 });
 
 t.test('variables without the KAFKA_ prefix are ignored', async (t) => {

@@ -1,6 +1,6 @@
 // Container specs for Kafka pods run by kafka-entrypoint and probed by kafka-probe, for the harness pod tests.
 import { readdirSync, readFileSync } from 'node:fs';
-import { NODE, JVM_FLAGS, agentBundle, kafkaLibs, type Pod, type ExecProbe } from '../harness/index.ts';
+import { NODE, JVM_FLAGS, agentBundle, kafkaLibs, type Pod, type ExecProbe, type HttpProbe } from '../harness/index.ts';
 import { SMALL_BROKER, SMALL_BROKER_4X, SMALL_JVM_ENV } from './real-kafka.ts';
 
 export const overrides = (list: readonly string[]): string[] => list.flatMap((o) => ['--override', o]);
@@ -19,6 +19,12 @@ export const probe = (check: 'ready' | 'live', extra: readonly string[] = []): E
   timeoutMs: 4000,
   failureThreshold: 1,
 });
+
+/** The port kafka-entrypoint -health-port serves /livez, /readyz and /status on in the pod tests (as in deploy/). */
+export const HEALTH_PORT = 8080;
+
+// kubelet's httpGet probe on the entrypoint's endpoints; its deadline (-health-timeout, 2s) is inside timeoutMs.
+export const healthProbe = (path: '/readyz' | '/livez'): HttpProbe => ({ httpGet: { port: HEALTH_PORT, path }, periodMs: 1000, timeoutMs: 3000, failureThreshold: 1 });
 
 type Comment = { comment: (...message: unknown[]) => void };
 type Waitable = { waitReady: (n?: number, timeoutMs?: number) => Promise<Pod[]>; readonly pods: Pod[] };
@@ -55,3 +61,16 @@ export const quorumVoters = async (client: Pod, controller: string): Promise<num
   if (r.exitCode !== 0 || line === undefined) throw new Error(`kafka-metadata-quorum exited ${r.exitCode}: ${(r.stdout + r.stderr).slice(-1500)}`);
   return [...line.matchAll(/"id":\s*(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
 };
+
+// A line of /proc/<pid>/status (PPid, VmRSS, State), or undefined once the process is gone.
+export const procStatus = (pid: number, key: string): string | undefined => {
+  try {
+    return new RegExp(`^${key}:\\s*(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1];
+  } catch {
+    return undefined;
+  }
+};
+
+// The PIDs whose parent is `pid` (harness pods share the host's PID namespace, so this sees the pod's processes).
+export const childPids = (pid: number): number[] =>
+  readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((child) => procStatus(child, 'PPid') === String(pid));

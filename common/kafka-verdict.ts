@@ -1,6 +1,7 @@
-// What the probe concludes from the broker's answers: pure, so every case is a table row in the tests.
-import { errorName, type ApiVersions, type DescribeQuorum, type Metadata } from '../../common/kafka-messages.ts';
-import type { Verdict } from '../../common/probe-verdict.ts';
+// What a Kafka health check concludes from the node's answers (kafka-probe's exec checks, kafka-entrypoint's
+// /livez and /readyz): pure, so every case is a table row in the tests.
+import { errorName, type ApiVersions, type DescribeQuorum, type Metadata } from './kafka-messages.ts';
+import type { Verdict } from './probe-verdict.ts';
 
 export type { Verdict };
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { brokerVerdict, controllerVerdict, liveVerdict } from '../../../probes/kafka-probe/verdict.ts';
-import type { DescribeQuorum, Metadata } from '../../../common/kafka-messages.ts';
+import { brokerVerdict, controllerVerdict, liveVerdict } from '../../common/kafka-verdict.ts';
+import type { DescribeQuorum, Metadata } from '../../common/kafka-messages.ts';
 
 const metadata = (ids: number[]): Metadata => ({ brokers: ids.map((nodeId) => ({ nodeId, host: 'h', port: 1, rack: null })), clusterId: 'c', controllerId: 0 });
 const replica = (replicaId: number, caughtUp: bigint) => ({ replicaId, logEndOffset: 10n, lastCaughtUpTimestamp: caughtUp });

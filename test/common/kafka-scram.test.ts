@@ -1,7 +1,7 @@
 import t from 'tap';
 import crypto from 'node:crypto';
-import { scramSession } from '../../../probes/kafka-probe/scram.ts';
-import { jaasOption, securityFromProperties } from '../../../probes/kafka-probe/security.ts';
+import { scramSession } from '../../common/kafka-scram.ts';
+import { jaasOption, securityFromProperties } from '../../common/kafka-security.ts';
 
 t.test('SCRAM-SHA-256 matches the RFC 7677 example exchange', async (t) => {
   const s = scramSession(crypto, 'sha256', 'user', 'pencil', 'rOprNGfwEbeRWgbNEkqO');

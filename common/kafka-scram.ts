@@ -1,6 +1,6 @@
 // The client side of SCRAM-SHA-256/512 (RFC 5802, RFC 7677) as Kafka's ScramSaslClient speaks it: no channel
 // binding (gs2 header "n,,"), the server's signature checked in the last step.
-// node:crypto is passed in (not imported) so the probe bundle loads it only for SCRAM listeners.
+// node:crypto is passed in (not imported) so a check loads it only for SCRAM listeners.
 import type * as NodeCrypto from 'node:crypto';
 type Crypto = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'pbkdf2Sync' | 'randomBytes'>;
 

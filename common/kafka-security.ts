@@ -1,5 +1,7 @@
 // Client security from a Kafka client properties file (the same file kafka-broker-api-versions.sh takes as
 // --command-config): TLS with PEM material and SASL PLAIN / SCRAM credentials from sasl.jaas.config. Pure.
+import { parseProperties } from './java-properties.ts';
+
 export type Protocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 export type Mechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
@@ -62,4 +64,16 @@ export const securityFromProperties = (props: ReadonlyMap<string, string>): Secu
     sasl = { mechanism, username, password };
   }
   return { ok: true, security: { protocol, ...(tls && { tls }), ...(sasl && { sasl }) } };
+};
+
+/** A file an agent read for its config, or why it could not. */
+export type ClientFile = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
+
+// kafka-probe's -command-config and kafka-entrypoint's -health-command-config: the problem names the flag and file.
+export const securityFromClientFile = (flag: string, file: ClientFile): SecurityResult => {
+  if ('error' in file) return { ok: false, problem: `${flag} ${file.path} cannot be read (${file.error})` };
+  const props = parseProperties(file.text);
+  if (!props.ok) return { ok: false, problem: `${flag} ${file.path} line ${props.line}: ${props.reason}` };
+  const s = securityFromProperties(props.props);
+  return s.ok ? s : { ok: false, problem: `${flag} ${file.path}: ${s.problem}` };
 };
