@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { NODE, fixture, waitFor, type Cluster, type Pod } from '../harness/index.ts';
 import { zkStatefulSet } from '../zk-bootstrap/support/zk-pods.ts';
-import { entrypointCommand, kafkaEnv, overrides, probe } from '../kafka-entrypoint/pod-specs.ts';
+import { entrypointCommand, kafkaEnv, overrides, healthProbe, HEALTH_PORT } from '../kafka-entrypoint/pod-specs.ts';
 import { SMALL_BROKER } from '../kafka-entrypoint/real-kafka.ts';
 
 export type Say = (text: string) => void;
@@ -50,15 +50,15 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   const zkRoot = JSON.parse(await inPod(zoo.pod(0), [fixture('zk-ls.ts'), 'localhost:2181', '/'])) as string[];
   say(`   ${JSON.stringify(zkRoot)}`);
 
-  say('3. Kafka: StatefulSet kafka (3) with the seed overrides through kafka-entrypoint, kafka-probe ready');
+  say('3. Kafka: StatefulSet kafka (3) with the seed overrides through a resident kafka-entrypoint (httpGet /readyz)');
   cluster.service({ name: 'kafka-svc', publishNotReadyAddresses: true, ports: [{ name: 'server', port: 9093 }] });
   const kafka = cluster.statefulSet({
     name: 'kafka', serviceName: 'kafka-svc', replicas: 3, podManagementPolicy: 'OrderedReady',
     container: {
       name: 'kafka', env: kafkaEnv,
       // Small-machine settings last so they win over the seed's 50 offsets partitions and 8 I/O threads.
-      command: entrypointCommand('zookeeper', ['--service=kafka-svc', ...overrides(SEED_OVERRIDES), ...overrides(SMALL_BROKER), ...overrides(['offsets.topic.replication.factor=3'])]),
-      readinessProbe: probe('ready'),
+      command: entrypointCommand('zookeeper', ['--service=kafka-svc', `--health-port=${HEALTH_PORT}`, ...overrides(SEED_OVERRIDES), ...overrides(SMALL_BROKER), ...overrides(['offsets.topic.replication.factor=3'])]),
+      readinessProbe: healthProbe('/readyz'),
     },
   });
   kafka.start();
