@@ -49,6 +49,8 @@ try {
   const figures = measure(
     [
       { name: 'node -e 0', argv: [NODE, '-e', '0'] },
+      // Any TCP probe's floor: loading node:net and its streams is most of what zk-probe adds to node -e 0.
+      { name: "node -e require('node:net')", argv: [NODE, '-e', "require('node:net')"] },
       { name: 'zk-probe ready', argv: [NODE, probe, 'ready', `-port=${port}`] },
       { name: 'zk-probe live', argv: [NODE, probe, 'live', `-port=${port}`] },
       { name: 'printf ruok | nc', argv: ['sh', '-c', `printf ruok | nc -w1 127.0.0.1 ${port}`] },
