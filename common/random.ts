@@ -1,6 +1,6 @@
 // Unpredictable bytes for DNS query ids and temp file names, read from the kernel's CSPRNG (the source OpenSSL
-// seeds from). Loading node:crypto for them cost ~4 ms and ~2.5 MB of every peer-finder and kafka-entrypoint start
-// (issue 10); /dev/urandom is in every container (OCI runtime spec), node:crypto stays the fallback.
+// seeds from). Loading node:crypto for them cost ~4 ms and a few MB of RSS of every peer-finder and kafka-entrypoint
+// start (issue 10); /dev/urandom is in every container (OCI runtime spec), node:crypto stays the fallback.
 import { closeSync, openSync, readSync } from 'node:fs';
 
 // `length` random bytes; never blocks (urandom does not, once the kernel is seeded, long before any pod starts).
