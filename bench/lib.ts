@@ -6,7 +6,19 @@ import { tmpdir } from 'node:os';
 
 export type Command = { readonly name: string; readonly argv: readonly string[] };
 
-export type Figure = { readonly name: string; readonly medianMs: number; readonly meanMs: number; readonly maxRssKb: number };
+export type Figure = {
+  readonly name: string;
+  readonly medianMs: number;
+  readonly meanMs: number;
+  readonly maxRssKb: number;
+  /** Every run's wall time, sorted. */
+  readonly timesMs: readonly number[];
+  /** Mean user + system CPU of one run, the command's children included (hyperfine's rusage). */
+  readonly cpuMs: number;
+};
+
+// The value below which a share `p` (0..1) of the sorted values lies.
+export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 
 const shellQuote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
 
@@ -24,12 +36,15 @@ export const measure = (commands: readonly Command[], options: { runs?: number; 
     for (const c of commands) args.push('-n', c.name, c.argv.map(shellQuote).join(' '));
     const r = spawnSync('hyperfine', args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stderr}`);
-    const results = (JSON.parse(readFileSync(`${dir}/out.json`, 'utf8')) as { results: Array<{ command: string; median: number; mean: number }> }).results;
+    type Result = { command: string; median: number; mean: number; user: number; system: number; times: number[] };
+    const results = (JSON.parse(readFileSync(`${dir}/out.json`, 'utf8')) as { results: Result[] }).results;
     return results.map((res, i) => ({
       name: res.command,
       medianMs: res.median * 1000,
       meanMs: res.mean * 1000,
       maxRssKb: maxRssKb((commands[i] as Command).argv),
+      timesMs: res.times.map((s) => s * 1000).sort((a, b) => a - b),
+      cpuMs: (res.user + res.system) * 1000,
     }));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { measure, report } from './lib.ts';
+import { measure, percentile, report } from './lib.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../test/common/loopback-dnsmasq.ts';
 import { createDnsClient } from '../common/dns-client.ts';
 import { parseResolvConf } from '../common/resolv-conf.ts';
@@ -21,7 +21,6 @@ t.teardown(() => rmSync(work, { recursive: true, force: true }));
 const out = (text: string): boolean => process.stdout.write(text);
 
 const ordinals = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 
 // Median and p95 of `runs` sequential calls, after a few warm-up calls.
 const timeCalls = async (runs: number, call: () => Promise<unknown>): Promise<{ median: number; p95: number }> => {

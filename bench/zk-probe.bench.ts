@@ -49,6 +49,8 @@ try {
   const figures = measure(
     [
       { name: 'node -e 0', argv: [NODE, '-e', '0'] },
+      // Any TCP probe's floor: loading node:net and its streams is most of what zk-probe adds to node -e 0.
+      { name: "node -e require('node:net')", argv: [NODE, '-e', "require('node:net')"] },
       { name: 'zk-probe ready', argv: [NODE, probe, 'ready', `-port=${port}`] },
       { name: 'zk-probe live', argv: [NODE, probe, 'live', `-port=${port}`] },
       { name: 'printf ruok | nc', argv: ['sh', '-c', `printf ruok | nc -w1 127.0.0.1 ${port}`] },
@@ -61,7 +63,7 @@ try {
   const ready = figures.find((f) => f.name === 'zk-probe ready');
   const floor = figures.find((f) => f.name === 'node -e 0');
   if (cli && ready && floor) {
-    process.stdout.write(`zkCli / zk-probe ready = ${(cli.medianMs / ready.medianMs).toFixed(1)}x (goal >= 10x); zk-probe ready / node -e 0 = ${(ready.medianMs / floor.medianMs).toFixed(2)}x (goal <= 1.3x); RSS ${(ready.maxRssKb / 1024).toFixed(1)} MB (goal <= 45 MB)\n\n`);
+    process.stdout.write(`zkCli / zk-probe ready = ${(cli.medianMs / ready.medianMs).toFixed(1)}x (goal >= 10x); zk-probe ready / node -e 0 = ${(ready.medianMs / floor.medianMs).toFixed(2)}x (goal <= 1.2x, issue 10); RSS ${(ready.maxRssKb / 1024).toFixed(1)} MB (goal <= 45 MB)\n\n`);
   }
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) runs.push(await ensembleMs());

@@ -1,12 +1,12 @@
 // A stub resolver that behaves like Go's (net/dnsclient_unix.go), which the original agents used: the resolv.conf
 // servers in order (or rotated), `attempts` rounds, the search list applied to short names, UDP with EDNS0 and a
 // TCP retry when the UDP answer is truncated. Node's dns.resolveSrv ignores the search list, hence this module.
-import { randomInt } from 'node:crypto';
 import type { SrvAnswer, StringAnswer } from 'dns-packet';
 import { nameList, type ResolvConf } from './resolv-conf.ts';
 import { buildQuery, type QueryType } from './dns-message.ts';
 import { isDomainName } from './dns-names.ts';
 import { exchange, type Transport } from './dns-transport.ts';
+import { randomId16 } from './random.ts';
 
 export type { Transport } from './dns-transport.ts';
 export type DnsErrorReason = 'timeout' | 'network' | 'malformed' | 'servfail' | 'refused' | 'rcode';
@@ -78,7 +78,7 @@ export const createDnsClient = (options: DnsClientOptions) => {
         // The exchange the deadline cut short has said so already, with what it had received by then.
         if (signal?.aborted) return tried ? last : { kind: 'error', reason: 'timeout', detail: `${where}: cut short by the deadline` };
         tried = true;
-        const query = buildQuery(randomInt(0, 65536), name, type);
+        const query = buildQuery(randomId16(), name, type);
         const result = await exchange({ server, port, query, timeoutMs: resolv.timeoutMs, signal }, resolv.useTcp);
         if (result.kind === 'error') {
           last = { kind: 'error', reason: result.reason, detail: `${where}: ${result.detail}` };

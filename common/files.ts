@@ -3,10 +3,10 @@
 // until memory runs out), outputs are replaced atomically through a temp file created exclusively (no symlink is
 // followed, no temp file is left behind), and an OS error becomes one line naming the path and the errno.
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AgentError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { randomBytes } from './random.ts';
 
 /** Config files, properties, secrets, membership lists: far below this, and a probe's memory limit far above. */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;

@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../harness/servers.ts';
 import { httpGet } from '../harness/http.ts';
 import { freePorts } from '../harness/ports.ts';
 import { waitFor } from '../harness/wait.ts';
+import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
 import { FLAGS } from '../../kafka-entrypoint/flags.ts';
 import { LEAVE_FLAGS } from '../../kafka-entrypoint/leave-config.ts';
 
@@ -168,6 +169,18 @@ t.test('a log dir with data but no meta.properties is refused (exit 2), never fo
   }
   t.same(await snapshot(vol), before, 'volume byte-identical, no server.properties');
   t.same(await calls(), [], 'java never ran');
+});
+
+t.test('a restart with a given cluster id execs the JVM without loading node:crypto, node:child_process or node:fs/promises', async (t) => {
+  const dir = await tempDir(t);
+  const vol = path.join(dir, 'vol');
+  await mkdir(path.join(vol, 'data'), { recursive: true });
+  await writeFile(path.join(vol, 'data/meta.properties'), 'version=1\nnode.id=0\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=abcdefghijklmnopqrstuv\n');
+  const loaded = path.join(dir, 'loaded');
+  const r = await run([...withLoadedBuiltins(loaded), BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg', `--data-dir=${vol}`, '--java=/bin/true'], { timeoutMs: 20_000 });
+  t.equal(r.exitCode, 0, r.stderr);
+  const names = (await readFile(loaded, 'utf8')).split('\n');
+  for (const name of ['crypto', 'child_process', 'fs/promises']) t.notOk(names.includes(name), `${name} not loaded`);
 });
 
 t.test('a log dir holding only lost+found is formatted, then the broker started', async (t) => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
+import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
 import { waitFor } from '../harness/wait.ts';
 import { FLAGS } from '../../peer-finder/flags.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
@@ -117,6 +118,16 @@ t.test('hands 1,000 members to the hook after the TCP retry', async (t) => {
   t.equal(list?.split('\n').length, 1001);
   t.ok(list?.startsWith(`${fqdn(0)}\n${fqdn(1)}\n${fqdn(10)}\n${fqdn(100)}\n`), 'byte-wise order');
   t.match(result.stderr, /from="SRV zk.default.svc.cluster.local. via tcp @127.0.0.1"/);
+});
+
+t.test('a lookup and its hook load no node:crypto (the DNS ids come from /dev/urandom)', async (t) => {
+  const s = setup(t);
+  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 1]));
+  const loaded = join(s.dir, 'loaded');
+  const result = await run([...withLoadedBuiltins(loaded), BUNDLE, `-on-start=${s.recorder}`, '-service=zk', '-ns=default', ...local(s, dns.port)], { timeoutMs: 20_000 });
+  t.equal(result.exitCode, 0, result.stderr);
+  t.equal(hookRuns(s).length, 1);
+  t.notOk(readFileSync(loaded, 'utf8').split('\n').includes('crypto'));
 });
 
 t.test('writes JSON log lines with -log-format=json', async (t) => {
