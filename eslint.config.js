@@ -18,6 +18,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // CommonJS preloads (node -r) for the tests.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Parsed Kubernetes manifests, read deep by the tests: typing every kind would restate the Kubernetes API.
   { files: ['test/deploy/**', 'test/k8s/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );
