@@ -32,8 +32,6 @@ export type Effects = {
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly print: (text: string) => void;
-  /** Whether V8 may compile hot functions to optimized code (Maglev, TurboFan) from now on. */
-  readonly allowOptimizedCode: (on: boolean) => void;
 };
 
 // A missing or unreadable file is undefined (Go's resolver then uses its defaults, and readConfig says what that
@@ -145,15 +143,6 @@ export const hookRunner = (options: HookRunnerOptions = {}) => {
     });
 };
 
-// The first time a function gets hot, V8's optimizing compilers page in ~10 MB of the node binary: a 1,000-member
-// answer made a one-shot run peak at 62 MB RSS instead of 52 (issue 10). A one-shot run (the init container) ends
-// before optimized code would pay that back, so main keeps them off until the first hook has run; a sidecar that
-// goes on polling turns them on again (a 1,000-member lookup: ~4 ms of CPU optimized, ~12 ms without). Node leaves
-// V8's flags writable after start (--no-freeze-flags-after-init), and these are read at each tiering decision.
-const allowOptimizedCode = (on: boolean): void => {
-  process.getBuiltinModule('node:v8').setFlagsFromString(on ? '--maglev --turbofan' : '--no-maglev --no-turbofan');
-};
-
 export const realEffects: Effects = {
   hostname: osHostname,
   addresses,
@@ -165,5 +154,4 @@ export const realEffects: Effects = {
   },
   now: Date.now,
   print: (text) => process.stdout.write(text),
-  allowOptimizedCode,
 };

@@ -19,7 +19,6 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const config = readConfig(argv, env, files); // throws ConfigError naming every problem
   setLogFormat(config.logFormat);
   log.info('peer-finder starting', startFields(config));
-  fx.allowOptimizedCode(false); // until the first hook has run: see effects.ts
   const discover = fx.discoverer(config);
   let state = initialState(fx.now());
   for (;;) {
@@ -29,7 +28,6 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
     if (step.note) log[step.note.level](step.note.event, step.note.fields);
     if (step.kind === 'timeout') throw new AgentError('PEERS_TIMEOUT', step.missing, { context: { timeoutMs: config.timeoutMs } });
     if (step.kind === 'run') requireSuccess(step.hook, await fx.runHook(step.hook)); // argv + stdin, never data in a shell string
-    if (step.kind === 'run' && !step.final) fx.allowOptimizedCode(true); // a long-running sidecar from here on
     if (step.kind === 'run' && step.final) {
       log.info('peer-finder exiting', { reason: config.onChange === undefined ? 'no -on-change' : 'static members never change' });
       return EXIT.ok;
