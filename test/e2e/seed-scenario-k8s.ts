@@ -1,7 +1,7 @@
 // The seed scenario (shared/docs/seed-scenario.md) on a real Kubernetes: deploy/ applied as users apply it, our
 // images started by a real kubelet, and every console step run with the real ZooKeeper and Kafka tools through
 // `kubectl exec`, as the seed's write-up did. Used by the main job (replay.ts --kubernetes / --kubeconfig) and by
-// test/k8s/seed.test.ts.
+// test/k8s/seed.k8s.test.ts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../harness/wait.ts';

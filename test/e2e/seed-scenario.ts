@@ -1,5 +1,5 @@
 // The seed scenario (shared/docs/seed-scenario.md) with our agents and images' commands, step by step, in harness
-// pods: used by the main job (replay.ts, which prints it) and by seed-scenario.test.ts (which asserts it).
+// pods: used by the main job (replay.ts, which prints it) and by seed-scenario.pods.test.ts (which asserts it).
 import { readFileSync } from 'node:fs';
 import { NODE, fixture, waitFor, type Cluster, type Pod } from '../harness/index.ts';
 import { zkStatefulSet } from '../zk-bootstrap/support/zk-pods.ts';

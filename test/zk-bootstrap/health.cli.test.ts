@@ -1,5 +1,5 @@
 // zk-bootstrap run's health endpoints as a process (the built bundle), without a JVM: a stand-in server command and
-// hostile listeners in place of ZooKeeper's client port. The real-ZooKeeper wiring is in pods.test.ts.
+// hostile listeners in place of ZooKeeper's client port. The real-ZooKeeper wiring is in ensemble.pods.test.ts.
 import t from 'tap';
 import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
