@@ -1,25 +1,16 @@
-// agents-install: the plan on data, then the bundle as an init container runs it (into a directory, twice).
+// agents-install: the bundle as an init container runs it (into a directory, twice); its plan is in main.test.ts.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, lstatSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { installPlan } from '../../agents-install/main.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
 
 const run = promisify(execFile);
 const BUNDLE = `${REPO_ROOT}/dist/agents-install.cjs`;
 const install = (args: string[]) =>
   run(process.execPath, [BUNDLE, ...args], { timeout: 20_000 }).then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
-
-t.test('plan: node first, then every bundle but itself, in name order', async (t) => {
-  t.same(installPlan('/usr/local/bin/node', ['zk-probe.cjs', 'agents-install.cjs', 'README', 'peer-finder.cjs'], '/app', 'agents-install.cjs', '/agents'), [
-    { from: '/usr/local/bin/node', to: '/agents/node' },
-    { from: '/app/peer-finder.cjs', to: '/agents/peer-finder.cjs' },
-    { from: '/app/zk-probe.cjs', to: '/agents/zk-probe.cjs' },
-  ]);
-});
 
 t.test('copies node and the bundles, runnable; a second run replaces them, a symlink is replaced, not followed', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'agents-install-'));

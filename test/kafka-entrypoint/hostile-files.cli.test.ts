@@ -1,11 +1,11 @@
 // kafka-entrypoint against hostile or broken files and volumes, through the built bundle: inputs that are FIFOs,
-// /dev/zero or huge; an output path that is a directory, read-only or full; a planted temp-file symlink; a SIGTERM
-// while the storage format runs. Exit 0/1/2 as documented, one line, never a stack, nothing half-written.
+// /dev/zero or huge; an output path that is a directory; a planted temp-file symlink; a SIGTERM while the storage
+// format runs. Exit 0/1/2 as documented, one line, never a stack, nothing half-written. Read-only and full volumes
+// (root: a tmpfs) are in hostile-volumes.pods.test.ts.
 import t, { type Test } from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
@@ -70,52 +70,6 @@ t.test('a symlink planted where the old temp file went is never written through'
   t.equal(readFileSync(path.join(dir, 'victim'), 'utf8'), 'precious\n', 'the symlink target is untouched');
   t.equal(readFileSync(file, 'latin1'), 'node.id=0\n');
   t.equal(await realEffects.writeFileAtomic(file, 'node.id=0\n'), 'unchanged');
-});
-
-// A small tmpfs (root only): read-only for EROFS, filled up for ENOSPC. Unmounted by the test's teardown.
-const mounted: string[] = [];
-const tmpfs = (dir: string, options: string): boolean => {
-  mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return false;
-  }
-  mounted.unshift(dir);
-  return true;
-};
-
-t.test('a read-only or full volume: exit 1 naming the path and the errno, no temp file left', { skip: process.getuid?.() !== 0 && 'needs root to mount a tmpfs' }, async (t) => {
-  // Not t.testdir: its removal would run before the unmounts.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kafka-entrypoint-volumes-'));
-  t.teardown(() => {
-    for (const m of mounted.splice(0)) execFileSync('umount', [m]);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ro = path.join(dir, 'ro');
-  const full = path.join(dir, 'full');
-  if (!tmpfs(ro, 'ro,size=64k') || !tmpfs(full, 'size=64k')) {
-    t.comment('mount not permitted here: skipped');
-    return;
-  }
-  // Fill the tmpfs to the last byte.
-  try {
-    writeFileSync(path.join(full, 'filler'), Buffer.alloc(1024 * 1024));
-  } catch {
-    // ENOSPC: what was written stays.
-  }
-  const rows = [
-    { name: 'EROFS', out: path.join(ro, 'server.properties'), errno: 'EROFS' },
-    { name: 'ENOSPC', out: path.join(full, 'server.properties'), errno: 'ENOSPC' },
-  ];
-  for (const row of rows) {
-    const before = readdirSync(path.dirname(row.out)).sort();
-    const r = await entrypoint([...BASE, `--data-dir=${dir}/vol`, `--config-out=${row.out}`, '--java=/bin/false']);
-    t.equal(r.exitCode, 1, `${row.name}: ${r.stderr}`);
-    t.match(r.stderr, new RegExp(`cannot write ${row.out}: ${row.errno}`), row.name);
-    oneLine(t, r.stderr, row.name);
-    t.same(readdirSync(path.dirname(row.out)).sort(), before, `${row.name}: no temp file left`);
-  }
 });
 
 t.test('SIGTERM during the storage format is passed on to the format child and waited for; no broker starts', async (t) => {

@@ -1,9 +1,5 @@
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { serverInvocation, superDigestArgFile, javaOfCommand, javaMajorFromVersionText, SUPER_DIGEST_PROPERTY } from '../../zk-bootstrap/server-invocation.ts';
-import { writeDigestArgFile, readJavaMajor } from '../../zk-bootstrap/jvm-secret.ts';
 
 const digest = 'super:abc=';
 
@@ -39,32 +35,4 @@ t.test('finds the java a command runs and reads its major version', async (t) =>
     { name: 'no version', text: 'Error: could not find libjava.so', major: undefined },
   ];
   for (const row of versions) t.equal(javaMajorFromVersionText(row.text), row.major, row.name);
-});
-
-t.test('the argfile is private, and gone after remove()', async (t) => {
-  const file = await writeDigestArgFile(superDigestArgFile(digest));
-  t.equal(statSync(file.path).mode & 0o777, 0o600);
-  t.equal(statSync(dirname(file.path)).mode & 0o777, 0o700);
-  t.equal(readFileSync(file.path, 'utf8'), superDigestArgFile(digest));
-  await file.remove();
-  t.notOk(existsSync(dirname(file.path)), 'directory removed');
-});
-
-// The proof on a real JVM: the launcher reads the option from the file named in JDK_JAVA_OPTIONS; neither its
-// command line nor its "Picked up JDK_JAVA_OPTIONS" note on stderr shows the digest.
-const hasJava = spawnSync('java', ['-version']).status === 0;
-t.test('a real java gets the property from the argfile, with the digest in neither argv nor its output', { skip: hasJava ? false : 'no java on PATH' }, async (t) => {
-  t.ok(((await readJavaMajor('java', process.env)) ?? 0) >= 9, 'this project runs Java 9+ (JRE 17)');
-  t.equal(await readJavaMajor('/nonexistent/java', process.env), undefined, 'a missing java has no version');
-  const secretDigest = 'super:S3CRETdigest+/=';
-  const file = await writeDigestArgFile(superDigestArgFile(secretDigest));
-  t.teardown(() => file.remove());
-  const inv = serverInvocation(['java', '-XshowSettings:properties', '-version'], { PATH: process.env.PATH, JDK_JAVA_OPTIONS: '-Dkept=1' }, file.path);
-  const [cmd, ...args] = inv.argv as [string, ...string[]];
-  const out = spawnSync(cmd, args, { env: inv.env, encoding: 'utf8' });
-  t.match(out.stderr, new RegExp(`${SUPER_DIGEST_PROPERTY.replace(/\./g, '\\.')} = super:S3CRETdigest\\+/=`), 'the JVM has the property');
-  t.match(out.stderr, /kept = 1/, 'an existing JDK_JAVA_OPTIONS still applies');
-  const note = out.stderr.split('\n').find((l) => l.startsWith('NOTE: Picked up JDK_JAVA_OPTIONS')) ?? '';
-  t.notMatch(note, /S3CRET/, 'the launcher note shows the file, not the digest');
-  t.notMatch(inv.argv.join(' '), /S3CRET/);
 });
