@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { measure, percentile } from './lib.ts';
-import { startFirstMember } from '../test/zk-bootstrap/support/loopback-zk.ts';
+import { startFirstMember } from '../test/fixtures/loopback-zk.ts';
 import { REPO_ROOT } from '../test/harness/servers.ts';
 
 const NODE = process.execPath;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { measure, report } from './lib.ts';
-import { startKraftNode, liveBrokerIds, LIBS, ROOT } from '../test/kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds, LIBS, ROOT } from '../test/fixtures/real-kafka.ts';
 
 const NODE = process.execPath;
 const teardowns: Array<() => unknown> = [];

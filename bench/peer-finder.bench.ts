@@ -8,7 +8,7 @@ import { Resolver } from 'node:dns/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measure, percentile, report } from './lib.ts';
-import { startDnsmasq, srvRecords, kubeletResolvConf } from '../test/common/loopback-dnsmasq.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from '../test/fixtures/loopback-dnsmasq.ts';
 import { createDnsClient } from '../common/dns-client.ts';
 import { parseResolvConf } from '../common/resolv-conf.ts';
 

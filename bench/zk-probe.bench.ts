@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measure, report } from './lib.ts';
-import { startFirstMember } from '../test/zk-bootstrap/support/loopback-zk.ts';
-import { loopbackPods } from '../test/zk-bootstrap/support/loopback-pods.ts';
+import { startFirstMember } from '../test/fixtures/loopback-zk.ts';
+import { loopbackPods } from '../test/fixtures/loopback-pods.ts';
 import { REPO_ROOT, zookeeperLibs } from '../test/harness/servers.ts';
 import { sendFourLetterWord } from '../common/zk-4lw.ts';
 

@@ -21,7 +21,7 @@ if [ "$(id -u)" = 0 ] && [ "${K8S_TESTS:-1}" != 0 ]; then
   if archives=$(bash images/build.sh) && bash scripts/k8s.sh up && bash scripts/k8s.sh import $archives; then
     while IFS='=' read -r key value; do export "K8S_TEST_$key=$value"; done < <(bash scripts/k8s.sh env)
     export KUBECTL=$K8S_TEST_KUBECTL
-    # Namespaces a killed earlier run left on a cluster that stayed up (test/k8s/kube.ts labels every one it makes).
+    # Namespaces a killed earlier run left on a cluster that stayed up (test/fixtures/kube.ts labels every one it makes).
     "$KUBECTL" --kubeconfig "$K8S_TEST_KUBECONFIG" delete namespace -l statefulset-agents.test=true --wait=false >/dev/null 2>&1 || true
     echo "test: images built and cluster up in $((SECONDS - started)) s ($K8S_TEST_KUBECONFIG)"
   else

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createDnsClient } from '../../common/dns-client.ts';
 import { parseResolvConf } from '../../common/resolv-conf.ts';
-import { startDnsmasq, srvRecords, kubeletResolvConf } from './loopback-dnsmasq.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 import { hostileDnsServer, response, srvRecord, pointerLoopRecord, type SeenQuery } from '../fixtures/hostile-dns.ts';
 
 const ZK = srvRecords('zk', 'zoo', [0, 1, 2]);

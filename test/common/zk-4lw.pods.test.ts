@@ -2,7 +2,7 @@ import t from 'tap';
 import { connect, type Socket } from 'node:net';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
 import { srvrFromText, confFromText } from '../../common/zk-4lw-parse.ts';
-import { startFirstMember } from '../zk-bootstrap/support/loopback-zk.ts';
+import { startFirstMember } from '../fixtures/loopback-zk.ts';
 
 t.test('against a real ZooKeeper 3.9.5', async (t) => {
   const zk = await startFirstMember(t);

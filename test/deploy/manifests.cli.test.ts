@@ -4,7 +4,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, documentedInvocations, agentCalls, strings, BUNDLE, type Obj, type Container } from './rendered.ts';
+import { KUBECTL, ROOT, render, builtAgents, entrypoints, statefulSets, podSpecs, containersOf, invocations, documentedInvocations, agentCalls, strings, BUNDLE, type Obj, type Container } from '../fixtures/rendered.ts';
 import { durationMs } from '../../common/flags.ts';
 
 const run = promisify(execFile);

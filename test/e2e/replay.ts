@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '../harness/index.ts';
-import { createNamespace } from '../k8s/kube.ts';
+import { createNamespace } from '../fixtures/kube.ts';
 import { replaySeedScenario } from './seed-scenario.ts';
-import { replaySeedScenarioOnKubernetes } from './seed-scenario-k8s.ts';
+import { replaySeedScenarioOnKubernetes } from '../fixtures/seed-scenario-k8s.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);

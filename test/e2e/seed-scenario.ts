@@ -2,16 +2,16 @@
 // pods: used by the main job (replay.ts, which prints it) and by seed-scenario.pods.test.ts (which asserts it).
 import { readFileSync } from 'node:fs';
 import { NODE, fixture, waitFor, type Cluster, type Pod } from '../harness/index.ts';
-import { zkStatefulSet } from '../zk-bootstrap/support/zk-pods.ts';
-import { entrypointCommand, kafkaEnv, overrides, healthProbe, HEALTH_PORT } from '../kafka-entrypoint/pod-specs.ts';
-import { SMALL_BROKER } from '../kafka-entrypoint/real-kafka.ts';
+import { zkStatefulSet } from '../fixtures/zk-pods.ts';
+import { entrypointCommand, kafkaEnv, overrides, healthProbe, HEALTH_PORT } from '../fixtures/pod-specs.ts';
+import { SMALL_BROKER } from '../fixtures/real-kafka.ts';
 
 export type Say = (text: string) => void;
 
 // The seed's --override list verbatim, except its data dir (/var/lib/kafka is the pod's volume here) and its
 // inter.broker.protocol.version=0.10.2-IV0, a pin from its Kafka 0.10 days that Kafka 3.9 refuses at start
 // (kafka-entrypoint names it in a warning and tells to remove it).
-const SEED_OVERRIDES = readFileSync(new URL('../kafka-entrypoint/fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
+const SEED_OVERRIDES = readFileSync(new URL('../fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('inter.broker.protocol.version='))
   .map((l) => (l.startsWith('log.dir=') ? 'log.dir=$(VOLUME)' : l));

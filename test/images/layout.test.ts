@@ -3,7 +3,7 @@
 // and passes the versions of versions.env.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { ROOT, builtAgents } from '../deploy/rendered.ts';
+import { ROOT, builtAgents } from '../fixtures/rendered.ts';
 
 const script = readFileSync(`${ROOT}images/build.sh`, 'utf8');
 const versions = Object.fromEntries([...readFileSync(`${ROOT}versions.env`, 'utf8').matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { membersOf, voters } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
-import { execIn, podStatuses, waitPodsReady } from './kube.ts';
+import { execIn, podStatuses, waitPodsReady } from '../fixtures/kube.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
 
 const DEPLOY = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../deploy');

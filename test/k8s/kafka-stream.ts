@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { Resolver } from 'node:dns/promises';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { execIn, type Kubectl } from './kube.ts';
+import { execIn, type Kubectl } from '../fixtures/kube.ts';
 
 /** The cluster DNS server, as kubelet configured it for `pod`. */
 export const clusterDns = async (kube: Kubectl, pod: string, container: string): Promise<string> => {

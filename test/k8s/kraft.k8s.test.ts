@@ -3,8 +3,8 @@
 import t from 'tap';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONSOLE_CONSUMER, TOPICS, kafkaTool, parseDescribe } from '../e2e/seed-scenario-k8s.ts';
-import { execIn, podStatuses, waitPodsReady } from './kube.ts';
+import { CONSOLE_CONSUMER, TOPICS, kafkaTool, parseDescribe } from '../fixtures/seed-scenario-k8s.ts';
+import { execIn, podStatuses, waitPodsReady } from '../fixtures/kube.ts';
 import { clusterDns, clusterKafka, produceStream } from './kafka-stream.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
 

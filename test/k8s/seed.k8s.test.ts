@@ -1,8 +1,8 @@
 // The seed scenario on a real Kubernetes, then day-2 on the same deployment: `kubectl rollout restart` of ZooKeeper
 // and of Kafka under an acks=all producer, with no acknowledged message lost.
 import t from 'tap';
-import { TOPICS, kafkaTool, replaySeedScenarioOnKubernetes, seedRestarts } from '../e2e/seed-scenario-k8s.ts';
-import { execIn, podStatuses, probeDurations, waitPodsReady } from './kube.ts';
+import { TOPICS, kafkaTool, replaySeedScenarioOnKubernetes, seedRestarts } from '../fixtures/seed-scenario-k8s.ts';
+import { execIn, podStatuses, probeDurations, waitPodsReady } from '../fixtures/kube.ts';
 import { clusterDns, clusterKafka, produceStream } from './kafka-stream.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
 

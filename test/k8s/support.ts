@@ -2,7 +2,7 @@
 // the image import, or a reason to skip. A test never starts or stops the cluster itself: one cluster serves the
 // whole run, and scripts/test.sh takes it down (by pid, every mount and interface) whatever the tests did.
 import type { Test } from 'tap';
-import { createNamespace, type Kubectl } from './kube.ts';
+import { createNamespace, type Kubectl } from '../fixtures/kube.ts';
 
 export const K8S_KUBECONFIG = process.env.K8S_TEST_KUBECONFIG;
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { children, connect, create, membersOf, modeOf, voters, writeStream } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
-import { execIn, podStatuses, waitPodsReady, type Kubectl } from './kube.ts';
+import { execIn, podStatuses, waitPodsReady, type Kubectl } from '../fixtures/kube.ts';
 import { skipUnlessCluster, testNamespace } from './support.ts';
 
 const ZK = 'app.kubernetes.io/name=zookeeper';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readConfig, type Files } from '../../kafka-entrypoint/config.ts';
 import { ConfigError } from '../../common/errors.ts';
 
-const SEED = readFileSync(new URL('./fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
+const SEED = readFileSync(new URL('../fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
   .split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 
 const files = (hostname: string, extra: Partial<Files> = {}): Files => ({ hostname, ...extra });

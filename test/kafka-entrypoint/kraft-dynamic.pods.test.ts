@@ -6,7 +6,7 @@ import t from 'tap';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, skipUnlessRoot, NODE, agentBundle, kafkaRoundTrip, SEED_LINES, waitFor } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, overrides, probe, jvmPid, quorumVoters } from './pod-specs.ts';
+import { entrypointCommand, kafkaEnv, overrides, probe, jvmPid, quorumVoters } from '../fixtures/pod-specs.ts';
 
 const QUORUM = ['--quorum=dynamic', '--controller-set=ctrl', '--controller-service=ctrl', '--controllers=3'];
 const ENTRYPOINT = [NODE, agentBundle('kafka-entrypoint')];

@@ -3,7 +3,7 @@ import { waitFor } from '../harness/wait.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startKraftNode, liveBrokerIds, ROOT, type KafkaVersion } from './real-kafka.ts';
+import { startKraftNode, liveBrokerIds, ROOT, type KafkaVersion } from '../fixtures/real-kafka.ts';
 import { run } from '../harness/process.ts';
 
 const GRACE_MS = 30_000;

@@ -4,7 +4,7 @@ import t from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Cluster, skipUnlessRoot, kafkaRoundTrip, SEED_LINES, httpGet, waitFor, type Pod } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, healthProbe, HEALTH_PORT, jvmPid, procStatus, childPids } from './pod-specs.ts';
+import { entrypointCommand, kafkaEnv, healthProbe, HEALTH_PORT, jvmPid, procStatus, childPids } from '../fixtures/pod-specs.ts';
 
 const ARGS = ['--service=kafka', '--controllers=3', `--health-port=${HEALTH_PORT}`];
 /** -health-timeout's default: a check never answers later than this (plus the HTTP round trip). */

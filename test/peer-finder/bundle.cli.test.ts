@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../harness/servers.ts';
 import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
 import { waitFor } from '../harness/wait.ts';
 import { FLAGS } from '../../peer-finder/flags.ts';
-import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 import { hostileDnsServer, response, srvRecord, pointerLoopRecord } from '../fixtures/hostile-dns.ts';
 import { execFileSync } from 'node:child_process';
 

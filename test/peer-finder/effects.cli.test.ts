@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realEffects, hookRunner } from '../../peer-finder/effects.ts';
 import { readConfig } from '../../peer-finder/config.ts';
-import { startDnsmasq, srvRecords, kubeletResolvConf } from '../common/loopback-dnsmasq.ts';
+import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 
 const scratch = (t: { teardown: (fn: () => void) => void }): string => {
   const dir = mkdtempSync(join(tmpdir(), 'pf-effects-'));

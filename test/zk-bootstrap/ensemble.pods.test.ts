@@ -4,7 +4,7 @@
 import t from 'tap';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { Cluster, skipUnlessRoot, waitFor, agentBundle, type Pod } from '../harness/index.ts';
-import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid, health, agentEnv, HEALTH_PORT, HEALTH_CHECK_TIMEOUT_MS } from './support/zk-pods.ts';
+import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid, health, agentEnv, HEALTH_PORT, HEALTH_CHECK_TIMEOUT_MS } from '../fixtures/zk-pods.ts';
 import { NODE } from '../harness/index.ts';
 import { writeStream } from '../fixtures/zk-client.ts';
 

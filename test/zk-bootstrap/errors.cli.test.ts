@@ -1,7 +1,7 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-pods.ts';
 import { run, startLogged, killGroup } from '../harness/process.ts';
 import { hostileTcpServer } from '../fixtures/hostile-tcp.ts';
 

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-pods.ts';
 import { run } from '../harness/process.ts';
 import { sendFourLetterWord } from '../../common/zk-4lw.ts';
 

@@ -4,7 +4,7 @@ import t from 'tap';
 import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-pods.ts';
 import { run, startLogged, killGroup } from '../harness/process.ts';
 import { freePorts } from '../harness/ports.ts';
 import { httpGet } from '../harness/http.ts';

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackPods, BOOTSTRAP, type LoopbackPod } from './support/loopback-pods.ts';
-import { superDigest, SUPER_SECRET } from './support/loopback-zk.ts';
+import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-pods.ts';
+import { superDigest, SUPER_SECRET } from '../fixtures/loopback-zk.ts';
 import { run } from '../harness/process.ts';
 import { agentBundle } from '../harness/servers.ts';
 

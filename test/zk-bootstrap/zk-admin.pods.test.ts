@@ -1,7 +1,7 @@
 import t from 'tap';
 import { openSession, getConfig, reconfig, sync, type ZkSession } from '../../zk-bootstrap/zk-admin.ts';
 import { membershipFromText } from '../../common/zk-4lw-parse.ts';
-import { loopbackMembers, serverLine, SUPER_SECRET, type LoopbackZk } from './support/loopback-zk.ts';
+import { loopbackMembers, serverLine, SUPER_SECRET, type LoopbackZk } from '../fixtures/loopback-zk.ts';
 import { freePorts } from '../harness/ports.ts';
 
 const SUPER = { user: 'super', secret: SUPER_SECRET };

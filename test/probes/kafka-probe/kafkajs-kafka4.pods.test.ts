@@ -3,7 +3,7 @@
 import t from 'tap';
 import { waitFor } from '../../harness/wait.ts';
 import { Kafka, logLevel } from 'kafkajs';
-import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../fixtures/real-kafka.ts';
 import { consumeLines } from '../../fixtures/kafkajs-consume.ts';
 
 t.test('kafkajs creates a topic, produces and consumes in a group against Kafka 4.2.2', async (t) => {

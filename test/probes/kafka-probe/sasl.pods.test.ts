@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../fixtures/real-kafka.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const JAAS = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret" user_probe="probe-secret";';

@@ -4,7 +4,7 @@ import { waitFor } from '../../harness/wait.ts';
 import { existsSync } from 'node:fs';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { startKraftNode, liveBrokerIds } from '../../kafka-entrypoint/real-kafka.ts';
+import { startKraftNode, liveBrokerIds } from '../../fixtures/real-kafka.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });

@@ -3,7 +3,7 @@ import t from 'tap';
 import { existsSync } from 'node:fs';
 import { run } from '../../harness/process.ts';
 import { REPO_ROOT } from '../../harness/servers.ts';
-import { loopbackMembers, serverLine, startFirstMember } from '../../zk-bootstrap/support/loopback-zk.ts';
+import { loopbackMembers, serverLine, startFirstMember } from '../../fixtures/loopback-zk.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
 const probe = (args: string[], env: Record<string, string> = {}) =>
