@@ -1,12 +1,21 @@
 import t from 'tap';
 import { inspect } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSupervised } from '../../common/supervise.ts';
+import { startSupervised, type SuperviseOptions } from '../../common/supervise.ts';
 import { setLogSink } from '../../common/log.ts';
+import { waitFor } from '../harness/wait.ts';
 
 const env = { PATH: process.env.PATH ?? '/bin' };
 setLogSink(() => {});
+
+// `sh -c script` supervised, once the script has touched "$0" (after setting its TERM trap): a signal sent before
+// that would meet the default action and prove nothing.
+const startTrapped = async (file: string, script: string, options?: SuperviseOptions) => {
+  const child = startSupervised('sh', ['-c', `${script}; touch "$0"; while :; do sleep 0.05; done`, file], env, options);
+  await waitFor(`${file} (the trap set)`, () => existsSync(file), { timeoutMs: 10_000, intervalMs: 10 });
+  return child;
+};
 
 t.test('the child exit code is passed through; a signal becomes 128 + its number', async (t) => {
   t.equal((await startSupervised('sh', ['-c', 'exit 7'], env).exited).code, 7);
@@ -17,18 +26,16 @@ t.test('the child exit code is passed through; a signal becomes 128 + its number
 });
 
 t.test('SIGTERM to the agent reaches the child and is reported as the stop signal', async (t) => {
-  const child = startSupervised('sh', ['-c', 'trap "exit 42" TERM; while :; do sleep 0.1; done'], env);
-  await new Promise((r) => setTimeout(r, 200));
+  const child = await startTrapped(path.join(t.testdir({}), 'trapped'), 'trap "exit 42" TERM');
   process.emit('SIGTERM', 'SIGTERM');
   t.same(await child.exited, { code: 42, stopSignal: 'SIGTERM' });
 });
 
 // Hostile-input issue 13 item 5: a server that ignores SIGTERM is killed after the grace period.
 t.test('a child that ignores SIGTERM gets SIGKILL after the grace period, forwarded or our own stop', async (t) => {
-  const ignoring = ['-c', 'trap "" TERM; while :; do sleep 0.05; done'];
+  const dir = t.testdir({});
   for (const how of ['stop', 'forwarded'] as const) {
-    const child = startSupervised('sh', ignoring, env, { stopGraceMs: 300 });
-    await new Promise((r) => setTimeout(r, 200));
+    const child = await startTrapped(path.join(dir, how), 'trap "" TERM', { stopGraceMs: 300 });
     const started = Date.now();
     if (how === 'stop') child.stop('SIGTERM');
     else process.emit('SIGTERM', 'SIGTERM');
@@ -38,8 +45,7 @@ t.test('a child that ignores SIGTERM gets SIGKILL after the grace period, forwar
     const ms = Date.now() - started;
     t.ok(ms >= 250 && ms < 3000, `${how}: after the grace period (${ms}ms)`);
   }
-  const quick = startSupervised('sh', ['-c', 'trap "exit 0" TERM; while :; do sleep 0.05; done'], env, { stopGraceMs: 100 });
-  await new Promise((r) => setTimeout(r, 200));
+  const quick = await startTrapped(path.join(dir, 'quick'), 'trap "exit 0" TERM', { stopGraceMs: 100 });
   quick.stop();
   t.equal((await quick.exited).code, 0, 'a child that stops in time keeps its own exit code');
 });

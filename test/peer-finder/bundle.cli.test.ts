@@ -165,7 +165,10 @@ t.test('waits through NXDOMAIN and a DNS outage, then runs on-start once its rec
   await dns.setRecords(srvRecords('zk', 'zoo', [0, 1]));
   t.equal(await sidecar.exited, 0, sidecar.stderr());
   t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n`]);
-  t.equal(sidecar.stderr().match(/DNS lookup failed/g)?.length, 1, 'the outage is logged once');
+  // Counted up to "have not found myself": the restart in the last setRecords is a second, brief outage that a poll
+  // may or may not hit (on a loaded machine it did), and a new outage is rightly logged again.
+  const duringOutage = sidecar.stderr().slice(0, sidecar.stderr().indexOf('have not found myself yet'));
+  t.equal(duringOutage.match(/DNS lookup failed/g)?.length, 1, 'the outage is logged once');
 });
 
 t.test('runs on-change with the whole list after a scale from 3 to 5 and back to 3', async (t) => {
@@ -237,15 +240,19 @@ t.test('names what was wrong with the DNS answers when -timeout expires', async 
     { name: 'wrong ids', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => Array.from({ length: 20 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), match: /is not for our query: wrong id/ },
     { name: 'TC=1, then a TCP stream that stalls', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => (q.transport === 'udp' ? [response(q, { tc: true })] : [{ kind: 'partial' as const, length: 3000 }]), match: /no TCP answer in 1000ms|cut short by the deadline/ },
   ];
-  for (const row of rows) {
+  // The rows wait out their -timeout side by side: each has its own server and scratch dir.
+  const results = await Promise.all(rows.map(async (row) => {
     const s = setup(t);
     const dns = await hostileDnsServer(t, row.handler);
     const started = Date.now();
     const result = await peerFinder(['-on-start=true', '-service=zk', '-timeout=2s', '-poll-period=100ms', ...hostile(s, dns.port)]);
+    return { row, result, started, ended: Date.now() };
+  }));
+  for (const { row, result, started, ended } of results) {
     t.equal(result.exitCode, 1, row.name);
     t.match(result.stderr, /code=PEERS_TIMEOUT/, row.name);
     t.match(result.stderr, row.match, row.name);
     t.notMatch(result.stderr, /\(timeout: SRV \S+ @[\d.:]+: no UDP answer/, `${row.name}: not just "no UDP answer"`);
-    t.ok(Date.now() - started < 5000, `${row.name}: exited after ${Date.now() - started} ms`);
+    t.ok(ended - started < 5000, `${row.name}: exited after ${ended - started} ms`);
   }
 });

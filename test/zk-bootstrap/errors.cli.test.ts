@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSy
 import { join } from 'node:path';
 import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-pods.ts';
 import { run, startLogged, killGroup } from '../harness/process.ts';
+import { waitFor } from '../harness/wait.ts';
 import { hostileTcpServer } from '../fixtures/hostile-tcp.ts';
 
 t.before(() => {
@@ -91,17 +92,21 @@ t.test('run -- a missing or non-executable server: one line, exit 2, no digest, 
   t.equal((await zoo0.init([zoo0])).exitCode, 0);
   const notExecutable = join(zoo0.volume, 'java');
   writeFileSync(notExecutable, '#!/bin/sh\n');
-  for (const [name, command, errno] of [['missing', '/nonexistent/java', 'ENOENT'], ['not executable', notExecutable, 'EACCES'], ['a directory', zoo0.volume, 'EACCES']] as const) {
-    for (const mode of ['dynamic', 'static']) {
-      const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, 'static') } : {});
-      const r = await run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
-      const what = `${name} (${mode})`;
-      t.equal(r.exitCode, 2, `${what}: exit 2`);
-      t.equal(codeOf(r.stderr), 'CHILD_START_FAILED', `${what}: code`);
-      t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot start .*: ${errno}`), `${what}: names the errno`);
-      t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
-      t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
-    }
+  const cases = (['dynamic', 'static'] as const).flatMap((mode) =>
+    ([['missing', '/nonexistent/java', 'ENOENT'], ['not executable', notExecutable, 'EACCES'], ['a directory', zoo0.volume, 'EACCES']] as const).map(([name, command, errno]) => ({ mode, name, command, errno })));
+  // Side by side: the dynamic runs find the volume init prepared (nothing to write), each static run has its own dir.
+  const results = await Promise.all(cases.map(({ mode, command }, i) => {
+    const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, `static-${i}`) } : {});
+    return run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
+  }));
+  for (const [i, { mode, name, errno }] of cases.entries()) {
+    const r = results[i]!;
+    const what = `${name} (${mode})`;
+    t.equal(r.exitCode, 2, `${what}: exit 2`);
+    t.equal(codeOf(r.stderr), 'CHILD_START_FAILED', `${what}: code`);
+    t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot start .*: ${errno}`), `${what}: names the errno`);
+    t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
+    t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
   }
 });
 
@@ -109,12 +114,15 @@ t.test('run -- a missing or non-executable server: one line, exit 2, no digest, 
 t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (t) => {
   const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
   const env = zoo0.env({ ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZK_STOP_GRACE: '500ms' });
-  const started = startLogged([process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; while :; do sleep 0.05; done'], join(zoo0.volume, 'run.log'), env);
+  // The server says when its trap is set ($0 is the file it touches); SIGTERM before that would simply kill it.
+  const trapped = join(zoo0.volume, 'trapped');
+  const started = startLogged([process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; touch "$0"; while :; do sleep 0.05; done', trapped], join(zoo0.volume, 'run.log'), env);
   t.teardown(() => killGroup(started.child, 'SIGKILL'));
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitFor('the server to ignore SIGTERM', () => existsSync(trapped), { timeoutMs: 20_000, intervalMs: 20 });
   const stopAt = Date.now();
   started.child.kill('SIGTERM');
-  const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]);
+  // unref: the fallback must not keep this file's process alive 10 s after the test (it did).
+  const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000).unref())]);
   t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
   t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
   t.match(readFileSync(join(zoo0.volume, 'run.log'), 'utf8'), /supervise\.kill/);
