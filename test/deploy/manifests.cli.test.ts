@@ -13,10 +13,24 @@ const runsZkAgents = (c: { name: string }): boolean => c.name !== 'agents-instal
 // Agents built and shipped in the images that no manifest names: the exec probes, kept for clusters that want them.
 const EXEC_PROBE_ALTERNATIVES: readonly string[] = ['zk-probe'];
 
+// Each rendering and each agent's --help once per file: every kubectl call and agent start costs a process (a read-only
+// result, shared by the tests that read it).
+const renderings = new Map<string, Obj[]>();
+const rendered = (components: readonly string[] = []): Obj[] => {
+  const key = components.join(',');
+  if (!renderings.has(key)) renderings.set(key, render(KUBECTL!, components));
+  return renderings.get(key)!;
+};
+const helps = new Map<string, Promise<string>>();
+const helpOf = (bundle: string): Promise<string> => {
+  if (!helps.has(bundle)) helps.set(bundle, run(process.execPath, [`${ROOT}${bundle}`, '--help'], { timeout: 8000 }).catch((e) => e).then((r) => `${r.stdout}${r.stderr}`));
+  return helps.get(bundle)!;
+};
+
 // deploy/ alone, and with the agents-install Component (ZooKeeper on a third-party image): the same checks hold.
 for (const components of [[], ['agents-install']]) {
 t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl kustomize`, { skip: KUBECTL ? false : 'kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl' }, async (t) => {
-  const objs = render(KUBECTL!, components);
+  const objs = rendered(components);
   const byName = (kind: string, name: string): Obj | undefined => objs.find((o) => o.kind === kind && o.metadata.name === name);
   const agents = builtAgents();
   const images = entrypoints();
@@ -49,10 +63,7 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
 
   t.test('every agent flag, subcommand and env var used is one the agent accepts (its --help)', async (t) => {
     const used = [...new Set(calls.map((c) => c.agent))];
-    const help = new Map(await Promise.all(used.map(async (a) => {
-      const r = await run(process.execPath, [`${ROOT}${agents.get(a)}`, '--help'], { timeout: 8000 }).catch((e) => e);
-      return [a, `${r.stdout}${r.stderr}`] as const;
-    })));
+    const help = new Map(await Promise.all(used.map(async (a) => [a, await helpOf(agents.get(a)!)] as const)));
     for (const call of calls) {
       const text = help.get(call.agent) ?? '';
       const accepted = new Set([...text.matchAll(/^ {2}-([a-z0-9-]+)/gm)].map((m) => m[1]));
@@ -159,8 +170,8 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
 
 t.test('agents-install: ZooKeeper on an image without the agents runs them from the emptyDir the agents image fills', { skip: KUBECTL ? false : 'kubectl not found' }, async (t) => {
   const images = entrypoints();
-  const baseObjs = render(KUBECTL!);
-  const objs = render(KUBECTL!, ['agents-install']);
+  const baseObjs = rendered();
+  const objs = rendered(['agents-install']);
   const zoo = (o: Obj[]) => podSpecs(o).find((p) => p.set === 'zoo')!.pod;
   const pod = zoo(objs);
   const [install, ...rest] = containersOf(pod) as any[];
@@ -199,7 +210,7 @@ t.test('every image a manifest names is one images/build.sh builds, under the na
   const built = new Set([...readFileSync(`${ROOT}images/build.sh`, 'utf8').matchAll(/^REF\[[a-z-]+\]=\$REGISTRY_PREFIX\/(\S+)$/gm)].map((m) => `statefulset-agents/${m[1]}`));
   t.match(readFileSync(`${ROOT}images/build.sh`, 'utf8'), /^REGISTRY_PREFIX=docker\.io\/statefulset-agents /m, 'docker.io/, as kubelet normalises a name without a registry');
   for (const components of [[], ['agents-install']]) {
-    for (const { set, pod } of podSpecs(render(KUBECTL!, components))) {
+    for (const { set, pod } of podSpecs(rendered(components))) {
       for (const c of containersOf(pod)) t.ok(built.has(c.image), `${set}/${c.name}: ${c.image} is built`);
     }
   }
