@@ -4,6 +4,9 @@ import { parseResolvConf } from '../../common/resolv-conf.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 import { hostileDnsServer, response, srvRecord, pointerLoopRecord, type SeenQuery } from '../fixtures/hostile-dns.ts';
 
+// The tests are independent (each its own servers on random ports) and mostly wait out DNS timeouts: side by side.
+t.jobs = 4;
+
 const ZK = srvRecords('zk', 'zoo', [0, 1, 2]);
 const clientFor = (port: number, text = kubeletResolvConf()) => createDnsClient({ resolv: parseResolvConf(text), port });
 

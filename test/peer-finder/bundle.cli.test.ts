@@ -17,6 +17,10 @@ t.before(() => {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
 });
 
+// The tests are independent (each its own dir, DNS server and processes) and mostly wait on -timeout or polls:
+// side by side.
+t.jobs = 4;
+
 type Setup = { dir: string; resolvConf: string; recorder: string; stdinFile: string };
 // A scratch dir with a kubelet-shaped resolv.conf and an on-start script that records its stdin and arguments.
 const setup = (t: { teardown: (fn: () => void) => void }): Setup => {

@@ -10,6 +10,9 @@ t.before(() => {
   if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
 });
 
+// The tests are independent (each its own volumes, ports and processes) and mostly wait on deadlines: side by side.
+t.jobs = 4;
+
 // Every file under dir with its content: "nothing changed on disk" is equality of two of these.
 const snapshot = (dir: string): Record<string, string> => {
   const out: Record<string, string> = {};
