@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Run every test (unit, CLI, real-server integration, harness pods, and the real single-node Kubernetes with the
-# project's images) after set-up. Ends with `N passed, N failed`.
-#   K8S_TESTS=0 bash scripts/test.sh     skip the real cluster (no image build, no cluster): the fast tiers only
+# Run every test tier (unit, cli, pods: real servers and harness pods, kubernetes: the real single-node cluster with
+# the project's images) after set-up, with coverage. Ends with `N passed, N failed`. One tier: README.md, Tests.
+#   K8S_TESTS=0 bash scripts/test.sh     skip the real cluster (no image build, no cluster): every tier but kubernetes
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
