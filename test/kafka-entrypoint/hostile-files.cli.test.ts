@@ -7,18 +7,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { run } from '../harness/process.ts';
-import { REPO_ROOT } from '../harness/servers.ts';
+import { builtAgent } from '../fixtures/agent-bundle.ts';
 import { waitFor } from '../harness/wait.ts';
 import { realEffects } from '../../kafka-entrypoint/effects.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
-const entrypoint = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 20_000 });
+const { file: BUNDLE, run: entrypoint } = builtAgent(t, 'kafka-entrypoint', 20_000);
 const BASE = ['--hostname=kafka-0', '--service=kafka', '--controllers=1'];
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
 
 const oneLine = (t: Test, stderr: string, what: string): void => {
   t.notMatch(stderr, /internal error|\n\s+at /, `${what}: no stack`);

@@ -2,19 +2,13 @@
 // hostile files are in hostile-files.cli.test.ts).
 import t, { type Test } from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { run } from '../harness/process.ts';
-import { REPO_ROOT } from '../harness/servers.ts';
+import { builtAgent } from '../fixtures/agent-bundle.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
-const entrypoint = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 20_000 });
+const { run: entrypoint } = builtAgent(t, 'kafka-entrypoint', 20_000);
 const BASE = ['--hostname=kafka-0', '--service=kafka', '--controllers=1'];
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
 
 const oneLine = (t: Test, stderr: string, what: string): void => {
   t.notMatch(stderr, /internal error|\n\s+at /, `${what}: no stack`);

@@ -1,16 +1,9 @@
 import t from 'tap';
 import { freePorts } from '../../harness/ports.ts';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { run } from '../../harness/process.ts';
-import { REPO_ROOT } from '../../harness/servers.ts';
+import { builtAgent } from '../../fixtures/agent-bundle.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
-const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
+const { run: probe } = builtAgent(t, 'kafka-probe', 10_000);
 
 t.test('a closed port fails at once', async (t) => {
   const r = await probe(['live', `--bootstrap=127.0.0.1:${(await freePorts(1))[0]}`, '--node-id=0']);

@@ -2,16 +2,10 @@
 import t from 'tap';
 import { waitFor } from '../../harness/wait.ts';
 import { existsSync } from 'node:fs';
-import { run } from '../../harness/process.ts';
-import { REPO_ROOT } from '../../harness/servers.ts';
+import { builtAgent } from '../../fixtures/agent-bundle.ts';
 import { startKraftNode, liveBrokerIds } from '../../fixtures/real-kafka.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
-const probe = (args: string[]) => run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 10_000 });
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
+const { run: probe } = builtAgent(t, 'kafka-probe', 10_000);
 
 t.test('on a starting KRaft node: ready fails until its own id is registered, live passes once it answers', async (t) => {
   const node = await startKraftNode(t);

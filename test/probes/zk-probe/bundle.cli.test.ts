@@ -1,17 +1,9 @@
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { run } from '../../harness/process.ts';
-import { REPO_ROOT } from '../../harness/servers.ts';
+import { builtAgent } from '../../fixtures/agent-bundle.ts';
 import { freePorts } from '../../harness/ports.ts';
 import { hostileTcpServer } from '../../fixtures/hostile-tcp.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
-const probe = (args: string[], env: Record<string, string> = {}) =>
-  run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 10_000 });
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
+const { run: probe } = builtAgent(t, 'zk-probe', 10_000);
 
 t.test('nothing listening: both fail fast; a bad flag is a usage error', async (t) => {
   const [port] = (await freePorts(1)) as [number];

@@ -1,17 +1,9 @@
 // zk-probe against real ZooKeeper servers (JVMs) on loopback: the cases without a server are in bundle.cli.test.ts.
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { run } from '../../harness/process.ts';
-import { REPO_ROOT } from '../../harness/servers.ts';
+import { builtAgent } from '../../fixtures/agent-bundle.ts';
 import { loopbackMembers, serverLine, startFirstMember } from '../../fixtures/loopback-zk.ts';
 
-const BUNDLE = `${REPO_ROOT}/dist/zk-probe.cjs`;
-const probe = (args: string[], env: Record<string, string> = {}) =>
-  run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 10_000 });
-
-t.before(() => {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run node scripts/build.ts`);
-});
+const { run: probe } = builtAgent(t, 'zk-probe', 10_000);
 
 t.test('on a serving single-member ensemble: ready and live pass, one line each', async (t) => {
   const zk = await startFirstMember(t);
