@@ -40,6 +40,7 @@ t.test('without a search line, searches the domain part of the hostname as Go do
   t.same(parseResolvConf('nameserver 10.0.0.1\n', 'zoo-0').search, []);
   t.same(parseResolvConf(undefined, 'zoo-0.zk.example').search, ['zk.example.'], 'missing file');
   t.same(parseResolvConf(undefined).nameservers, RESOLV_DEFAULTS.nameservers, 'missing file uses the local resolver');
+  t.same(parseResolvConf('', '..').search, ['.'], 'a lone dot after the first dot is kept, as Go keeps it');
 });
 
 t.test('orders candidate names like Go dnsConfig.nameList', async (t) => {
@@ -72,7 +73,8 @@ t.test('property: any text parses to a config within Go\'s bounds, and detection
         conf.ndots >= 0 && conf.ndots <= 15 &&
         conf.timeoutMs >= 1000 && Number.isFinite(conf.timeoutMs) &&
         conf.attempts >= 1 && Number.isFinite(conf.attempts) &&
-        conf.search.every((d) => d.endsWith('.') && d !== '.') &&
+        // A lone "." only from the hostname: Go's dnsDefaultSearch keeps hostname ".." as ["."] (found by this property).
+        conf.search.every((d) => d.endsWith('.') && (d !== '.' || hostname.endsWith('..'))) &&
         (detected.kind === 'none' || /^[a-zA-Z0-9.-]+$/.test(detected.clusterDomain))
       );
     }),
