@@ -87,6 +87,7 @@ t.test('a dynamic ensemble in pods, Ready by httpGet /readyz: forms, serves its 
     const client = await connect(t, zoo.pods);
     await create(client, '/w');
     const stream = writeStream(client, '/w', 5, () => connect(t, zoo.pods));
+    t.teardown(() => stream.stop()); // also when an assertion below throws: no stream left writing into later subtests
     const acked = stream.acked;
     let maxLeaders = 0;
     const watcher = (async () => {
