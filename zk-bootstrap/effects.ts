@@ -1,100 +1,48 @@
-// zk-bootstrap's I/O: the volume, stdin, the secret, the ensemble. Every function takes what it needs; main passes
-// `realEffects` and tests may pass their own.
+// Everything zk-bootstrap does to the world: the volume, stdin, the secret, the ensemble, the server process and the
+// health port. main, init, run and leave take it as one `Effects` object; main passes `realEffects`, tests their own.
 import { createHash } from 'node:crypto';
-import { constants, rmSync, statSync } from 'node:fs';
-import { access, mkdir, readdir, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import { fileError, readTextBounded, replaceFileAtomically } from '../common/files.ts';
+import { readTextBounded } from '../common/files.ts';
 import { sendFourLetterWord } from '../common/zk-4lw.ts';
 import { srvrFromText, type ServerMode } from '../common/zk-4lw-parse.ts';
 import type { Config } from './config.ts';
 import type { FileWrites, VolumeFacts, EnsembleView } from './start-plan.ts';
-import { dynamicCfgPath, propertyValue, zooCfgPath } from './zoo-cfg.ts';
+import { readVolume, writeFiles } from './volume.ts';
 import { openSession, getConfig, reconfig, type DigestAuth, type EnsembleConfig, type ReconfigRequest } from './zk-admin.ts';
+import { checkJavaReadsJdkOptions, writeDigestArgFile, type DigestArgFile } from './jvm-secret.ts';
+import { startSupervised, type Supervised } from '../common/supervise.ts';
+import type { HealthServer } from '../common/health-server.ts';
+import { startZkHealth } from './health.ts';
 
-// A file on the volume, or undefined when it does not exist. Anything else (a directory or FIFO where a file should
-// be, a file past 1 MiB, EACCES, EIO) is the volume's problem: exit 1 naming the path, before anything is written.
-const readIfExists = async (path: string): Promise<string | undefined> => {
-  try {
-    return readTextBounded(path, 'volume file');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    if (error instanceof AgentError) {
-      const what = error.code === 'FILE_TOO_LARGE' ? 'larger than 1 MiB' : statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'EISDIR (a directory)' : 'not a regular file';
-      throw new AgentError('ZK_VOLUME_UNREADABLE', `cannot read ${path}: ${what}; move it away, nothing was written`, { exitCode: EXIT.failed, context: { file: path, errno: what.split(' ')[0] } });
-    }
-    throw fileError('ZK_VOLUME_UNREADABLE', 'read', path, error, 'nothing was written');
-  }
-};
-
-const hasFiles = async (dir: string): Promise<boolean> => (await readdir(dir).catch(() => [])).length > 0;
-
-// A path that exists but is no directory (a file, a broken mount) is named with its flag before anything is read.
-const mustBeDirectory = async (dir: string, what: string): Promise<void> => {
-  const info = await stat(dir).catch(() => undefined);
-  if (info && !info.isDirectory()) {
-    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, { context: { dir } });
-  }
-};
-
-// What is on the volume: myid, transaction data, zoo.cfg, the dynamic file it names, and the one init wrote.
-export const readVolume = async (config: Config): Promise<VolumeFacts> => {
-  await mustBeDirectory(config.dataDir, '-data-dir (env ZOO_DATA_DIR)');
-  await mustBeDirectory(config.confDir, '-conf-dir (env ZK_CONF_DIR)');
-  const zooCfg = await readIfExists(zooCfgPath(config));
-  const named = zooCfg === undefined ? undefined : propertyValue(zooCfg, 'dynamicConfigFile');
-  return {
-    myid: await readIfExists(`${config.dataDir}/myid`),
-    hasTxnData: (await hasFiles(`${config.dataDir}/version-2`)) || (config.dataLogDir !== undefined && (await hasFiles(`${config.dataLogDir}/version-2`))),
-    zooCfg,
-    currentDynamic: named === undefined ? undefined : await readIfExists(named),
-    ownDynamic: await readIfExists(dynamicCfgPath(config)),
-  };
-};
-
-const writableDir = async (dir: string, what: string): Promise<void> => {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`, {
-      exitCode: EXIT.failed,
-      context: { dir },
-      cause: error,
-    });
-  }
-};
-
-// Check both dirs first (so a failure changes nothing), then write membership, zoo.cfg, and myid last: myid is the
-// marker that the volume belongs to this member.
-export const writeFiles = async (config: Config, files: FileWrites): Promise<string[]> => {
-  await writableDir(config.confDir, '-conf-dir (env ZK_CONF_DIR)');
-  await writableDir(config.dataDir, '-data-dir (env ZOO_DATA_DIR)');
-  const written: string[] = [];
-  const put = async (path: string, text: string | undefined): Promise<void> => {
-    if (text === undefined || (await readIfExists(path)) === text) return;
-    // O_EXCL|O_NOFOLLOW temp, fsync, rename; ENOSPC/EROFS/EISDIR are exit 1 naming the path, no temp file left.
-    replaceFileAtomically(path, text, { errorCode: 'ZK_WRITE_FAILED' });
-    written.push(path);
-  };
-  if (files.dropNext) {
-    const next = `${dynamicCfgPath(config)}.next`;
-    try {
-      rmSync(next, { force: true });
-    } catch (error) {
-      throw fileError('ZK_WRITE_FAILED', 'remove', next, error, 'nothing else was written');
-    }
-  }
-  await put(dynamicCfgPath(config), files.dynamic);
-  await put(zooCfgPath(config), files.zooCfg);
-  await put(`${config.dataDir}/myid`, files.myid);
-  return written;
+export type Effects = {
+  readonly hostname: () => string;
+  readonly print: (text: string) => void;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** stdin up to maxBytes within timeoutMs (init's peer list). */
+  readonly readStdin: (maxBytes: number, timeoutMs: number) => Promise<Buffer>;
+  readonly loadAuth: (config: Config) => Promise<DigestAuth | undefined>;
+  readonly readVolume: (config: Config) => Promise<VolumeFacts>;
+  /** The paths it changed (a file already holding the text is left alone). */
+  readonly writeFiles: (config: Config, files: FileWrites) => Promise<string[]>;
+  /** Never throws: an ensemble that does not answer is a view of kind `unreachable`. */
+  readonly readEnsemble: (connectString: string, timeoutMs: number) => Promise<EnsembleView>;
+  readonly readCommitted: (connectString: string, timeoutMs: number) => Promise<EnsembleConfig>;
+  readonly runReconfig: (connectString: string, timeoutMs: number, auth: DigestAuth | undefined, request: ReconfigRequest) => Promise<EnsembleConfig>;
+  readonly servingMode: (host: string, port: number, timeoutMs: number) => Promise<ServerMode | undefined>;
+  /** ZK_JAVA_TOO_OLD when the java would ignore JDK_JAVA_OPTIONS. */
+  readonly checkJava: (java: string, env: NodeJS.ProcessEnv) => Promise<void>;
+  readonly writeDigestArgFile: (contents: string) => Promise<DigestArgFile>;
+  readonly startServer: (file: string, args: readonly string[], env: Readonly<Record<string, string>>, stopGraceMs: number) => Supervised;
+  /** Undefined without -health-port; HEALTH_PORT_UNAVAILABLE (exit 2) when the port is taken. */
+  readonly serveHealth: (config: Config, serverPid: () => number | undefined) => Promise<HealthServer | undefined>;
 };
 
 // stdin up to maxBytes, within timeoutMs: a hook's input that is huge or never ends is refused, not buffered.
-export const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.ReadStream = process.stdin): Promise<Buffer> =>
+const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.ReadStream = process.stdin): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     if (input.isTTY) return resolve(Buffer.alloc(0));
     const chunks: Buffer[] = [];
@@ -117,7 +65,7 @@ export const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.Rea
   });
 
 // The super user's password, from the file or the env var readConfig chose.
-export const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {
+const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {
   const source = config.secret;
   if (source.kind === 'none') return undefined;
   if (source.kind === 'env') return { user: config.superUser, secret: source.value };
@@ -138,7 +86,7 @@ export const loadAuth = async (config: Config): Promise<DigestAuth | undefined> 
 export const superDigest = (auth: DigestAuth): string => `${auth.user}:${createHash('sha1').update(`${auth.user}:${auth.secret}`).digest('base64')}`;
 
 // The ensemble's committed config as seen from any server of connectString, or why none answered.
-export const readEnsemble = async (connectString: string, timeoutMs: number): Promise<EnsembleView> => {
+const readEnsemble = async (connectString: string, timeoutMs: number): Promise<EnsembleView> => {
   try {
     const session = await openSession({ connectString, timeoutMs });
     try {
@@ -153,7 +101,7 @@ export const readEnsemble = async (connectString: string, timeoutMs: number): Pr
 };
 
 // One authorised reconfig, then the committed config read back (the reply is the proposal's result).
-export const runReconfig = async (connectString: string, timeoutMs: number, auth: DigestAuth | undefined, request: ReconfigRequest): Promise<EnsembleConfig> => {
+const runReconfig = async (connectString: string, timeoutMs: number, auth: DigestAuth | undefined, request: ReconfigRequest): Promise<EnsembleConfig> => {
   const session = await openSession({ connectString, timeoutMs, auth });
   try {
     await reconfig(session, request);
@@ -163,7 +111,7 @@ export const runReconfig = async (connectString: string, timeoutMs: number, auth
   }
 };
 
-export const readCommitted = async (connectString: string, timeoutMs: number): Promise<EnsembleConfig> => {
+const readCommitted = async (connectString: string, timeoutMs: number): Promise<EnsembleConfig> => {
   const session = await openSession({ connectString, timeoutMs });
   try {
     return await getConfig(session);
@@ -173,11 +121,28 @@ export const readCommitted = async (connectString: string, timeoutMs: number): P
 };
 
 // The local server's mode once `srvr` shows one (it serves: synced with a leader), or undefined now.
-export const servingMode = async (host: string, port: number, timeoutMs: number): Promise<ServerMode | undefined> => {
+const servingMode = async (host: string, port: number, timeoutMs: number): Promise<ServerMode | undefined> => {
   const answer = await sendFourLetterWord({ host, port, word: 'srvr', timeoutMs });
   if (answer.kind !== 'answer') return undefined;
   const parsed = srvrFromText(answer.text);
   return parsed.kind === 'serving' ? parsed.mode : undefined;
 };
 
-export { sleep };
+export const realEffects: Effects = {
+  hostname,
+  print: (text) => process.stdout.write(text),
+  now: () => Date.now(),
+  sleep: (ms) => sleep(ms),
+  readStdin: (maxBytes, timeoutMs) => readStdin(maxBytes, timeoutMs),
+  loadAuth,
+  readVolume,
+  writeFiles,
+  readEnsemble,
+  readCommitted,
+  runReconfig,
+  servingMode,
+  checkJava: checkJavaReadsJdkOptions,
+  writeDigestArgFile: (contents) => writeDigestArgFile(contents),
+  startServer: (file, args, env, stopGraceMs) => startSupervised(file, args, env, { stopGraceMs }),
+  serveHealth: (config, serverPid) => startZkHealth(config, serverPid),
+};

@@ -1,7 +1,6 @@
 // zk-bootstrap: a ZooKeeper pod's identity and membership. `init` (peer-finder's on-start hook) writes myid,
 // zoo.cfg and zoo.cfg.dynamic on the volume; `run` starts the server once and promotes this member after it has
 // synced; `leave` (preStop) removes it from the ensemble unless it is the last voter.
-import { hostname } from 'node:os';
 import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { AgentError } from '../common/errors.ts';
@@ -11,12 +10,10 @@ import { readConfig, type Config } from './config.ts';
 import { FLAGS, ZOO_ENV } from './flags.ts';
 import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
 import { ownAddress } from './start-plan.ts';
-import * as effects from './effects.ts';
-import { prepareVolume, ensureMembership, leaveEnsemble, type JoinEffects } from './join.ts';
+import { realEffects, superDigest, type Effects } from './effects.ts';
+import { prepareVolume, ensureMembership, leaveEnsemble } from './join.ts';
 import { serverInvocation, superDigestArgFile, javaOfCommand } from './server-invocation.ts';
-import { checkJavaReadsJdkOptions, writeDigestArgFile, type DigestArgFile } from './jvm-secret.ts';
-import { startSupervised } from '../common/supervise.ts';
-import { startZkHealth } from './health.ts';
+import type { DigestArgFile } from './jvm-secret.ts';
 
 const HELP = helpText({
   usage: 'zk-bootstrap init|run|leave [flags] [-- server command]',
@@ -42,11 +39,9 @@ const HELP = helpText({
   ],
 });
 
-const fx: JoinEffects = { ...effects, now: () => Date.now() };
-
-const init = async (config: Config): Promise<number> => {
-  const auth = await effects.loadAuth(config);
-  const peers = config.mode === 'dynamic' ? peersFromText((await effects.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
+const init = async (config: Config, fx: Effects): Promise<number> => {
+  const auth = await fx.loadAuth(config);
+  const peers = config.mode === 'dynamic' ? peersFromText((await fx.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
     log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
   }
@@ -55,17 +50,17 @@ const init = async (config: Config): Promise<number> => {
 };
 
 // The server's life: prepare the volume, start it once, promote this member; resolves with the server's exit code.
-const runServer = async (config: Config, started: (pid: number | undefined) => void): Promise<number> => {
-  const auth = await effects.loadAuth(config);
+const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, started: (pid: number | undefined) => void): Promise<number> => {
+  const auth = await fx.loadAuth(config);
   await prepareVolume(config, undefined, auth, fx);
   let argFile: DigestArgFile | undefined;
   if (auth) {
-    await checkJavaReadsJdkOptions(javaOfCommand(config.serverCommand, process.env), process.env);
-    argFile = await writeDigestArgFile(superDigestArgFile(effects.superDigest(auth)));
+    await fx.checkJava(javaOfCommand(config.serverCommand, env), env);
+    argFile = await fx.writeDigestArgFile(superDigestArgFile(superDigest(auth)));
   }
-  const invocation = serverInvocation(config.serverCommand, process.env, argFile?.path);
+  const invocation = serverInvocation(config.serverCommand, env, argFile?.path);
   const [file, ...args] = invocation.argv as [string, ...string[]];
-  const server = startSupervised(file, args, invocation.env, { stopGraceMs: config.stopGraceMs });
+  const server = fx.startServer(file, args, invocation.env, config.stopGraceMs);
   started(server.pid);
   // The digest file lives as long as the server: every path out of run waits for serverExit, so it is removed.
   const serverExit = server.exited.finally(() => argFile?.remove()).then((exit) => exit.code);
@@ -75,7 +70,7 @@ const runServer = async (config: Config, started: (pid: number | undefined) => v
   if (config.mode === 'static') return serverExit;
 
   // prepareVolume wrote this member's line into zoo.cfg.dynamic, so its address is known from here on.
-  const address = ownAddress(config, undefined, await effects.readVolume(config));
+  const address = ownAddress(config, undefined, await fx.readVolume(config));
   if (address === undefined) {
     server.stop('SIGTERM');
     await serverExit;
@@ -104,35 +99,36 @@ const runServer = async (config: Config, started: (pid: number | undefined) => v
 
 // The health endpoints go up first: a busy port stops the agent (exit 2) before a JVM exists. They close when the
 // server has exited; the listener is unref'd, so it never holds up signal forwarding or the agent's exit.
-const run = async (config: Config): Promise<number> => {
+const run = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects): Promise<number> => {
   let serverPid: number | undefined;
-  const health = await startZkHealth(config, () => serverPid);
+  const health = await fx.serveHealth(config, () => serverPid);
   try {
-    return await runServer(config, (pid) => (serverPid = pid));
+    return await runServer(config, env, fx, (pid) => (serverPid = pid));
   } finally {
     await health?.close();
   }
 };
 
-const leave = async (config: Config): Promise<number> => {
+const leave = async (config: Config, fx: Effects): Promise<number> => {
   if (config.mode === 'static') {
     log.info('zk-bootstrap.leave', { note: 'static mode: membership never changes' });
     return EXIT.ok;
   }
-  await leaveEnsemble(config, await effects.loadAuth(config), fx);
+  await leaveEnsemble(config, await fx.loadAuth(config), fx);
   return EXIT.ok;
 };
 
-export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> => {
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
   const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (own.some((a) => a === '-h' || a === '--help' || a === '-help')) {
-    process.stdout.write(HELP);
+    fx.print(HELP);
     return EXIT.ok;
   }
-  const config = readConfig(argv, env, { hostname: hostname() });
-  if (config.command === 'init') return init(config);
-  if (config.command === 'run') return run(config);
-  return leave(config);
+  const config = readConfig(argv, env, { hostname: fx.hostname() }); // throws ConfigError naming every problem
+  if (config.command === 'init') return init(config, fx);
+  if (config.command === 'run') return run(config, env, fx);
+  return leave(config, fx);
 };
 
-runMain('zk-bootstrap', main);
+// Run only as the entry point (the bundle), so tests can import main with their own effects.
+if (import.meta.main) runMain('zk-bootstrap', main);

@@ -40,7 +40,7 @@ export const clusterKafka = (dnsServer: string, brokers: readonly string[], clie
 export type ProducerStream = {
   readonly acked: () => number;
   /** Stop producing, then read the topic back and return the acknowledged values that are missing. */
-  readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number }>;
+  readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number; detail: string }>;
 };
 
 /** Sends one message at a time with acks=all (idempotent producer) and remembers which were acknowledged. */
@@ -48,14 +48,17 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 10 } });
   await producer.connect();
   const acked: string[] = [];
+  // Where each acknowledged value was written, as the broker answered: what a loss is diagnosed with.
+  const ackedAt = new Map<string, string>();
   let failedSends = 0;
   let running = true;
   const loop = (async () => {
     for (let n = 0; running; n++) {
       const value = `m-${String(n).padStart(7, '0')}`;
       try {
-        await producer.send({ topic, acks: -1, messages: [{ value }] });
+        const [meta] = await producer.send({ topic, acks: -1, messages: [{ value }] });
         acked.push(value);
+        if (meta) ackedAt.set(value, `${meta.partition}@${meta.baseOffset ?? meta.offset ?? '?'}`);
       } catch {
         failedSends += 1; // not acknowledged: may or may not be stored, never counted
       }
@@ -73,12 +76,14 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
       try {
         // Read until every acknowledged value is seen or the deadline passes; what is missing then is lost.
         const missing = new Set(acked);
+        const seenAt = new Map<string, string>();
         await consumer.subscribe({ topic, fromBeginning: true });
         await new Promise<void>((resolve) => {
           if (missing.size === 0) return resolve();
           const timer = setTimeout(resolve, timeoutMs);
           void consumer.run({
-            eachMessage: async ({ message }) => {
+            eachMessage: async ({ partition, message }) => {
+              seenAt.set(`${partition}@${message.offset}`, message.value?.toString() ?? '');
               missing.delete(message.value?.toString() ?? '');
               if (missing.size === 0) {
                 clearTimeout(timer);
@@ -87,7 +92,16 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
             },
           });
         });
-        return { acked: acked.length, lost: [...missing].sort(), failedSends };
+        const lost = [...missing].sort();
+        let detail = '';
+        if (lost.length > 0) {
+          const admin = reader.admin();
+          await admin.connect();
+          const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+          const where = lost.slice(0, 5).map((v) => `${v} acked at ${ackedAt.get(v) ?? '?'} (read there: ${JSON.stringify(seenAt.get(ackedAt.get(v) ?? '') ?? null)})`);
+          detail = `${where.join('; ')}; high watermarks ${ends.map((e) => `${e.partition}:${e.high}`).join(',')}; ${seenAt.size} records read`;
+        }
+        return { acked: acked.length, lost, failedSends, detail };
       } finally {
         await consumer.disconnect();
       }

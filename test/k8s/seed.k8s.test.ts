@@ -40,6 +40,7 @@ t.test('the seed scenario on a real Kubernetes, then rolling restarts of ZooKeep
     t.comment(`rollout restart of ${set}: ${Date.now() - started} ms; ${stream.acked()} messages acknowledged so far`);
   }
   const check = await stream.stopAndCheck(kafka, 120_000);
+  if (check.detail) t.comment(`lost: ${check.detail}`);
   t.same(check.lost, [], `${check.acked} acknowledged messages (acks=all) across both restarts, none lost (${check.failedSends} sends failed, not counted)`);
   t.ok(check.acked > 20, `a stream of messages (${check.acked})`);
 });

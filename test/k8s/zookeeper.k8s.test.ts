@@ -36,7 +36,7 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
 
   const client = await connect(t, pods, 30_000);
   await create(client, '/w');
-  const stream = writeStream(client, '/w', 10);
+  const stream = writeStream(client, '/w', 10, async () => connect(t, await podStatuses(kube, ZK), 30_000));
   const acked = stream.acked;
   t.teardown(() => stream.stop());
 
