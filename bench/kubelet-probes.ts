@@ -7,7 +7,7 @@
 //   eval "$(bash scripts/k8s.sh env | sed 's/^/export K8S_TEST_/')" && node bench/kubelet-probes.ts
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createNamespace, waitPodsReady } from '../test/k8s/kube.ts';
+import { createNamespace, waitPodsReady } from '../test/fixtures/kube.ts';
 
 const kubeconfig = process.env['K8S_TEST_KUBECONFIG'];
 if (!kubeconfig) {
