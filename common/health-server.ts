@@ -11,8 +11,9 @@ import { verdictLine, type Verdict } from './probe-verdict.ts';
 export type CheckName = 'live' | 'ready';
 
 export type HealthChecks = {
-  /** One check against the local server; `deadline` is an epoch-ms time its I/O must not outlive. */
-  readonly check: (name: CheckName, deadline: number) => Promise<Verdict>;
+  /** One check against the local server; `deadline` is an epoch-ms time its I/O must not outlive, and `signal`
+   * aborts when the endpoints close (the server exited): a check hung on a stopped server then ends at once. */
+  readonly check: (name: CheckName, deadline: number, signal: AbortSignal) => Promise<Verdict>;
   /** What /status shows besides the last verdicts: identity and membership, never a secret. */
   readonly status: () => Readonly<Record<string, unknown>>;
 };
@@ -37,6 +38,7 @@ type LastVerdict = { readonly kind: Verdict['kind']; readonly detail: string; re
 export const startHealthServer = async (options: HealthOptions, checks: HealthChecks): Promise<HealthServer> => {
   const now = options.now ?? Date.now;
   const inFlight = new Map<CheckName, Promise<{ verdict: Verdict; ms: number }>>();
+  const closing = new AbortController();
   const last: Partial<Record<CheckName, LastVerdict>> = {};
 
   const runCheck = (name: CheckName): Promise<{ verdict: Verdict; ms: number }> => {
@@ -48,7 +50,7 @@ export const startHealthServer = async (options: HealthOptions, checks: HealthCh
     const late = new Promise<Verdict>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'fail', detail: `no verdict within ${options.checkTimeoutMs} ms (server hung?)` }), options.checkTimeoutMs);
     });
-    const checked = checks.check(name, deadline).catch((error: unknown): Verdict => ({ kind: 'unknown', detail: error instanceof Error ? error.message : String(error) }));
+    const checked = checks.check(name, deadline, closing.signal).catch((error: unknown): Verdict => ({ kind: 'unknown', detail: error instanceof Error ? error.message : String(error) }));
     const result = Promise.race([checked, late]).then((verdict) => {
       clearTimeout(timer);
       inFlight.delete(name);
@@ -87,6 +89,7 @@ export const startHealthServer = async (options: HealthOptions, checks: HealthCh
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => {
+      closing.abort();
       server.close(() => resolve());
       server.closeAllConnections();
     }),

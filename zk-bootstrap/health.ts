@@ -1,6 +1,6 @@
 // zk-bootstrap run's health endpoints (issue 10): common/health-server.ts asks, health-plan.ts decides, and the
 // local server answers four-letter words, so kubelet's httpGet probes cost no process.
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { startHealthServer, type HealthServer } from '../common/health-server.ts';
 import { sendFourLetterWord, type Connect } from '../common/zk-4lw.ts';
 import { log } from '../common/log.ts';
@@ -17,34 +17,29 @@ const realEffects: HealthEffects = { connect: netConnect, now: () => Date.now() 
 const BACKSTOP_MARGIN_MS = 25;
 
 // Serve /livez, /readyz and /status on every address (kubelet dials the pod IP) when -health-port is set. A busy
-// port throws HEALTH_PORT_UNAVAILABLE (exit 2, the port named): call it before starting the server. close() also
-// ends the checks in flight, so a probe that hangs on a stopped server never holds the agent's exit to its deadline.
+// port throws HEALTH_PORT_UNAVAILABLE (exit 2, the port named): call it before starting the server. Closing it
+// aborts the checks in flight (their sockets destroyed), so a probe that hangs on a stopped server never holds the
+// agent's exit to its deadline.
 export const startZkHealth = async (config: Config, serverPid: () => number | undefined, fx: HealthEffects = realEffects): Promise<HealthServer | undefined> => {
   if (config.health === undefined) return undefined;
   const host = localHost(config);
-  const open = new Set<Socket>();
-  const tracked: Connect = (port, to) => {
-    const socket = fx.connect(port, to);
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-    return socket;
-  };
   let committed: Committed | undefined;
   const server = await startHealthServer({ port: config.health.port, checkTimeoutMs: config.health.checkTimeoutMs, now: fx.now }, {
-    check: async (check, deadline) => {
+    check: async (check, deadline, signal) => {
+      const abortable: Connect = (port, to) => {
+        const socket = fx.connect(port, to);
+        const destroy = () => socket.destroy();
+        signal.addEventListener('abort', destroy, { once: true });
+        socket.once('close', () => signal.removeEventListener('abort', destroy)); // one probe per period, for days
+        return socket;
+      };
       // zk-probe's bound on an answer; a conf of a large ensemble stays well below it.
-      const answer = await sendFourLetterWord({ host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 }, tracked);
+      const answer = await sendFourLetterWord({ host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 }, abortable);
       if (check === 'ready') committed = committedFromConf(answer);
       return healthVerdict(check, answer, config.role);
     },
     status: () => healthStatus(config, serverPid(), committed),
   });
   log.info('zk-bootstrap.health', { port: server.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health.checkTimeoutMs, role: config.role });
-  return {
-    port: server.port,
-    close: async () => {
-      for (const socket of open) socket.destroy();
-      await server.close();
-    },
-  };
+  return server;
 };
