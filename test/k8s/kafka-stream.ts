@@ -43,7 +43,7 @@ export type ProducerStream = {
   readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number; detail: string }>;
 };
 
-/** Sends one message at a time with acks=all (idempotent producer) and remembers which were acknowledged. */
+/** Sends one message at a time with acks=all (one request in flight) and remembers which were acknowledged. */
 export const produceStream = async (kafka: Kafka, topic: string): Promise<ProducerStream> => {
   // Not idempotent: kafkajs's idempotent producer was seen to reuse a sequence number across a leader change, and
   // the broker then answered a new message as a duplicate of the one before (CI: m-0002847 acknowledged at 0@949,
