@@ -12,7 +12,7 @@ import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';
-import { LEAVE_FLAGS, readLeaveConfig } from './leave-config.ts';
+import { LEAVE_FLAGS, leaveInputPaths, readLeaveConfig } from './leave-config.ts';
 import { leaveQuorum } from './leave.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import type { ChildExit } from '../common/supervise.ts';
@@ -70,7 +70,7 @@ const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effect
     fx.stdout(LEAVE_HELP);
     return EXIT.ok;
   }
-  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname()), fx.leave);
+  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname(), await fx.readInputs(leaveInputPaths(argv, env))), fx.leave);
   log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
   return EXIT.ok;
 };
@@ -104,7 +104,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const ownFiles = [config.configOut];
   let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
-    const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs));
+    const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs, config.clientSecurity));
     log.info('asked the other controllers whether a quorum exists', { exists: answer.exists, answers: answer.detail });
     plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.exists });
   }

@@ -4,7 +4,8 @@ import { KAFKA_DURATION_RANGE } from '../../common/kafka-durations.ts';
 import { excerpt } from '../../common/log.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
-import { targetFromProperties, parseEndpoint, checkTarget, type Role } from '../../common/kafka-target.ts';
+import { targetFromProperties, checkTarget, type Role } from '../../common/kafka-target.ts';
+import { parseEndpoint } from '../../common/kafka-endpoint.ts';
 import { securityFromClientFile, type Security, type ClientFile } from '../../common/kafka-security.ts';
 import { DEFAULT_MAX_LAG, type KafkaCheck } from '../../common/kafka-target.ts';
 
