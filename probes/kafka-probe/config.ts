@@ -16,7 +16,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'role', kind: 'string', help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)', default: 'broker when the node runs the broker role, else controller' },
   { name: 'timeout', kind: 'duration', help: 'deadline for the whole check; keep it below the probe timeoutSeconds', default: '2s' },
   { name: 'max-lag', kind: 'duration', help: 'controller ready: how far behind the leader a voter may have last caught up', default: DEFAULT_MAX_LAG },
-  { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...' },
+  { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...', env: 'KAFKA_COMMAND_CONFIG' },
 ];
 
 export type Config = KafkaCheck & { readonly timeoutMs: number };
