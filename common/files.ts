@@ -5,6 +5,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { AgentError } from './errors.ts';
+import { COMMON_CODES, type Code } from './catalogue.ts';
 import { EXIT } from './exit-codes.ts';
 import { randomBytes } from './random.ts';
 
@@ -14,7 +15,7 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const errnoText = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /** An OS failure on a path (ENOSPC, EROFS, EACCES, EISDIR…) is the environment's, not a bug: exit 1, one line. */
-export const fileError = (code: string, action: string, file: string, error: unknown, fix = ''): AgentError =>
+export const fileError = (code: Code | string, action: string, file: string, error: unknown, fix = ''): AgentError =>
   new AgentError(code, `cannot ${action} ${file}: ${errnoText(error)}${fix === '' ? '' : `; ${fix}`}`, {
     exitCode: EXIT.failed,
     context: { file, errno: errnoText(error) },
@@ -31,7 +32,7 @@ export const readBounded = (file: string, what: string, maxBytes = DEFAULT_MAX_F
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) {
-      throw new AgentError('FILE_NOT_REGULAR', `${what} ${file} is not a regular file: point it at a file`, { exitCode: EXIT.usage, context: { file } });
+      throw new AgentError(COMMON_CODES.FILE_NOT_REGULAR, `${what} ${file} is not a regular file: point it at a file`, { context: { file } });
     }
     // Read one byte past the cap to tell "exactly at the cap" from "larger", whatever stat said (files grow).
     const buffer = Buffer.allocUnsafe(Math.min(info.size, maxBytes) + 1);
@@ -41,7 +42,7 @@ export const readBounded = (file: string, what: string, maxBytes = DEFAULT_MAX_F
       if (n === 0) break;
       length += n;
       if (length > maxBytes) {
-        throw new AgentError('FILE_TOO_LARGE', `${what} ${file} is larger than ${maxBytes} bytes: point it at the right file`, { exitCode: EXIT.usage, context: { file, maxBytes } });
+        throw new AgentError(COMMON_CODES.FILE_TOO_LARGE, `${what} ${file} is larger than ${maxBytes} bytes: point it at the right file`, { context: { file, maxBytes } });
       }
       if (length === buffer.length) break;
     }
@@ -60,8 +61,8 @@ export const readTextBounded = (file: string, what: string, encoding: BufferEnco
  * leftover is never written through), synced, then renamed over the target. On any failure the temp file is
  * removed and the target is as it was; the error names the target and the errno (exit 1).
  */
-export const replaceFileAtomically = (file: string, data: string | Buffer, options: { readonly mode?: number; readonly encoding?: BufferEncoding; readonly errorCode?: string } = {}): void => {
-  const { mode = 0o644, encoding = 'utf8', errorCode = 'FILE_WRITE_FAILED' } = options;
+export const replaceFileAtomically = (file: string, data: string | Buffer, options: { readonly mode?: number; readonly encoding?: BufferEncoding; readonly errorCode?: Code | string } = {}): void => {
+  const { mode = 0o644, encoding = 'utf8', errorCode = COMMON_CODES.FILE_WRITE_FAILED } = options;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
   let fd: number;
   try {

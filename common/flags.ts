@@ -12,6 +12,8 @@ export type FlagSpec = {
   readonly default?: string;
   /** Env var read when the flag is absent; shown in --help. */
   readonly env?: string;
+  /** What the value may be (`1-65535`, `text|json`), shown in --help instead of the kind. */
+  readonly accepts?: string;
 };
 
 export type ParsedFlags = {
@@ -153,7 +155,7 @@ export const helpText = (doc: HelpDoc): string => {
   const lines = [`Usage: ${doc.usage}`, '', doc.summary, '', 'Flags (Go syntax: -flag=value, --flag=value or -flag value):'];
   for (const f of doc.flags) {
     const extras = [f.default !== undefined ? `default ${f.default}` : '', f.env ? `env ${f.env}` : ''].filter(Boolean).join(', ');
-    lines.push(`  -${f.name}${f.kind === 'bool' ? '' : ` <${f.kind}>`}`, `      ${f.help}${extras ? ` (${extras})` : ''}`);
+    lines.push(`  -${f.name}${f.kind === 'bool' ? '' : ` <${f.accepts ?? f.kind}>`}`, `      ${f.help}${extras ? ` (${extras})` : ''}`);
   }
   if (doc.env && doc.env.length > 0) {
     lines.push('', 'Environment:');

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AgentError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
+import { COMMON_CODES } from './catalogue.ts';
 import { verdictLine, type Verdict } from './probe-verdict.ts';
 
 export type CheckName = 'live' | 'ready';
@@ -82,7 +82,7 @@ export const startHealthServer = async (options: HealthOptions, checks: HealthCh
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new AgentError('HEALTH_PORT_UNAVAILABLE', `cannot serve health endpoints on port ${options.port}: ${error.code ?? error.message}; pick a free port with -health-port (0 turns the endpoints off)`, { exitCode: EXIT.usage, context: { port: options.port } })),
+      reject(new AgentError(COMMON_CODES.HEALTH_PORT_UNAVAILABLE, `cannot serve health endpoints on port ${options.port}: ${error.code ?? error.message}; pick a free port with -health-port (0 turns the endpoints off)`, { context: { port: options.port } })),
     );
     server.listen(options.port, options.host, () => resolve());
   });

@@ -1,5 +1,5 @@
 import { AgentError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
+import { COMMON_CODES } from './catalogue.ts';
 
 export type PodIdentity = { readonly hostname: string; readonly setName: string; readonly ordinal: number };
 
@@ -10,9 +10,9 @@ export const podIdentityFromHostname = (hostname: string): PodIdentity => {
   const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)-(0|[1-9][0-9]{0,8})$/.exec(shortName);
   if (!match) {
     throw new AgentError(
-      'HOSTNAME_NO_ORDINAL',
+      COMMON_CODES.HOSTNAME_NO_ORDINAL,
       `hostname ${JSON.stringify(hostname)} has no StatefulSet ordinal (expected <set>-<n>, e.g. zoo-0); run the agent in a StatefulSet pod or set HOSTNAME`,
-      { exitCode: EXIT.usage, context: { hostname } },
+      { context: { hostname } },
     );
   }
   return { hostname: shortName, setName: match[1] as string, ordinal: Number(match[3]) };

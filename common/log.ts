@@ -44,28 +44,31 @@ export const excerpt = (value: string, max = EXCERPT_CHARS): string => escapeCon
 const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 
 // Printable ASCII without space, quote or '=' goes bare; anything else is quoted and escaped.
-const quoted = (value: unknown): string => {
-  const text = truncated(asText(value), MAX_VALUE_CHARS);
+// A `message` field (an error's one line, which may list every problem of a config) gets the event's length.
+const capOf = (key: string): number => (key === 'message' ? MAX_EVENT_CHARS : MAX_VALUE_CHARS);
+
+const quoted = (value: unknown, max: number): string => {
+  const text = truncated(asText(value), max);
   return /^[!#-<>-~]+$/.test(text) ? text : escapeControls(JSON.stringify(text));
 };
 
 // JSON keeps numbers and booleans; strings and structures are cut like text values.
-const jsonValue = (value: unknown): unknown => {
+const jsonValue = (value: unknown, max: number): unknown => {
   if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return value;
   const text = asText(value);
-  return typeof value === 'string' || text.length > MAX_VALUE_CHARS ? truncated(text, MAX_VALUE_CHARS) : value;
+  return typeof value === 'string' || text.length > max ? truncated(text, max) : value;
 };
 
 // A log line as text or JSON; pure, so the format is tested on data.
 export const formatLogLine = (fmt: LogFormat, level: string, event: string, fields: LogFields, now: Date): string => {
   const head = truncated(event, MAX_EVENT_CHARS);
   if (fmt === 'json') {
-    const cut = Object.fromEntries(Object.entries(fields).map(([k, v]) => [truncated(k, 100), jsonValue(v)]));
+    const cut = Object.fromEntries(Object.entries(fields).map(([k, v]) => [truncated(k, 100), jsonValue(v, capOf(k))]));
     return escapeControls(JSON.stringify({ time: now.toISOString(), level, event: head, ...cut }));
   }
   const pairs = Object.entries(fields)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${escapeControls(truncated(k, 100))}=${quoted(v)}`);
+    .map(([k, v]) => `${escapeControls(truncated(k, 100))}=${quoted(v, capOf(k))}`);
   return [level === 'info' ? '' : level.toUpperCase(), escapeControls(head), ...pairs].filter(Boolean).join(' ');
 };
 

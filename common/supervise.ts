@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { AgentError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
+import { COMMON_CODES } from './catalogue.ts';
 import { log } from './log.ts';
 
 export type ChildExit = {
@@ -44,8 +44,7 @@ const startFailed = (file: string, error: NodeJS.ErrnoException): AgentError => 
   const code = error.code ?? 'unknown error';
   const bad = BAD_COMMAND.has(code);
   const why = code.startsWith('ERR_') ? 'an argument or environment value holds a NUL byte' : code;
-  return new AgentError('CHILD_START_FAILED', `cannot start ${JSON.stringify(file.slice(0, 200))}: ${why}${bad ? ' (fix the command after --, or the image)' : ''}`, {
-    exitCode: bad ? EXIT.usage : EXIT.failed,
+  return new AgentError(bad ? COMMON_CODES.CHILD_COMMAND_INVALID : COMMON_CODES.CHILD_START_FAILED, `cannot start ${JSON.stringify(file.slice(0, 200))}: ${why}${bad ? ' (fix the command after --, or the image)' : ''}`, {
     context: { command: file.slice(0, 200), errno: code },
   });
 };

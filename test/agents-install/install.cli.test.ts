@@ -41,7 +41,7 @@ t.test('copies node and the bundles, runnable; a second run replaces them, a sym
 t.test('errors: one line, exit 2 for a missing directory or no argument, 1 when there is nothing to copy', async (t) => {
   const missing = await install(['/nonexistent/agents']);
   t.equal(missing.code, 2);
-  t.match(missing.stderr, /^ERROR agents-install: \/nonexistent\/agents is not a directory/);
+  t.match(missing.stderr, /^ERROR agents-install.failed code=CONFIG_INVALID message="\/nonexistent\/agents is not a directory/);
   t.equal(missing.stderr.trim().split('\n').length, 1, 'one line');
   t.equal((await install([])).code, 2);
   const empty = mkdtempSync(join(tmpdir(), 'agents-install-'));

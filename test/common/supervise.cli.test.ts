@@ -22,7 +22,7 @@ t.test('the child exit code is passed through; a signal becomes 128 + its number
   const sleeper = startSupervised('sleep', ['30'], env);
   sleeper.stop('SIGTERM');
   t.same(await sleeper.exited, { code: 143, stopSignal: undefined }, 'a stop of our own is not a forwarded stop signal');
-  await t.rejects(startSupervised('/nonexistent/java', [], {}).exited, { code: 'CHILD_START_FAILED' });
+  await t.rejects(startSupervised('/nonexistent/java', [], {}).exited, { code: 'CHILD_COMMAND_INVALID' });
 });
 
 t.test('SIGTERM to the agent reaches the child and is reported as the stop signal', async (t) => {
@@ -68,7 +68,7 @@ t.test('a command that cannot start: exit 2 naming program and errno, no argumen
       () => undefined,
       (e: unknown) => e,
     );
-    t.match(error, { code: 'CHILD_START_FAILED', exitCode: 2, context: { errno: row.errno } }, row.name);
+    t.match(error, { code: 'CHILD_COMMAND_INVALID', exitCode: 2, context: { errno: row.errno } }, row.name);
     t.notMatch(inspect(error, { depth: 10 }), /SECRETDIGEST|superDigest/, `${row.name}: no argument in the error, its cause or context`);
   }
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { failure } from '../fixtures/log-lines.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -187,7 +188,7 @@ t.test('a log dir with data but no meta.properties is refused (exit 2), never fo
     const r = await entrypoint(['--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${vol}`, `--java=${java}`, ...extra]);
     t.equal(r.exitCode, 2, r.stderr);
     t.match(r.stderr, /code=LOG_DIR_NOT_EMPTY/);
-    t.match(r.stderr.trim().split('\n').at(-1), /"__cluster_metadata-0\/", "orders-0\/"/, 'names what was found');
+    t.match(failure(r.stderr)?.fields['message'], /"__cluster_metadata-0\/", "orders-0\/"/, 'names what was found');
   }
   t.same(await snapshot(vol), before, 'volume byte-identical, no server.properties');
   t.same(await calls(), [], 'java never ran');

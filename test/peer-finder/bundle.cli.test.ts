@@ -1,4 +1,5 @@
 import t from 'tap';
+import { failure } from '../fixtures/log-lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,7 @@ t.test('a failing hook exits 1 with its output shown', async (t) => {
   const result = await peerFinder(['-on-start=echo "zk failed to start" >&2; exit 4', '-service=zk', '-ns=default', ...local(s, dns.port)]);
   t.equal(result.exitCode, 1);
   t.match(result.stderr, 'zk failed to start');
-  t.match(result.stderr, /on-start hook failed.*code=HOOK_FAILED.*exitCode=4/);
+  t.match(failure(result.stderr), { event: 'peer-finder.failed', fields: { code: 'HOOK_FAILED', message: /on-start hook failed/, exitCode: '4' } });
 });
 
 t.test('-timeout expiry exits 1 naming what was missing', async (t) => {
@@ -207,7 +208,7 @@ t.test('bad input is exit 2 with one short line, never 70 or a stack, and runs n
     t.equal(result.exitCode, 2, `${row.name}: ${result.stderr.slice(0, 300)}`);
     t.equal(result.stderr.trimEnd().split('\n').length, 1, `${row.name}: one line`);
     t.ok(result.stderr.length < 2000, `${row.name}: ${result.stderr.length} bytes`);
-    t.match(result.stderr, row.match, row.name);
+    t.match(`${result.stderr} ${failure(result.stderr)?.fields['message'] ?? ''}`, row.match, row.name);
     t.notMatch(result.stderr, /internal error|\n\s+at /, `${row.name}: no stack`);
     t.ok(Date.now() - started < 5000, `${row.name}: ${Date.now() - started} ms`);
   }

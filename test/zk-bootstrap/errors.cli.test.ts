@@ -106,8 +106,8 @@ t.test('run -- a missing or non-executable server: one line, exit 2, no digest, 
     const r = results[i]!;
     const what = `${name} (${mode})`;
     t.equal(r.exitCode, 2, `${what}: exit 2`);
-    t.equal(codeOf(r.stderr), 'CHILD_START_FAILED', `${what}: code`);
-    t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot start .*: ${errno}`), `${what}: names the errno`);
+    t.equal(codeOf(r.stderr), 'CHILD_COMMAND_INVALID', `${what}: code`);
+    t.match(r.stderr, new RegExp(`ERROR zk-bootstrap.failed code=CHILD_COMMAND_INVALID message="cannot start .*: ${errno}`), `${what}: names the errno`);
     t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
     t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
   }

@@ -69,7 +69,7 @@ t.test('run: a busy health port stops the agent before the server starts: exit 2
   const r = await run([process.execPath, BOOTSTRAP, 'run', '--', 'touch', marker], { env: staticEnv(zoo0, { ZK_HEALTH_PORT: String(port) }), timeoutMs: 30_000 });
   t.equal(r.exitCode, 2);
   t.match(r.stderr, /code=HEALTH_PORT_UNAVAILABLE/);
-  t.match(r.stderr, new RegExp(`ERROR zk-bootstrap: cannot serve health endpoints on port ${port}: EADDRINUSE`));
+  t.match(r.stderr, new RegExp(`ERROR zk-bootstrap.failed code=HEALTH_PORT_UNAVAILABLE message="cannot serve health endpoints on port ${port}: EADDRINUSE`));
   t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, 'one error line');
   t.notOk(existsSync(marker), 'the server command never ran');
   t.notOk(existsSync(join(zoo0.volume, 'data', 'myid')), 'nothing written to the volume');
