@@ -22,9 +22,12 @@ export type CallOptions = {
   readonly connect?: ConnectOptions['connect'];
 };
 
+/** A call plus how to speak to the listener (the client properties: TLS, SASL). */
 export type SessionOptions = CallOptions & { readonly security: Security };
 
+/** An authenticated connection and the versions its listener serves (what picks each request's version). */
 export type Session = { readonly conn: KafkaConnection; readonly versions: m.ApiVersions };
+/** Sessions to whichever endpoint a quorum question leads to, all with the same options. */
 export type OpenSession = (endpoint: Endpoint) => Promise<Session>;
 
 // PEM material: a certificate chain is kilobytes; the cap only stops a FIFO or a wrong path from hanging the call.

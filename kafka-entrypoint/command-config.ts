@@ -3,8 +3,10 @@
 // when only the health checks used it. One file, read by the main command and by `leave`. Pure.
 import { securityFromClientFile, type ClientFile, type Security } from '../common/kafka-security.ts';
 
+// The flag and its old name, in precedence order (both in the main command's and `leave`'s flag tables).
 export const COMMAND_CONFIG_FLAGS = ['command-config', 'health-command-config'] as const;
 
+/** The file and the flag it came through, so a problem names what the user wrote. */
 export type CommandConfigInput = { readonly flag: `-${(typeof COMMAND_CONFIG_FLAGS)[number]}`; readonly path: string };
 
 // Which file, and through which flag (the one a problem names). Both given with different files is a problem.
@@ -15,6 +17,7 @@ export const commandConfigInput = (get: (name: string) => string | undefined, pr
   return old === undefined ? undefined : { flag: '-health-command-config', path: old };
 };
 
+// Without a file the entrypoint speaks PLAINTEXT, as it always has.
 export const PLAINTEXT: Security = { protocol: 'PLAINTEXT' };
 
 // The session security the file asks for (PLAINTEXT without a file), or a problem naming the flag and the file.
