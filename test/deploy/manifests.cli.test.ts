@@ -191,7 +191,9 @@ t.test('agents-install: ZooKeeper on an image without the agents runs them from 
   const zooRuns = (o: Obj[]) => invocations(o, images).filter((i) => i.where.startsWith('zoo/') && !i.where.startsWith('zoo/agents-install'));
   for (const inv of zooRuns(objs)) {
     const at = inv.argv.findIndex((a) => BUNDLE.test(a));
-    t.ok(at > 0 && inv.argv[at - 1] === '/agents/node' && inv.argv[at]!.startsWith('/agents/'), `${inv.where}: /agents/node /agents/<agent>.cjs`);
+    // Node options (peer-finder's --lite-mode) may stand between node and the bundle.
+    const node = inv.argv.slice(0, at).filter((a) => !a.startsWith('--')).at(-1);
+    t.ok(at > 0 && node === '/agents/node' && inv.argv[at]!.startsWith('/agents/'), `${inv.where}: /agents/node [node options] /agents/<agent>.cjs`);
     for (const hook of inv.argv.filter((a) => a.startsWith('-on-start='))) t.match(hook, /^-on-start=\/agents\/node \/agents\/[a-z-]+\.cjs /, `${inv.where}: hook`);
   }
   // ... and makes exactly the calls deploy/zookeeper.yaml makes, with the same env.
