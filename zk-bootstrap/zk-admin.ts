@@ -1,15 +1,11 @@
-// The ZooKeeper admin operations zk-bootstrap needs, in-process (no zkCli, no second JVM): a session with
-// super-user digest auth, sync, getConfig, and reconfig (opcode 16), which node-zookeeper-client 1.1.3 lacks.
-// Every call has its own deadline: the library has none and retries a dead server forever.
-import zookeeper from 'node-zookeeper-client';
-import jute, { type Response, type Serializable } from 'node-zookeeper-client/lib/jute/index.js';
+// The ZooKeeper admin operations zk-bootstrap needs, in-process (no zkCli, no second JVM): a session with super-user
+// digest auth, sync, getConfig, and reconfig (opcode 16), over a socket of our own with the bytes from zk-wire.ts
+// (why not node-zookeeper-client: README.md, "The ZooKeeper client"). Every call has its own deadline; a session is
+// short-lived (open, one or two calls, close) and ends within its session timeout, so it sends no pings.
+import { connect, type Socket } from 'node:net';
 import { AgentError } from '../common/errors.ts';
-import { patchExceptionCodes, zkCodeName } from './zk-codes.ts';
-
-patchExceptionCodes();
-
-const OP_SYNC = 9;
-const OP_RECONFIG = 16;
+import { zkCodeName } from './zk-codes.ts';
+import * as wire from './zk-wire.ts';
 
 export type DigestAuth = { readonly user: string; readonly secret: string };
 
@@ -22,115 +18,189 @@ export type SessionOptions = {
 export type ZkSession = {
   readonly connectString: string;
   readonly timeoutMs: number;
-  readonly client: zookeeper.Client;
+  /** One request and its reply (err 0), or the error: server codes as ZK_<NAME>, a lost socket as ZK_CONNECTION_LOSS. */
+  call(what: string, request: (xid: number) => Buffer): Promise<wire.Reply>;
   close(): void;
 };
 
 /** A ZooKeeper error code as AgentError: `ZK_<NAME>` with the wire code in context. */
-export const zkError = (error: unknown, what: string, connectString: string): AgentError => {
-  if (error instanceof AgentError) return error;
-  const code = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
-  const name = code === undefined ? 'CLIENT_ERROR' : zkCodeName(code);
-  return new AgentError(`ZK_${name}`, `${what} on ${connectString} failed: ${name}${code === undefined ? ` (${String(error)})` : ''}`, {
-    context: { connectString, zkCode: code },
-    cause: error,
-  });
-};
+export const zkError = (code: number, what: string, connectString: string): AgentError =>
+  new AgentError(`ZK_${zkCodeName(code)}`, `${what} on ${connectString} failed: ${zkCodeName(code)}`, { context: { connectString, zkCode: code } });
 
-// Run one callback-style call with a deadline; on timeout the session stays usable for the caller to close.
-const withDeadline = <T>(session: ZkSession, what: string, call: (done: (error: unknown, value?: T) => void) => void): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new AgentError('ZK_TIMEOUT', `${what} on ${session.connectString}: no answer within ${session.timeoutMs}ms`, {
-        context: { connectString: session.connectString, timeoutMs: session.timeoutMs },
-      }));
-    }, session.timeoutMs);
-    call((error, value) => {
-      clearTimeout(timer);
-      if (error) reject(zkError(error, what, session.connectString));
-      else resolve(value as T);
+const CONNECTION_LOSS = -4;
+const MARSHALLING_ERROR = -5;
+const SESSION_EXPIRED = -112;
+const RETRY_PAUSE_MS = 200; // between two connection attempts, as node-zookeeper-client's spinDelay
+
+// `host:port` pairs of a connect string (`[v6]:port` too); a missing port is ZooKeeper's 2181.
+export const serverAddresses = (connectString: string): Array<{ host: string; port: number }> =>
+  connectString
+    .split(',')
+    .filter((s) => s !== '')
+    .map((s) => {
+      const m = /^\[?(.*?)\]?(?::(\d+))?$/.exec(s.trim()) as RegExpExecArray;
+      return { host: m[1] as string, port: m[2] === undefined ? 2181 : Number(m[2]) };
     });
-  });
 
-type ConnectionManagerInternals = { connect(): void; socket?: { destroy(): void }; connectTimeoutHandler?: NodeJS.Timeout };
+type Pending = { readonly what: string; readonly resolve: (reply: wire.Reply) => void; readonly reject: (error: AgentError) => void };
 
-// Close the session and drop its connection now. The library's close() only queues CLOSE_SESSION and waits for the
-// server to hang up, and reconnects in between: a member that accepts TCP but never answers (a SIGSTOPped server)
-// kept zk-bootstrap alive ~2 minutes past its deadline (hostile-input issue 13 item 2).
-export const destroyClient = (client: zookeeper.Client): void => {
-  const manager = (client as unknown as { connectionManager: ConnectionManagerInternals }).connectionManager;
-  client.close(); // CLOSE_SESSION is written at once when connected: a healthy server ends the session cleanly
-  manager.connect = () => {}; // no reconnect, whatever its timers or socket events still do
-  clearTimeout(manager.connectTimeoutHandler);
-  manager.socket?.destroy();
-};
-
-// Connect (and authenticate as the super user, when given) within timeoutMs, or fail with ZK_UNREACHABLE.
-export const openSession = (options: SessionOptions): Promise<ZkSession> =>
-  new Promise((resolve, reject) => {
-    const client = zookeeper.createClient(options.connectString, { sessionTimeout: Math.max(options.timeoutMs * 2, 4000), spinDelay: 200, retries: 0 });
-    // Digest auth never fails at login: a wrong secret authenticates another identity and reconfig answers NO_AUTH.
-    if (options.auth) client.addAuthInfo('digest', Buffer.from(`${options.auth.user}:${options.auth.secret}`));
-    const session: ZkSession = { connectString: options.connectString, timeoutMs: options.timeoutMs, client, close: () => destroyClient(client) };
-    const timer = setTimeout(() => {
-      destroyClient(client);
-      reject(new AgentError('ZK_UNREACHABLE', `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
-        context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
-      }));
-    }, options.timeoutMs);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve(session);
-    });
-    client.connect();
-  });
-
-// A request the library does not know, sent through its own queue. The header reports `parseAs` to the library's
-// reply dispatcher (which picks the reply type from header.type) but serialises the real opcode.
-const queueRaw = (session: ZkSession, opcode: number, parseAs: number, payload: Serializable, done: (error: unknown, reply?: Response) => void): void => {
-  const header = new jute.protocol.RequestHeader();
-  header.type = parseAs;
-  header.serialize = (buffer: Buffer, offset: number): number => {
-    buffer.writeInt32BE(header.xid, offset);
-    buffer.writeInt32BE(opcode, offset + 4);
-    return 8;
+// One connected (and authenticated, when asked) socket as a session: replies matched to requests by xid.
+const sessionOn = (socket: Socket, connectString: string, timeoutMs: number, leftover: Buffer): ZkSession => {
+  const pending = new Map<number, Pending>();
+  let buffered = leftover;
+  let xid = 0;
+  let lost: AgentError | undefined;
+  const loseAll = (code: number, why: string): void => {
+    lost ??= new AgentError(`ZK_${zkCodeName(code)}`, `the session with ${connectString} ended: ${why}`, { context: { connectString, zkCode: code } });
+    for (const p of pending.values()) p.reject(lost);
+    pending.clear();
+    socket.destroy();
   };
-  const manager = (session.client as unknown as { connectionManager: { queue(request: unknown, cb: typeof done): void } }).connectionManager;
-  manager.queue(new jute.Request(header, payload), done);
+  const onData = (chunk: Buffer): void => {
+    const { frames, rest, tooLarge } = wire.splitFrames(Buffer.concat([buffered, chunk]));
+    buffered = rest;
+    for (const body of frames) {
+      const reply = wire.reply(body);
+      if (reply === undefined) return loseAll(MARSHALLING_ERROR, 'a reply shorter than its header');
+      const p = pending.get(reply.xid);
+      if (p === undefined) continue; // a ping, a watch event, or a call that already timed out
+      pending.delete(reply.xid);
+      if (reply.err === 0) p.resolve(reply);
+      else p.reject(zkError(reply.err, p.what, connectString));
+    }
+    if (tooLarge) loseAll(MARSHALLING_ERROR, `a reply larger than ${wire.MAX_FRAME_BYTES} bytes`);
+  };
+  socket.on('data', onData);
+  socket.on('close', () => loseAll(CONNECTION_LOSS, 'connection closed'));
+  socket.on('error', () => {}); // 'close' follows
+  onData(Buffer.alloc(0));
+  return {
+    connectString,
+    timeoutMs,
+    call: (what, request) =>
+      new Promise<wire.Reply>((resolve, reject) => {
+        if (lost) return reject(lost);
+        const id = ++xid;
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new AgentError('ZK_TIMEOUT', `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }));
+        }, timeoutMs);
+        const settle = <T>(fn: (value: T) => void) => (value: T): void => {
+          clearTimeout(timer);
+          fn(value);
+        };
+        pending.set(id, { what, resolve: settle(resolve), reject: settle(reject) });
+        socket.write(request(id));
+      }),
+    // CLOSE_SESSION ends the session on a healthy server at once; the socket goes when it is written, and a server
+    // that never reads it (SIGSTOPped) cannot keep the process alive: the socket is unref'd and destroyed within 1 s.
+    close: () => {
+      if (socket.destroyed) return;
+      socket.unref();
+      socket.end(wire.closeRequest(++xid), () => socket.destroy());
+      setTimeout(() => socket.destroy(), 1000).unref();
+    },
+  };
 };
 
-const ustringLength = (value: string | null): number => 4 + (value === null ? 0 : Buffer.byteLength(value));
-const writeUstring = (buffer: Buffer, offset: number, value: string | null): number => {
-  if (value === null) {
-    buffer.writeInt32BE(-1, offset);
-    return 4;
+type Attempt = { ok: true; session: ZkSession } | { ok: false; final: AgentError | undefined };
+
+// One server: TCP, the handshake, and the auth reply when auth is given; within attemptMs.
+const attempt = (address: { host: string; port: number }, options: SessionOptions, attemptMs: number): Promise<Attempt> =>
+  new Promise((resolve) => {
+    const socket = connect(address);
+    socket.setNoDelay(true);
+    let buffered: Buffer = Buffer.alloc(0);
+    let connected = false;
+    // The handshake's listeners go before the session's own are added (hence a thunk).
+    const finish = (result: () => Attempt): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      const value = result();
+      if (!value.ok) socket.destroy();
+      resolve(value);
+    };
+    const failed = (final?: AgentError) => (): Attempt => ({ ok: false, final });
+    const onClose = (): void => finish(failed());
+    const timer = setTimeout(onClose, attemptMs);
+    socket.on('error', () => {}); // 'close' follows
+    socket.once('close', onClose);
+    socket.once('connect', () => {
+      // Digest auth never fails at login: a wrong secret authenticates another identity and reconfig answers NO_AUTH.
+      socket.write(options.auth ? Buffer.concat([wire.connectRequest(sessionTimeoutMs(options)), wire.authRequest(options.auth.user, options.auth.secret)]) : wire.connectRequest(sessionTimeoutMs(options)));
+    });
+    // One frame of the handshake: the ConnectResponse, then (with auth) the reply on xid -4.
+    const handshake = (body: Buffer): 'more' | 'ready' | Attempt => {
+      if (!connected) {
+        const answer = wire.connectResponse(body);
+        if (answer === undefined) return { ok: false, final: undefined };
+        if (answer.timeoutMs <= 0) return { ok: false, final: zkError(SESSION_EXPIRED, 'connect', options.connectString) };
+        connected = true;
+        return options.auth ? 'more' : 'ready';
+      }
+      const reply = wire.reply(body);
+      if (reply?.xid !== wire.XID.auth) return 'more';
+      return reply.err === 0 ? 'ready' : { ok: false, final: zkError(reply.err, 'digest auth', options.connectString) };
+    };
+    const onData = (chunk: Buffer): void => {
+      const all = Buffer.concat([buffered, chunk]);
+      const { frames, rest, tooLarge } = wire.splitFrames(all);
+      buffered = rest;
+      let consumed = 0;
+      for (const body of frames) {
+        consumed += 4 + body.length;
+        const step = handshake(body);
+        if (step === 'ready') return finish(() => ({ ok: true, session: sessionOn(socket, options.connectString, options.timeoutMs, all.subarray(consumed)) }));
+        if (step !== 'more') return finish(() => step);
+      }
+      if (tooLarge) finish(failed());
+    };
+    socket.on('data', onData);
+  });
+
+// Long enough for the calls of one session: the server expires it only after this much silence.
+const sessionTimeoutMs = (options: SessionOptions): number => Math.max(options.timeoutMs * 2, 4000);
+
+// Connect (and authenticate as the super user, when given) within timeoutMs, or fail with ZK_UNREACHABLE. The servers
+// are tried in turn from a random one, each for its share of the deadline (a silent one must not take it all).
+export const openSession = async (options: SessionOptions): Promise<ZkSession> => {
+  const servers = serverAddresses(options.connectString);
+  const deadline = Date.now() + options.timeoutMs;
+  const share = Math.max(Math.floor(options.timeoutMs / Math.max(servers.length, 1)), 250);
+  let next = Math.floor(Math.random() * servers.length);
+  while (servers.length > 0 && Date.now() < deadline) {
+    const server = servers[next++ % servers.length] as { host: string; port: number };
+    const result = await attempt(server, options, Math.min(share, deadline - Date.now()));
+    if (result.ok) return result.session;
+    if (result.final) throw result.final;
+    const pause = Math.min(RETRY_PAUSE_MS, deadline - Date.now());
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  const bytes = Buffer.from(value, 'utf8');
-  buffer.writeInt32BE(bytes.length, offset);
-  bytes.copy(buffer, offset + 4);
-  return 4 + bytes.length;
+  throw new AgentError('ZK_UNREACHABLE', `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
+    context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
+  });
 };
 
 // sync(path): the server we talk to catches up with the leader, so a following read is not stale.
-export const sync = (session: ZkSession, path = '/'): Promise<void> =>
-  withDeadline(session, 'sync', (done) => {
-    const payload: Serializable = { byteLength: () => ustringLength(path), serialize: (b, o) => writeUstring(b, o, path) };
-    // Parsed as DELETE: a reply the library reads no payload from (the path echo is skipped by length framing).
-    queueRaw(session, OP_SYNC, jute.OP_CODES.DELETE as number, payload, (error) => done(error));
-  });
+export const sync = async (session: ZkSession, path = '/'): Promise<void> => {
+  await session.call('sync', (xid) => wire.syncRequest(xid, path));
+};
 
 export type EnsembleConfig = { readonly text: string; readonly version: string | undefined };
 
-const configFrom = (data: Buffer | undefined): EnsembleConfig => {
-  const text = (data ?? Buffer.alloc(0)).toString('utf8');
+const configFrom = (reply: wire.Reply, what: string, connectString: string): EnsembleConfig => {
+  const data = wire.replyData(reply.body);
+  if (data === undefined) throw zkError(MARSHALLING_ERROR, what, connectString);
+  const text = data.toString('utf8');
   return { text, version: /^version=([0-9a-fA-F]+)\s*$/m.exec(text)?.[1] };
 };
 
 // getConfig as the Java client does it: sync, then read /zookeeper/config (world-readable, no auth needed).
 export const getConfig = async (session: ZkSession): Promise<EnsembleConfig> => {
   await sync(session, '/zookeeper/config');
-  const data = await withDeadline<Buffer>(session, 'getConfig', (done) => session.client.getData('/zookeeper/config', (e, d) => done(e, d)));
-  return configFrom(data);
+  const reply = await session.call('getConfig', (xid) => wire.getDataRequest(xid, '/zookeeper/config'));
+  return configFrom(reply, 'getConfig', session.connectString);
 };
 
 export type ReconfigRequest = {
@@ -145,24 +215,14 @@ export type ReconfigRequest = {
 };
 
 // reconfig (ReconfigRequest, opcode 16). The reply has GetDataResponse's shape: the new config and its Stat.
-export const reconfig = (session: ZkSession, request: ReconfigRequest): Promise<EnsembleConfig> => {
-  const joining = request.joining ?? null;
-  const leaving = request.leaving ?? null;
-  const newMembers = request.newMembers ?? null;
-  const configId = request.fromConfig === undefined ? -1n : BigInt(`0x${request.fromConfig}`);
-  const payload: Serializable = {
-    byteLength: () => ustringLength(joining) + ustringLength(leaving) + ustringLength(newMembers) + 8,
-    serialize: (buffer, offset) => {
-      let at = offset;
-      at += writeUstring(buffer, at, joining);
-      at += writeUstring(buffer, at, leaving);
-      at += writeUstring(buffer, at, newMembers);
-      buffer.writeBigInt64BE(configId, at);
-      return at + 8 - offset;
-    },
+export const reconfig = async (session: ZkSession, request: ReconfigRequest): Promise<EnsembleConfig> => {
+  const fields: wire.ReconfigFields = {
+    joining: request.joining ?? null,
+    leaving: request.leaving ?? null,
+    newMembers: request.newMembers ?? null,
+    configId: request.fromConfig === undefined ? -1n : BigInt.asIntN(64, BigInt(`0x${request.fromConfig}`)),
   };
-  const what = `reconfig${joining ? ` add ${joining}` : ''}${leaving ? ` remove ${leaving}` : ''}${newMembers ? ` members ${newMembers}` : ''}`;
-  return withDeadline<Response>(session, what, (done) => queueRaw(session, OP_RECONFIG, jute.OP_CODES.GET_DATA as number, payload, done)).then(
-    (reply) => configFrom(reply.payload?.data),
-  );
+  const what = `reconfig${fields.joining ? ` add ${fields.joining}` : ''}${fields.leaving ? ` remove ${fields.leaving}` : ''}${fields.newMembers ? ` members ${fields.newMembers}` : ''}`;
+  const reply = await session.call(what, (xid) => wire.reconfigRequest(xid, fields));
+  return configFrom(reply, what, session.connectString);
 };
