@@ -38,3 +38,6 @@ export const ZK_CODES: Readonly<Record<number, string>> = {
 
 /** The name of a ZooKeeper error code; codes newer than this table get `CODE_<n>` instead of a crash. */
 export const zkCodeName = (code: number): string => ZK_CODES[code] ?? `CODE_${code}`;
+
+/** The codes zk-bootstrap's client raises itself (a lost socket, a malformed reply, a refused session). */
+export const CODE = { CONNECTION_LOSS: -4, MARSHALLING_ERROR: -5, SESSION_EXPIRED: -112 } as const;
