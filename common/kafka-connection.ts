@@ -1,20 +1,27 @@
 // One TCP (or TLS) connection to a Kafka listener: send a request, read its response frame, all under a deadline
-// the caller owns. Socket creation is a seam (`connect`), so tests and TLS use the same code path.
+// and an abort signal the caller owns. Socket creation is a seam (`connect`), so tests and TLS use the same code path.
+// Sessions (versions, SASL) are built on it in kafka-session.ts.
 import net from 'node:net';
 import type tls from 'node:tls';
 import { AgentError } from './errors.ts';
+import type { Endpoint } from './kafka-endpoint.ts';
 import { requestFrame, responseBody, type Request } from './kafka-messages.ts';
 import type { Reader } from './kafka-wire.ts';
-
-export type Endpoint = { readonly host: string; readonly port: number };
 
 export type ConnectOptions = {
   /** Absolute time (Date.now() based) after which every operation fails with KAFKA_TIMEOUT. */
   readonly deadline: number;
+  /** Aborting destroys the socket: the call in flight fails at once with KAFKA_ABORTED. */
+  readonly signal?: AbortSignal | undefined;
   readonly tls?: tls.ConnectionOptions | undefined;
-  readonly clientId?: string;
-  readonly connect?: (endpoint: Endpoint, tlsOptions: tls.ConnectionOptions | undefined) => net.Socket | Promise<net.Socket>;
+  /** The request header's client id: the agent that asks (kafka-probe, kafka-entrypoint), as the broker logs it. */
+  readonly clientId: string;
+  readonly connect?: ((endpoint: Endpoint, tlsOptions: tls.ConnectionOptions | undefined) => net.Socket | Promise<net.Socket>) | undefined;
 };
+
+// Errors of the network path (nothing listens, no route, no name): everything else on a TLS socket is the handshake
+// (an unknown CA, a host name the certificate does not name, a plaintext listener), which means a listener is there.
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EADDRNOTAVAIL']);
 
 // node:tls is loaded only for TLS listeners: importing it costs a probe ~10-20 ms of start-up.
 const defaultConnect = async (e: Endpoint, tlsOptions: tls.ConnectionOptions | undefined): Promise<net.Socket> => {
@@ -43,7 +50,7 @@ export class KafkaConnection {
   #failure: Error | undefined;
   #correlation = 0;
 
-  private constructor(endpoint: Endpoint, socket: net.Socket, deadline: number, clientId: string) {
+  private constructor(endpoint: Endpoint, socket: net.Socket, deadline: number, clientId: string, secure: boolean) {
     this.endpoint = endpoint;
     this.#socket = socket;
     this.#deadline = deadline;
@@ -55,7 +62,10 @@ export class KafkaConnection {
       else if (this.#buffered.length > MAX_BUFFERED_BYTES) this.#refuse(`sent more than ${MAX_BUFFERED_BYTES} bytes nobody asked for`);
       this.#wake();
     });
-    socket.on('error', (error) => this.#fail(this.#error('KAFKA_UNREACHABLE', `${error.message}`, error)));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const tlsFailure = secure && !NETWORK_ERRORS.has(error.code ?? '');
+      this.#fail(this.#error(tlsFailure ? 'TLS_FAILED' : 'KAFKA_UNREACHABLE', `${tlsFailure ? 'TLS: ' : ''}${error.message}`, error));
+    });
     socket.on('close', () => this.#fail(this.#error('KAFKA_CLOSED', 'connection closed by the server')));
   }
 
@@ -95,10 +105,24 @@ export class KafkaConnection {
     clearTimeout(timer);
   }
 
+  // Destroy the socket and fail what waits on it (the signal's owner is going away).
+  #abort(): void {
+    this.#fail(this.#error('KAFKA_ABORTED', 'aborted: the caller is stopping'));
+    this.#socket.destroy();
+  }
+
   static async open(endpoint: Endpoint, options: ConnectOptions): Promise<KafkaConnection> {
     const socket = await (options.connect ?? defaultConnect)(endpoint, options.tls);
     socket.setNoDelay(true);
-    const conn = new KafkaConnection(endpoint, socket, options.deadline, options.clientId ?? 'kafka-probe');
+    const conn = new KafkaConnection(endpoint, socket, options.deadline, options.clientId, options.tls !== undefined);
+    const signal = options.signal;
+    if (signal) {
+      const abort = (): void => conn.#abort();
+      if (signal.aborted) abort();
+      signal.addEventListener('abort', abort, { once: true });
+      // A resident agent opens one per probe, for days: the listener goes with the socket.
+      socket.once('close', () => signal.removeEventListener('abort', abort));
+    }
     const ready = options.tls ? 'secureConnect' : 'connect';
     let connected = false;
     socket.once(ready, () => {

@@ -36,11 +36,12 @@ export type VersionRange = { readonly min: number; readonly max: number };
 // when it has replayed no metadata: a controller that has never been part of a quorum answers -1.
 export type ApiVersions = { readonly errorCode: number; readonly apis: ReadonlyMap<number, VersionRange>; readonly finalizedFeaturesEpoch: number };
 
-export const apiVersionsRequest = (version: 0 | 3 = 3): Request => ({
+// v3 names the client software (KIP-511; brokers report it per connection): the agent that asks.
+export const apiVersionsRequest = (version: 0 | 3 = 3, software = 'statefulset-agents'): Request => ({
   apiKey: API.ApiVersions,
   version,
   flexible: version >= 3,
-  body: version >= 3 ? new Writer().compactString('kafka-probe').compactString('1').noTags().done() : new Uint8Array(0),
+  body: version >= 3 ? new Writer().compactString(software).compactString('1').noTags().done() : new Uint8Array(0),
 });
 
 // Reads v3, or the v0 layout a broker falls back to when it rejects the version (UNSUPPORTED_VERSION).

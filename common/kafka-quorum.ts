@@ -1,23 +1,9 @@
 // Questions about a KRaft controller quorum over a controller listener: who leads (DescribeCluster, KIP-919) and
 // who votes (DescribeQuorum, answered by the leader only). Shared by kafka-probe (controller ready) and
-// kafka-entrypoint (the founding check, leaving the quorum). How a session is opened (TLS, SASL) is the caller's.
+// kafka-entrypoint (the founding check, leaving the quorum). Sessions come from kafka-session.ts (TLS, SASL).
 import { AgentError } from './errors.ts';
-import { KafkaConnection, type Endpoint } from './kafka-connection.ts';
 import * as m from './kafka-messages.ts';
-
-export type Session = { readonly conn: KafkaConnection; readonly versions: m.ApiVersions };
-export type OpenSession = (endpoint: Endpoint) => Promise<Session>;
-
-// A PLAINTEXT session: connect and learn the versions the listener serves.
-export const plainSessions = (deadline: number, clientId: string): OpenSession => async (endpoint) => {
-  const conn = await KafkaConnection.open(endpoint, { deadline, clientId });
-  try {
-    return { conn, versions: m.parseApiVersions(await conn.request(m.apiVersionsRequest()), 3) };
-  } catch (error) {
-    conn.close();
-    throw error;
-  }
-};
+import type { OpenSession, Session } from './kafka-session.ts';
 
 // The version to send, or API_UNSUPPORTED naming what the listener lacks.
 export const versionOf = (versions: m.ApiVersions, key: number, ours: m.VersionRange, name: string): number => {

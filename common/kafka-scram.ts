@@ -2,7 +2,7 @@
 // binding (gs2 header "n,,"), the server's signature checked in the last step.
 // node:crypto is passed in (not imported) so a check loads it only for SCRAM listeners.
 import type * as NodeCrypto from 'node:crypto';
-type Crypto = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'pbkdf2Sync' | 'randomBytes'>;
+export type ScramCrypto = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'pbkdf2Sync' | 'randomBytes'>;
 
 export type ScramHash = 'sha256' | 'sha512';
 
@@ -18,7 +18,7 @@ export type ScramSession = {
   readonly serverVerified: (serverFinal: string) => boolean;
 };
 
-export const scramSession = (crypto: Crypto, hash: ScramHash, username: string, password: string, nonce = crypto.randomBytes(18).toString('base64')): ScramSession => {
+export const scramSession = (crypto: ScramCrypto, hash: ScramHash, username: string, password: string, nonce = crypto.randomBytes(18).toString('base64')): ScramSession => {
   const { createHash, createHmac, pbkdf2Sync } = crypto;
   const clientFirstBare = `n=${saslName(username)},r=${nonce}`;
   const hmac = (key: Buffer, text: string): Buffer => createHmac(hash, key).update(text).digest();

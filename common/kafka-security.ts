@@ -40,7 +40,7 @@ export const securityFromProperties = (props: ReadonlyMap<string, string>): Secu
     for (const store of ['truststore', 'keystore']) {
       const type = (props.get(`ssl.${store}.type`) ?? 'JKS').toUpperCase();
       const hasFile = props.has(`ssl.${store}.location`);
-      if (hasFile && type !== 'PEM') return { ok: false, problem: `ssl.${store}.type=${type}: the probe reads PEM only (set ssl.${store}.type=PEM)` };
+      if (hasFile && type !== 'PEM') return { ok: false, problem: `ssl.${store}.type=${type}: the agents read PEM only (set ssl.${store}.type=PEM)` };
     }
     const opt = <K extends string>(key: K, prop: string): Partial<Record<K, string>> => (props.has(prop) ? ({ [key]: props.get(prop) } as Record<K, string>) : {});
     tls = {
@@ -56,7 +56,7 @@ export const securityFromProperties = (props: ReadonlyMap<string, string>): Secu
   let sasl: Sasl | undefined;
   if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') {
     const mechanism = (props.get('sasl.mechanism') ?? 'GSSAPI').toUpperCase() as Mechanism;
-    if (!MECHANISMS.includes(mechanism)) return { ok: false, problem: `sasl.mechanism=${mechanism}: the probe supports ${MECHANISMS.join(', ')}` };
+    if (!MECHANISMS.includes(mechanism)) return { ok: false, problem: `sasl.mechanism=${mechanism}: supported are ${MECHANISMS.join(', ')}` };
     const jaas = props.get('sasl.jaas.config') ?? '';
     const username = jaasOption(jaas, 'username');
     const password = jaasOption(jaas, 'password');
@@ -69,7 +69,7 @@ export const securityFromProperties = (props: ReadonlyMap<string, string>): Secu
 /** A file an agent read for its config, or why it could not. */
 export type ClientFile = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
-// kafka-probe's -command-config and kafka-entrypoint's -health-command-config: the problem names the flag and file.
+// kafka-probe's and kafka-entrypoint's -command-config: the problem names the flag and file.
 export const securityFromClientFile = (flag: string, file: ClientFile): SecurityResult => {
   if ('error' in file) return { ok: false, problem: `${flag} ${file.path} cannot be read (${file.error})` };
   const props = parseProperties(file.text);

@@ -2,11 +2,10 @@
 // kafka-entrypoint wrote: kafka-probe needs no flags of its own in a pod, and `kafka-entrypoint leave` finds its own
 // controller, and what a health check (kafka-probe, kafka-entrypoint's endpoints) asks of which listener. Pure.
 import { parseListeners, type Listener } from './kafka-listeners.ts';
-import type { Endpoint } from './kafka-connection.ts';
+import type { Endpoint } from './kafka-endpoint.ts';
 import type { Security } from './kafka-security.ts';
 
-export type { Endpoint };
-
+/** The KRaft process roles (a ZooKeeper-mode node is a broker). */
 export type Role = 'broker' | 'controller';
 
 export type Target = {
@@ -55,11 +54,6 @@ export const targetFromProperties = (props: ReadonlyMap<string, string>): Target
       brokerProtocol: brokerListener ? protocolOf(brokerListener.name) : 'PLAINTEXT',
     },
   };
-};
-
-export const parseEndpoint = (text: string): Endpoint | undefined => {
-  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  return m && Number(m[2]) <= 65535 ? { host: m[1] as string, port: Number(m[2]) } : undefined;
 };
 
 /** kafka-probe's `live` and `ready`, kafka-entrypoint's /livez and /readyz. */

@@ -17,8 +17,9 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-name
 import { excerpt } from '../common/log.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import { DEFAULT_MAX_LAG } from '../common/kafka-target.ts';
-import { securityFromClientFile, type Security } from '../common/kafka-security.ts';
+import type { Security } from '../common/kafka-security.ts';
 import { healthChecks, type Health } from './health-plan.ts';
+import { commandConfigInput, commandConfigSecurity } from './command-config.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
@@ -28,7 +29,8 @@ export type Files = {
   readonly configFile?: FileRead;
   readonly clusterIdFile?: FileRead;
   readonly rackFile?: FileRead;
-  readonly healthCommandConfig?: FileRead;
+  /** -command-config (or its old name -health-command-config). */
+  readonly commandConfig?: FileRead;
 };
 
 export type ClusterId = { readonly value: string; readonly source: string };
@@ -49,14 +51,16 @@ export type Config = {
   readonly stopGraceMs: number;
   /** Set when -health-port is: the endpoints to serve while the JVM runs. */
   readonly health: Health | undefined;
+  /** How the entrypoint's own Kafka calls (founding check, leave, health) speak to SSL/SASL listeners. */
+  readonly clientSecurity: Security;
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
 /** A Raft quorum past a handful of voters only slows every commit; 64 keeps the voter list a few KB. */
 export const MAX_CONTROLLERS = 64;
 
-export type InputPaths = { configFile?: string; clusterIdFile?: string; rackFile?: string; healthCommandConfig?: string };
-const INPUT_FLAGS = { configFile: 'config-file', clusterIdFile: 'cluster-id-file', rackFile: 'rack-file', healthCommandConfig: 'health-command-config' } as const;
+export type InputPaths = { configFile?: string; clusterIdFile?: string; rackFile?: string; commandConfig?: string };
+const INPUT_FLAGS = { configFile: 'config-file', clusterIdFile: 'cluster-id-file', rackFile: 'rack-file' } as const;
 
 // The files readConfig needs, known from argv and env before anything is read.
 export const inputPaths = (argv: readonly string[], env: Env): InputPaths => {
@@ -67,6 +71,8 @@ export const inputPaths = (argv: readonly string[], env: Env): InputPaths => {
     // A path readConfig will refuse is not read at all.
     if (file !== undefined && absolutePathProblem(file) === undefined) paths[key] = file;
   }
+  const client = commandConfigInput((name) => flagOrEnv(parsed, flag(name), env), []);
+  if (client !== undefined && absolutePathProblem(client.path) === undefined) paths.commandConfig = client.path;
   return paths;
 };
 
@@ -134,7 +140,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   problems.push(...overrides.problems);
   user = overlay(user, overrides.layer);
 
-  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs', 'health-command-config']) checked(name, absolutePathProblem);
+  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs', 'command-config', 'health-command-config']) checked(name, absolutePathProblem);
   const rackText = checked('rack', (text) => plainTextProblem(text, 255)) ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
   if (get('rack') === undefined && rackText !== undefined) {
     const problem = plainTextProblem(rackText, 255);
@@ -191,17 +197,12 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   // 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
   const healthPort = int('health-port', 0, 0, 65535);
   const healthTimeoutMs = duration('health-timeout', '2s');
+  const clientSecurity = commandConfigSecurity(commandConfigInput(get, problems), files.commandConfig, problems);
   let health: Health | undefined;
   if (healthPort > 0 && node !== undefined) {
-    let security: Security = { protocol: 'PLAINTEXT' };
-    const fromFile = files.healthCommandConfig && securityFromClientFile('-health-command-config', files.healthCommandConfig);
-    if (fromFile?.ok) security = fromFile.security;
-    else if (fromFile) problems.push(fromFile.problem);
-    const checks = healthChecks(node.effective.props, security, durationMs(DEFAULT_MAX_LAG) as number);
+    const checks = healthChecks(node.effective.props, clientSecurity, durationMs(DEFAULT_MAX_LAG) as number);
     if (checks.ok) health = { port: healthPort, checkTimeoutMs: healthTimeoutMs ?? 2000, checks: checks.checks };
     else problems.push(checks.problem);
-  } else if (get('health-command-config') !== undefined && healthPort === 0) {
-    problems.push('-health-command-config is for the health checks: set -health-port too');
   }
 
   const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
@@ -229,8 +230,9 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     quorumCheckTimeoutMs: quorumCheckTimeoutMs ?? 3000,
     addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
-    leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000 } : undefined,
+    leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000, security: clientSecurity } : undefined,
     stopGraceMs: stopGraceMs ?? 20_000,
     health,
+    clientSecurity,
   });
 };

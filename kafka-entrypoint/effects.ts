@@ -6,9 +6,11 @@ import path from 'node:path';
 import { AgentError, isAgentError } from '../common/errors.ts';
 import { DEFAULT_MAX_FILE_BYTES, fileError, readBounded, readTextBounded, replaceFileAtomically } from '../common/files.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import type { Endpoint } from '../common/kafka-connection.ts';
+import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
 import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
-import { plainSessions, describeControllers } from '../common/kafka-quorum.ts';
+import { describeControllers } from '../common/kafka-quorum.ts';
+import { openSession } from '../common/kafka-session.ts';
+import type { Security } from '../common/kafka-security.ts';
 import { startSupervised, type ChildExit } from '../common/supervise.ts';
 import { startHealthServer, type HealthServer } from '../common/health-server.ts';
 import { checkKafka } from '../common/kafka-check.ts';
@@ -20,8 +22,8 @@ import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 export type Effects = {
   readonly readInputs: (paths: InputPaths) => Promise<Files>;
   readonly readLogDirs: (dirs: readonly string[]) => Promise<readonly LogDirState[]>;
-  /** What each other controller says about the quorum, within `timeoutMs`. */
-  readonly askControllers: (endpoints: readonly Endpoint[], timeoutMs: number) => Promise<readonly ControllerAnswer[]>;
+  /** What each other controller says about the quorum, within `timeoutMs`, over sessions secured as `security`. */
+  readonly askControllers: (endpoints: readonly Endpoint[], timeoutMs: number, security: Security) => Promise<readonly ControllerAnswer[]>;
   /** The path of an executable (a name is looked up on PATH), or JAVA_NOT_FOUND (exit 2). */
   readonly findExecutable: (name: string) => Promise<string>;
   readonly writeFileAtomic: (file: string, text: string) => Promise<'written' | 'unchanged'>;
@@ -52,8 +54,8 @@ const readInputs: Effects['readInputs'] = async (paths) => {
   const configFile = readInputFile(paths.configFile, '-config-file', 'latin1');
   const clusterIdFile = readInputFile(paths.clusterIdFile, '-cluster-id-file', 'utf8');
   const rackFile = readInputFile(paths.rackFile, '-rack-file', 'utf8');
-  const healthCommandConfig = readInputFile(paths.healthCommandConfig, '-health-command-config', 'latin1');
-  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }), ...(healthCommandConfig && { healthCommandConfig }) };
+  const commandConfig = readInputFile(paths.commandConfig, '-command-config', 'latin1');
+  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }), ...(commandConfig && { commandConfig }) };
 };
 
 // Up to `max` names of a directory (never the whole listing of a huge one); a missing directory is empty.
@@ -100,20 +102,20 @@ const readLogDirs: Effects['readLogDirs'] = async (dirs) =>
 
 // One controller's view (DescribeCluster on its controller listener, KIP-919): the leader it knows and whether it
 // has replayed quorum metadata (the finalized-features epoch of its ApiVersions answer).
-const askController = async (endpoint: Endpoint, deadline: number): Promise<ControllerAnswer> => {
-  const { conn, versions } = await plainSessions(deadline, 'kafka-entrypoint')(endpoint);
+const askController = async (endpoint: Endpoint, deadline: number, security: Security): Promise<ControllerAnswer> => {
+  const { conn, versions } = await openSession(endpoint, { clientId: 'kafka-entrypoint', deadline, security });
   try {
     const leaderId = pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined ? -1 : (await describeControllers({ conn, versions })).controllerId;
-    return { endpoint: `${endpoint.host}:${endpoint.port}`, leaderId, metadataEpoch: versions.finalizedFeaturesEpoch };
+    return { endpoint: endpointText(endpoint), leaderId, metadataEpoch: versions.finalizedFeaturesEpoch };
   } finally {
     conn.close();
   }
 };
 
-const askControllers: Effects['askControllers'] = async (endpoints, timeoutMs) => {
+const askControllers: Effects['askControllers'] = async (endpoints, timeoutMs, security) => {
   const deadline = Date.now() + timeoutMs;
   return Promise.all(
-    endpoints.map((e) => askController(e, deadline).catch((err: Error): ControllerAnswer => ({ endpoint: `${e.host}:${e.port}`, error: (err as AgentError).code ?? err.message }))),
+    endpoints.map((e) => askController(e, deadline, security).catch((err: Error): ControllerAnswer => ({ endpoint: endpointText(e), error: (err as AgentError).code ?? err.message }))),
   );
 };
 
@@ -192,10 +194,11 @@ const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceM
   return { pid, exited };
 };
 
-// kafka-probe's check per request, its deadline the request's: no process per probe. The server is unref'd, so it
-// never holds the entrypoint open after the JVM is gone.
+// kafka-probe's check per request, its deadline the request's: no process per probe. The server is unref'd, and
+// closing it aborts the checks in flight (their sockets destroyed), so neither holds the entrypoint open after the
+// JVM is gone.
 const serveHealth: Effects['serveHealth'] = (health, status) =>
-  startHealthServer({ port: health.port, checkTimeoutMs: health.checkTimeoutMs }, { check: (name, deadline) => checkKafka(health.checks[name], deadline), status });
+  startHealthServer({ port: health.port, checkTimeoutMs: health.checkTimeoutMs }, { check: (name, deadline, signal) => checkKafka(health.checks[name], { clientId: 'kafka-entrypoint', deadline, signal }), status });
 
 export const realEffects: Effects = {
   readInputs,

@@ -3,12 +3,12 @@
 // and `..` -> `_` (so `___` means `-` and `__` means `_`).
 
 // Variables the apache/kafka image reads itself (JVM and logging options), never Kafka properties. KAFKA_HOME,
-// KAFKA_LIBS, KAFKA_HEALTH_* and KAFKA_STOP_GRACE are this entrypoint's own inputs.
+// KAFKA_LIBS, KAFKA_COMMAND_CONFIG, KAFKA_HEALTH_* and KAFKA_STOP_GRACE are this entrypoint's own inputs.
 export const NOT_PROPERTIES: ReadonlySet<string> = new Set([
   'KAFKA_VERSION', 'KAFKA_HEAP_OPTS', 'KAFKA_LOG4J_OPTS', 'KAFKA_OPTS', 'KAFKA_JMX_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS',
   'KAFKA_GC_LOG_OPTS', 'KAFKA_LOG4J_ROOT_LOGLEVEL', 'KAFKA_LOG4J_LOGGERS', 'KAFKA_TOOLS_LOG4J_LOGLEVEL',
   'KAFKA_JMX_HOSTNAME', 'KAFKA_HOME', 'KAFKA_LIBS', 'KAFKA_HEALTH_PORT', 'KAFKA_HEALTH_TIMEOUT',
-  'KAFKA_HEALTH_COMMAND_CONFIG', 'KAFKA_STOP_GRACE',
+  'KAFKA_COMMAND_CONFIG', 'KAFKA_HEALTH_COMMAND_CONFIG', 'KAFKA_STOP_GRACE',
 ]);
 
 // Kubernetes injects these for every Service in the namespace (a Service named `kafka` gives KAFKA_PORT=tcp://...,

@@ -32,7 +32,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'leave-timeout', kind: 'duration', help: 'how long leaving the quorum may take after the JVM stopped (keep it inside the grace period)', default: '20s' },
   { name: 'health-port', kind: 'int', help: "serve /livez, /readyz (kafka-probe live and ready: 200, else 503 with the probe's line) and /status on this port, all addresses, for httpGet probes that start no process; the entrypoint then supervises the JVM instead of exec-ing it. 0: off (exec kafka-probe)", env: 'KAFKA_HEALTH_PORT', default: '0' },
   { name: 'health-timeout', kind: 'duration', help: "deadline of one /livez or /readyz check, as kafka-probe's -timeout; keep it below the probe's timeoutSeconds", env: 'KAFKA_HEALTH_TIMEOUT', default: '2s' },
-  { name: 'health-command-config', kind: 'string', help: "client properties the health checks use on SSL/SASL listeners, as kafka-probe's -command-config", env: 'KAFKA_HEALTH_COMMAND_CONFIG' },
+  { name: 'command-config', kind: 'string', help: "client properties file for the entrypoint's own Kafka calls (founding check, leaving the quorum, health checks) on SSL/SASL listeners, as Kafka tools' --command-config: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...; secrets stay in the file", env: 'KAFKA_COMMAND_CONFIG' },
+  { name: 'health-command-config', kind: 'string', help: 'old name of -command-config, still accepted', env: 'KAFKA_HEALTH_COMMAND_CONFIG' },
   { name: 'stop-grace', kind: 'duration', help: 'when the JVM is supervised (-health-port, -controllers-file): how long it may take to stop after SIGTERM before it gets SIGKILL; keep it below terminationGracePeriodSeconds (less -leave-timeout on controllers that leave)', env: 'KAFKA_STOP_GRACE', default: '20s' },
   { name: 'dry-run', kind: 'bool', help: 'print the effective config and the plan, write nothing, start nothing' },
 ];

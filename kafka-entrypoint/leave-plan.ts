@@ -7,9 +7,10 @@
 // is one `kafka-metadata-quorum remove-controller` away, a wrongly removed one is gone for good on Kafka < 4.2.
 import { parseProperties } from '../common/java-properties.ts';
 import { excerpt } from '../common/log.ts';
-import { targetFromProperties, type Endpoint } from '../common/kafka-target.ts';
+import { targetFromProperties } from '../common/kafka-target.ts';
+import { parseEndpoints, type Endpoint } from '../common/kafka-endpoint.ts';
 import { errorName, type DescribeQuorum } from '../common/kafka-messages.ts';
-import { parseEndpoints } from './quorum.ts';
+import type { Security } from '../common/kafka-security.ts';
 import { parseMeta } from './storage-plan.ts';
 
 export type LeaveSettings = {
@@ -19,6 +20,8 @@ export type LeaveSettings = {
   /** File with the controller set's desired size; undefined: leave unconditionally (by hand). */
   readonly controllersFile: string | undefined;
   readonly timeoutMs: number;
+  /** How the controllers are spoken to (-command-config): their listener may be SSL or SASL. */
+  readonly security: Security;
 };
 
 export type LeaveFacts = {

@@ -5,14 +5,17 @@ import { readTextBounded } from '../common/files.ts';
 import { AgentError, isAgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { log } from '../common/log.ts';
-import type { Endpoint } from '../common/kafka-connection.ts';
+import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
 import { parseRemoveRaftVoter, removeRaftVoterRequest, uuidBytes } from '../common/kafka-messages.ts';
-import { plainSessions, quorumView, type OpenSession } from '../common/kafka-quorum.ts';
+import { quorumView } from '../common/kafka-quorum.ts';
+import { sessionsWith, type OpenSession } from '../common/kafka-session.ts';
+import type { Security } from '../common/kafka-security.ts';
 import { leaveFacts, leaveIntent, desiredFromText, ownMeta, removalStep, removalAnswer, type Desired, type LeaveFacts, type LeaveSettings, type RemovalStep } from './leave-plan.ts';
 
 export type LeaveEffects = {
   readonly readText: (file: string) => Promise<string | { readonly error: string }>;
-  readonly sessions: (deadline: number) => OpenSession;
+  /** Sessions to the controllers, secured as -command-config says, until `deadline`. */
+  readonly sessions: (deadline: number, security: Security) => OpenSession;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 };
@@ -27,9 +30,9 @@ const readDesired = async (file: string, fx: LeaveEffects): Promise<Desired> => 
 };
 
 // Whether this node's own controller still answers (its JVM runs).
-const runningLocally = async (fx: LeaveEffects, own: Endpoint): Promise<boolean> => {
+const runningLocally = async (fx: LeaveEffects, own: Endpoint, security: Security): Promise<boolean> => {
   try {
-    (await fx.sessions(fx.now() + 1000)(own)).conn.close();
+    (await fx.sessions(fx.now() + 1000, security)(own)).conn.close();
     return true;
   } catch {
     return false;
@@ -41,14 +44,14 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
   const misses: string[] = [];
   for (const endpoint of facts.bootstrap) {
     const first = await open(endpoint).catch((error: Error) => {
-      misses.push(`${endpoint.host}:${endpoint.port} ${(error as AgentError).code ?? error.message}`);
+      misses.push(`${endpointText(endpoint)} ${(error as AgentError).code ?? error.message}`);
       return undefined;
     });
     if (!first) continue;
     try {
       const view = await quorumView(open, first);
       if (view.kind !== 'ok') {
-        misses.push(`${endpoint.host}:${endpoint.port} ${view.detail}`);
+        misses.push(`${endpointText(endpoint)} ${view.detail}`);
         continue;
       }
       try {
@@ -63,7 +66,7 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
         if (view.leader !== first) view.leader.conn.close();
       }
     } catch (error) {
-      misses.push(`${endpoint.host}:${endpoint.port} ${(error as AgentError).code ?? (error as Error).message}`);
+      misses.push(`${endpointText(endpoint)} ${(error as AgentError).code ?? (error as Error).message}`);
     } finally {
       first.conn.close();
     }
@@ -79,13 +82,13 @@ export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<L
   log.info('leave', { nodeId: facts.nodeId, decision: intent.kind, reason: intent.reason });
   if (intent.kind === 'stay') return { kind: 'stayed', detail: intent.reason };
   // Kafka 4.2's auto-join re-adds a running observer within controller.quorum.fetch.timeout.ms: the JVM must be gone.
-  if (facts.autoJoin && facts.ownController && (await runningLocally(fx, facts.ownController))) {
+  if (facts.autoJoin && facts.ownController && (await runningLocally(fx, facts.ownController, s.security))) {
     throw new AgentError('LEAVE_WHILE_RUNNING', `node ${facts.nodeId} still runs with controller.quorum.auto.join.enable=true and would add itself back at once; stop it first (kafka-entrypoint -controllers-file leaves after its JVM exits)`);
   }
   const metaText = await fx.readText(`${facts.metadataDir}/meta.properties`);
   const meta = ownMeta(typeof metaText === 'string' ? metaText : undefined);
   const deadline = fx.now() + s.timeoutMs;
-  const open = fx.sessions(deadline);
+  const open = fx.sessions(deadline, s.security);
   let removed = false;
   for (;;) {
     const step = await round(facts, open, meta);
@@ -108,7 +111,7 @@ export const realLeaveEffects: LeaveEffects = {
       return { error: isAgentError(error) ? error.code : ((error as NodeJS.ErrnoException).code ?? String(error)) };
     }
   },
-  sessions: (deadline) => plainSessions(deadline, 'kafka-entrypoint'),
+  sessions: (deadline, security) => sessionsWith({ clientId: 'kafka-entrypoint', deadline, security }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
 };

@@ -12,7 +12,7 @@ import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';
-import { LEAVE_FLAGS, readLeaveConfig } from './leave-config.ts';
+import { LEAVE_FLAGS, leaveInputPaths, readLeaveConfig } from './leave-config.ts';
 import { leaveQuorum } from './leave.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import type { ChildExit } from '../common/supervise.ts';
@@ -40,7 +40,7 @@ const HELP = helpText({
   ],
   exitCodes: [
     [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM, or supervises it, and exits with its code)'],
-    [EXIT.failed, 'StorageTool format failed, or a volume that cannot be read or used (e.g. metadata dir lost)'],
+    [EXIT.failed, 'StorageTool format failed, a volume that cannot be read or used (e.g. metadata dir lost), or a controller that answered the founding check but could not be read (QUORUM_UNKNOWN: fix -command-config)'],
     [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties; a log dir without meta.properties that is not empty (LOG_DIR_NOT_EMPTY); -health-port taken (HEALTH_PORT_UNAVAILABLE)'],
     [EXIT.internal, 'bug'],
   ],
@@ -51,12 +51,13 @@ const LEAVE_HELP = helpText({
   summary:
     'Remove this KRaft controller from a dynamic quorum (KIP-853 RemoveRaftVoter to the quorum leader), unless it is\n' +
     'the last voter; done already when it no longer votes. Refused while its own JVM runs with auto-join enabled (it\n' +
-    'would add itself back): run the entrypoint with -controllers-file to leave after the JVM stops on a scale-down.',
+    'would add itself back): run the entrypoint with -controllers-file to leave after the JVM stops on a scale-down.\n' +
+    'An SSL or SASL controller listener is spoken to with the client properties of -command-config (env KAFKA_COMMAND_CONFIG).',
   flags: LEAVE_FLAGS,
   exitCodes: [
     [EXIT.ok, 'left, not a voter, or stays (not a controller, static quorum, ordinal below the desired count)'],
     [EXIT.failed, 'refused (LAST_VOTER, LEAVE_WHILE_RUNNING, REMOVE_REFUSED) or no answer before -timeout'],
-    [EXIT.usage, 'bad flags, hostname without ordinal, server.properties missing or unreadable'],
+    [EXIT.usage, 'bad flags, hostname without ordinal, server.properties missing or unreadable, a bad -command-config'],
   ],
 });
 
@@ -70,7 +71,7 @@ const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effect
     fx.stdout(LEAVE_HELP);
     return EXIT.ok;
   }
-  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname()), fx.leave);
+  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname(), await fx.readInputs(leaveInputPaths(argv, env))), fx.leave);
   log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
   return EXIT.ok;
 };
@@ -104,7 +105,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const ownFiles = [config.configOut];
   let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
-    const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs));
+    const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs, config.clientSecurity));
     log.info('asked the other controllers whether a quorum exists', { exists: answer.exists, answers: answer.detail });
     plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.exists });
   }

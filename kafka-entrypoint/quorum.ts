@@ -2,9 +2,9 @@
 // quorum (`controller.quorum.bootstrap.servers`, KIP-853), both derived from the controller set's pod names.
 import type { Layered } from './layers.ts';
 import { excerpt } from '../common/log.ts';
-import type { Role, Settings } from './server-properties.ts';
-
-export type Endpoint = { readonly host: string; readonly port: number };
+import type { Settings } from './server-properties.ts';
+import type { Role } from '../common/kafka-target.ts';
+import { endpointText, parseEndpoints, type Endpoint } from '../common/kafka-endpoint.ts';
 
 export type Quorum =
   | { readonly kind: 'none' }
@@ -19,12 +19,6 @@ export type Quorum =
     };
 
 export type QuorumResult = { readonly quorum: Quorum; readonly props: ReadonlyMap<string, string>; readonly problems: readonly string[] };
-
-export const parseEndpoints = (text: string): Endpoint[] | undefined => {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const endpoints = items.map((item) => /^(.+):(\d{1,5})$/.exec(item)).map((m) => (m ? { host: m[1] as string, port: Number(m[2]) } : undefined));
-  return endpoints.length > 0 && endpoints.every((e) => e !== undefined) ? (endpoints as Endpoint[]) : undefined;
-};
 
 // The quorum this node belongs to and the properties that describe it, or why it cannot be worked out.
 export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Role[]; nodeId: number; controllerPort: number }): QuorumResult => {
@@ -68,7 +62,7 @@ export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Ro
     if (bootstrap === undefined) problems.push(`controller.quorum.bootstrap.servers=${excerpt(givenBootstrap)} is not host:port,...`);
   } else if (canDerive) {
     bootstrap = Array.from({ length: size }, (_, i) => ({ host: host(i), port: self.controllerPort }));
-    props.set('controller.quorum.bootstrap.servers', bootstrap.map((e) => `${e.host}:${e.port}`).join(','));
+    props.set('controller.quorum.bootstrap.servers', bootstrap.map(endpointText).join(','));
   } else {
     missing('controller.quorum.bootstrap.servers');
   }

@@ -5,9 +5,9 @@ import { excerpt } from '../common/log.ts';
 import { overlay, layerOf, type Layered, type Source } from './layers.ts';
 import { parseListeners, advertisedListeners, renderListeners, type Listener } from '../common/kafka-listeners.ts';
 import { quorumFor, type Quorum } from './quorum.ts';
+import type { Role } from '../common/kafka-target.ts';
 
 export type Mode = 'zookeeper' | 'kraft';
-export type Role = 'broker' | 'controller';
 
 export type Settings = {
   readonly mode: Mode | undefined;

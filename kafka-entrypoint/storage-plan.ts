@@ -1,7 +1,7 @@
 // What to do with the data volume before the broker starts: run as is, format it (and how), or refuse.
 // Existing data is never reformatted or deleted: a meta.properties that disagrees with this pod is an error.
 import type { Node } from './server-properties.ts';
-import type { Endpoint } from './quorum.ts';
+import type { Endpoint } from '../common/kafka-endpoint.ts';
 import { parseProperties } from '../common/java-properties.ts';
 import { excerpt } from '../common/log.ts';
 
@@ -30,13 +30,19 @@ export type ControllerAnswer =
   | { readonly endpoint: string; readonly leaderId: number; readonly metadataEpoch: number }
   | { readonly endpoint: string; readonly error: string };
 
+// Session failures that mean a listener is there but could not be read: refused credentials, a TLS handshake that
+// failed, bytes of another protocol, a connection closed on us (a SASL listener does that to an unauthenticated
+// request), or our own PEM files unreadable. That controller may well know a quorum.
+const LISTENER_UNREADABLE = new Set(['SASL_FAILED', 'SASL_MECHANISM', 'TLS_FAILED', 'TLS_FILE_UNREADABLE', 'KAFKA_PROTOCOL', 'KAFKA_CLOSED']);
+
 // Whether a quorum exists, from the other controllers' answers. A leader is proof; so is a controller that has
 // replayed quorum metadata but knows no leader right now: that is an election (the old leader just died, often
 // this very pod, restarting on a wiped volume) or a quorum without a majority, and founding a second quorum then
 // would split the cluster. Only controllers that are down or have never seen a quorum (formatted to join one
-// that was never founded) leave the first controller free to found it.
-export const quorumExists = (answers: readonly ControllerAnswer[]): { readonly exists: boolean; readonly detail: string } => ({
-  exists: answers.some((a) => 'leaderId' in a && (a.leaderId >= 0 || a.metadataEpoch >= 0)),
+// that was never founded) leave the first controller free to found it; a controller that answered but could not
+// be read (wrong -command-config for a secured controller listener) leaves it unable to tell.
+export const quorumExists = (answers: readonly ControllerAnswer[]): { readonly exists: boolean | 'cannot-tell'; readonly detail: string } => ({
+  exists: answers.some((a) => 'leaderId' in a && (a.leaderId >= 0 || a.metadataEpoch >= 0)) || (answers.some((a) => 'error' in a && LISTENER_UNREADABLE.has(a.error)) ? 'cannot-tell' : false),
   detail: answers.map((a) => ('error' in a ? `${a.endpoint} ${a.error}` : `${a.endpoint} leader=${a.leaderId} metadataEpoch=${a.metadataEpoch}`)).join(', '),
 });
 
@@ -96,7 +102,7 @@ const refuse = (code: string, dir: string, message: string): StoragePlan => ({ k
 // Decide for this node. `clusterId` is the one the pods agree on (KRaft), or a given one to check (ZooKeeper mode).
 // `quorumExists` is the answer to an earlier 'ask-quorum' step, undefined before it was asked; `ownFiles` are the
 // absolute paths the entrypoint writes itself (server.properties), harmless when they sit in a log dir.
-export type StorageFacts = { readonly quorumExists?: boolean; readonly ownFiles?: readonly string[] };
+export type StorageFacts = { readonly quorumExists?: boolean | 'cannot-tell'; readonly ownFiles?: readonly string[] };
 
 export const storagePlan = (node: Node, clusterId: string | undefined, dirs: readonly LogDirState[], facts: StorageFacts = {}): StoragePlan => {
   const { quorumExists, ownFiles = [] } = facts;
@@ -134,6 +140,9 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
   if (node.quorum.kind !== 'dynamic' || !isController) return { kind: 'format', quorumFlag: 'none', reason: 'empty volume' };
   if (!node.quorum.firstController) return { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, joins the existing quorum' };
   if (node.quorum.otherControllers.length > 0 && quorumExists === undefined) return { kind: 'ask-quorum', endpoints: node.quorum.otherControllers };
+  if (quorumExists === 'cannot-tell') {
+    return refuse('QUORUM_UNKNOWN', node.metadataLogDir, 'another controller answered but no session could be opened on its listener (answers above), so whether a quorum exists is unknown; not founding one: give -command-config the client properties of the controller listener');
+  }
   // Never two quorums: the first controller founds one only when no other controller has seen one (quorumExists).
   return quorumExists === true
     ? { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, another controller already has a quorum: rejoin it' }

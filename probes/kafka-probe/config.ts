@@ -4,7 +4,8 @@ import { KAFKA_DURATION_RANGE } from '../../common/kafka-durations.ts';
 import { excerpt } from '../../common/log.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { parseProperties } from '../../common/java-properties.ts';
-import { targetFromProperties, parseEndpoint, checkTarget, type Role } from '../../common/kafka-target.ts';
+import { targetFromProperties, checkTarget, type Role } from '../../common/kafka-target.ts';
+import { parseEndpoint } from '../../common/kafka-endpoint.ts';
 import { securityFromClientFile, type Security, type ClientFile } from '../../common/kafka-security.ts';
 import { DEFAULT_MAX_LAG, type KafkaCheck } from '../../common/kafka-target.ts';
 
@@ -15,7 +16,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'role', kind: 'string', help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)', default: 'broker when the node runs the broker role, else controller' },
   { name: 'timeout', kind: 'duration', help: 'deadline for the whole check; keep it below the probe timeoutSeconds', default: '2s' },
   { name: 'max-lag', kind: 'duration', help: 'controller ready: how far behind the leader a voter may have last caught up', default: DEFAULT_MAX_LAG },
-  { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...' },
+  { name: 'command-config', kind: 'string', help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...', env: 'KAFKA_COMMAND_CONFIG' },
 ];
 
 export type Config = KafkaCheck & { readonly timeoutMs: number };

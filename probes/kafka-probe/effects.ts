@@ -30,6 +30,6 @@ const readInputs: Effects['readInputs'] = async (paths) => {
 };
 
 // The deadline starts now: -timeout bounds the whole check.
-const check: Effects['check'] = (config) => checkKafka(config, Date.now() + config.timeoutMs);
+const check: Effects['check'] = (config) => checkKafka(config, { clientId: 'kafka-probe', deadline: Date.now() + config.timeoutMs });
 
 export const realEffects: Effects = { readInputs, check, now: () => performance.now() };

@@ -116,6 +116,28 @@ t.test('leave: bad inputs exit 2 with one line naming the input', async (t) => {
   }
 });
 
+t.test('a bad -command-config (missing file, unsupported mechanism or protocol) is exit 2, one line naming the flag, file and fix', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'gssapi.properties'), 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=GSSAPI\n');
+  await writeFile(path.join(dir, 'bogus.properties'), 'security.protocol=QUIC\n');
+  const rows = [
+    { name: 'missing file', file: `${dir}/missing.properties`, problem: /-command-config \S+missing\.properties cannot be read \(ENOENT\)/ },
+    { name: 'a directory', file: dir, problem: /-command-config \S+ cannot be read \(not a regular file\)/ },
+    { name: 'unsupported sasl.mechanism', file: `${dir}/gssapi.properties`, problem: /sasl\.mechanism=GSSAPI: supported are PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/ },
+    { name: 'unsupported security.protocol', file: `${dir}/bogus.properties`, problem: /security\.protocol=QUIC: use one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/ },
+  ];
+  for (const row of rows) {
+    for (const [what, args] of [['start', ['--hostname=kafka-0', `--data-dir=${dir}/vol`, `--command-config=${row.file}`]], ['leave', ['leave', '--hostname=ctrl-0', `--command-config=${row.file}`]]] as const) {
+      const r = await entrypoint([...args]);
+      t.equal(r.exitCode, 2, `${what}, ${row.name}: ${r.stderr}`);
+      t.equal(r.stderr.trim().split('\n').length, 1, `${what}, ${row.name}: one line`);
+      t.match(r.stderr, row.problem, `${what}, ${row.name}`);
+      t.notMatch(r.stderr, /\n\s+at /, `${what}, ${row.name}: no stack`);
+    }
+  }
+  t.notOk(existsSync(`${dir}/vol`), 'nothing written');
+});
+
 t.test('leave keeps the vote without asking anyone when the pod is not being scaled away', async (t) => {
   const dir = await tempDir(t);
   const controller = 'node.id=1\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=ctrl-0.ctrl:9093\nlog.dirs=/nonexistent\n';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { readConfig, type Files } from '../../kafka-entrypoint/config.ts';
+import { readConfig, inputPaths, type Files } from '../../kafka-entrypoint/config.ts';
 import { ConfigError } from '../../common/errors.ts';
 
 const SEED = readFileSync(new URL('../fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
@@ -193,7 +193,9 @@ const refusedRows: ReadonlyArray<{ name: string; argv?: string[]; env?: Record<s
   { name: 'health timeout zero', argv: ['--health-port=8080', '--health-timeout=0s'], problem: /-health-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
   { name: 'relative health command config', argv: ['--health-port=8080', '--health-command-config=client.properties'], problem: /-health-command-config \(env KAFKA_HEALTH_COMMAND_CONFIG\)="client.properties" is relative/ },
   { name: 'stop grace past an hour', env: { KAFKA_STOP_GRACE: '2h' }, problem: /-stop-grace takes a Go duration from 1ms to 1h0m0s, .*got "2h"/ },
-  { name: 'health command config without a port', argv: ['--health-command-config=/etc/client.properties'], problem: /-health-command-config is for the health checks: set -health-port too/ },
+  // -health-command-config is the old name of -command-config: one file for every Kafka call, so two are a mistake.
+  { name: 'two different client configs', argv: ['--command-config=/etc/a.properties', '--health-command-config=/etc/b.properties'], problem: /-command-config and -health-command-config name different files/ },
+  { name: 'relative command config', env: { KAFKA_COMMAND_CONFIG: 'client.properties' }, problem: /-command-config \(env KAFKA_COMMAND_CONFIG\)="client.properties" is relative/ },
 ];
 
 t.test('hostile values are refused at the input gate, each with one escaped problem', async (t) => {
@@ -271,10 +273,27 @@ t.test('-health-port turns the endpoints on (flag or KAFKA_HEALTH_PORT); unset, 
 t.test('-health-command-config gives the checks TLS or SASL, as kafka-probe -command-config; a bad file is a problem', async (t) => {
   const argv = [...base, '--health-port=8080', '--health-command-config=/etc/kafka/client.properties'];
   const sasl = 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=x required username="probe" password="p";\n';
-  const c = readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/etc/kafka/client.properties', text: sasl } }));
+  const c = readConfig(argv, {}, files('kafka-0', { commandConfig: { path: '/etc/kafka/client.properties', text: sasl } }));
   t.same(c.health?.checks.ready.security, { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-512', username: 'probe', password: 'p' } });
-  const unreadable = problemsOf(() => readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/etc/kafka/client.properties', error: 'ENOENT' } })));
+  const unreadable = problemsOf(() => readConfig(argv, {}, files('kafka-0', { commandConfig: { path: '/etc/kafka/client.properties', error: 'ENOENT' } })));
   t.match(unreadable.join(), /-health-command-config \/etc\/kafka\/client\.properties cannot be read \(ENOENT\)/);
-  const gssapi = problemsOf(() => readConfig(argv, {}, files('kafka-0', { healthCommandConfig: { path: '/c', text: 'security.protocol=SASL_SSL\nsasl.mechanism=GSSAPI\n' } })));
+  const gssapi = problemsOf(() => readConfig(argv, {}, files('kafka-0', { commandConfig: { path: '/c', text: 'security.protocol=SASL_SSL\nsasl.mechanism=GSSAPI\n' } })));
   t.match(gssapi.join(), /-health-command-config \/c: sasl.mechanism=GSSAPI/);
+});
+
+t.test("-command-config secures every Kafka call of the entrypoint: founding check, leave and health; without -health-port too", async (t) => {
+  const sasl = 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=x required username="u" password="p";\n';
+  const want = { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } };
+  const dynamic = [...base, '--quorum=dynamic', '--controllers=3', '--controllers-file=/etc/scale/controllers'];
+  const read = (argv: readonly string[], env: Record<string, string> = {}) => readConfig(argv, env, files('kafka-2', { commandConfig: { path: '/etc/kafka/client.properties', text: sasl } }));
+  const c = read([...dynamic, '--command-config=/etc/kafka/client.properties']);
+  t.same(c.clientSecurity, want, 'the founding check');
+  t.same(c.leave?.security, want, 'leaving after a scale-down');
+  t.same(read(dynamic, { KAFKA_COMMAND_CONFIG: '/etc/kafka/client.properties' }).clientSecurity, want, 'env KAFKA_COMMAND_CONFIG');
+  t.same(read(dynamic, { KAFKA_HEALTH_COMMAND_CONFIG: '/etc/kafka/client.properties' }).clientSecurity, want, 'the old name still works, with or without -health-port');
+  t.same(read([...dynamic, '--health-port=8080', '--command-config=/etc/kafka/client.properties']).health?.checks.live.security, want, 'the health checks');
+  t.same(readConfig(dynamic, {}, files('kafka-2')).clientSecurity, { protocol: 'PLAINTEXT' }, 'none given: PLAINTEXT');
+  t.same(inputPaths(['--health-command-config=/etc/x.properties'], {}), { commandConfig: '/etc/x.properties' }, 'the file is read under either name');
+  const missing = problemsOf(() => readConfig([...dynamic, '--command-config=/etc/kafka/client.properties'], {}, files('kafka-2', { commandConfig: { path: '/etc/kafka/client.properties', error: 'EACCES' } })));
+  t.match(missing.join(), /-command-config \/etc\/kafka\/client\.properties cannot be read \(EACCES\)/);
 });

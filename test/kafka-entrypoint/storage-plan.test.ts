@@ -26,6 +26,7 @@ t.test('decides what to do with the volume', async (t) => {
     { name: 'empty volume, first controller: asks the others first', plan: storagePlan(dynamic('k-0'), CID, empty), want: { kind: 'ask-quorum' } },
     { name: 'first controller and no quorum anywhere: founds it', plan: storagePlan(dynamic('k-0'), CID, empty, { quorumExists: false }), want: { kind: 'format', quorumFlag: 'standalone' } },
     { name: 'first controller wiped while a quorum runs: rejoins it', plan: storagePlan(dynamic('k-0'), CID, empty, { quorumExists: true }), want: { kind: 'format', quorumFlag: 'no-initial-controllers' } },
+    { name: 'first controller that cannot read a controller that answered: founds nothing', plan: storagePlan(dynamic('k-0'), CID, empty, { quorumExists: 'cannot-tell' }), want: { kind: 'refuse', code: 'QUORUM_UNKNOWN', message: /-command-config/ } },
     { name: 'ZooKeeper mode with its own broker id starts', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=1\ncluster.id=x\n')), want: { kind: 'start' } },
     { name: 'ZooKeeper mode with another broker id is refused', plan: storagePlan(zk, undefined, meta('version=0\nbroker.id=3\n')), want: { kind: 'refuse', code: 'NODE_ID_MISMATCH' } },
     { name: 'ZooKeeper mode on an empty volume starts (Kafka writes meta.properties)', plan: storagePlan(zk, undefined, empty), want: { kind: 'start' } },
@@ -41,6 +42,10 @@ t.test('a quorum exists when another controller knows a leader or has replayed q
     { name: 'only controllers that never saw a quorum (parallel first start): found', answers: [down, neverJoined], exists: false },
     { name: 'a controller knows the leader: rejoin', answers: [down, { endpoint: 'k-2:9093', leaderId: 1, metadataEpoch: 12 }], exists: true },
     { name: 'an election after the leader died (measured on 4.2: leader=-1 for ~1 s, epoch kept): rejoin', answers: [{ endpoint: 'k-1:9093', leaderId: -1, metadataEpoch: 13 }, neverJoined], exists: true },
+    // A secured controller listener spoken to with the wrong client properties: it is up, so it may know a quorum.
+    ...['SASL_FAILED', 'SASL_MECHANISM', 'TLS_FAILED', 'TLS_FILE_UNREADABLE', 'KAFKA_PROTOCOL', 'KAFKA_CLOSED'].map((error) => ({ name: `a controller answered but could not be read (${error}): cannot tell`, answers: [down, { endpoint: 'k-2:9093', error }], exists: 'cannot-tell' as const })),
+    { name: 'one that could not be read, one that knows the leader: rejoin', answers: [{ endpoint: 'k-1:9093', error: 'SASL_FAILED' }, { endpoint: 'k-2:9093', leaderId: 2, metadataEpoch: 40 }], exists: true },
+    { name: 'unreachable or timed out is still down: found', answers: [{ endpoint: 'k-1:9093', error: 'KAFKA_UNREACHABLE' }, { endpoint: 'k-2:9093', error: 'KAFKA_TIMEOUT' }], exists: false },
   ];
   for (const row of rows) t.equal(quorumExists(row.answers).exists, row.exists, row.name);
   t.equal(quorumExists([down, neverJoined]).detail, 'k-1:9093 ECONNREFUSED, k-2:9093 leader=-1 metadataEpoch=-1');
