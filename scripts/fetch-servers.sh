@@ -12,11 +12,12 @@ mkdir -p "$cache"
 EXCLUDED=slf4j-reload4j,reload4j
 
 # fetch NAME DEP... : each DEP is group:artifact:version; resolved with runtime dependencies by Maven.
+# EXTRA_EXCLUDED=a,b fetch ...: more artifact ids left out for this one fetch.
 fetch() {
   local name=$1; shift
-  local dir="$cache/$name"
+  local dir="$cache/$name" excluded="$EXCLUDED${EXTRA_EXCLUDED:+,$EXTRA_EXCLUDED}"
   # The stamp holds the coordinates, so a changed dependency list fetches again.
-  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$* -$EXCLUDED" ] && return 0
+  [ "$(cat "$dir/.complete" 2>/dev/null)" = "$* -$excluded" ] && return 0
   rm -rf "$dir"; mkdir -p "$dir/libs"
   local deps=""
   for coord in "$@"; do
@@ -29,8 +30,8 @@ fetch() {
 <dependencies>$deps</dependencies></project>
 POM
   echo "setup: fetching $name from Maven Central" >&2
-  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds="$EXCLUDED" -DoutputDirectory="$dir/libs"
-  echo "$* -$EXCLUDED" >"$dir/.complete"
+  mvn -q -B -f "$dir/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds="$excluded" -DoutputDirectory="$dir/libs"
+  echo "$* -$excluded" >"$dir/.complete"
 }
 
 # ZooKeeper's POM marks metrics-core (ServerMetrics, every start), snappy-java (snapshot names) and commons-cli (ZooKeeperMain)
@@ -47,4 +48,10 @@ p2=$!
 fetch "kafka-$KAFKA_KRAFT_VERSION" \
   "org.apache.kafka:kafka_2.13:$KAFKA_KRAFT_VERSION" "org.apache.kafka:kafka-tools:$KAFKA_KRAFT_VERSION" "org.slf4j:slf4j-api:$SLF4J2_VERSION" "org.slf4j:slf4j-simple:$SLF4J2_VERSION" &
 p3=$!
-wait $p1 && wait $p2 && wait $p3
+# ZooKeeper 3.8, only for zk-bootstrap's admin-client test (test/zk-bootstrap/zk-admin-38.pods.test.ts). Its POM brings
+# logback at runtime (3.9 does not), which logs DEBUG without a config: the same slf4j-simple as 3.9 instead.
+EXTRA_EXCLUDED=logback-classic,logback-core fetch "zookeeper-$ZOOKEEPER_38_VERSION" \
+  "org.apache.zookeeper:zookeeper:$ZOOKEEPER_38_VERSION" "org.slf4j:slf4j-simple:$SLF4J1_VERSION" "org.slf4j:slf4j-api:$SLF4J1_VERSION" \
+  "io.dropwizard.metrics:metrics-core:4.1.12.1" "org.xerial.snappy:snappy-java:1.1.10.5" "commons-cli:commons-cli:1.5.0" &
+p4=$!
+wait $p1 && wait $p2 && wait $p3 && wait $p4

@@ -1,7 +1,5 @@
-// ZooKeeper error codes node-zookeeper-client 1.1.3 does not know, and the patch that keeps it from crashing on them.
-// Its Exception.create throws `Unknown code: -13` inside the socket data handler, an uncaught exception that kills
-// the process: a reconfig answered NEW_CONFIG_NO_QUORUM would take zk-bootstrap (and the JVM it supervises) down.
-import Exception from 'node-zookeeper-client/lib/Exception.js';
+// ZooKeeper's error codes by name, for the ZK_<NAME> codes of zk-admin.ts. A code newer than this table is an error
+// value `ZK_CODE_<n>`, never a crash (node-zookeeper-client 1.1.3 threw `Unknown code: -13` in its socket handler).
 
 // KeeperException.Code of ZooKeeper 3.9 (org.apache.zookeeper.KeeperException), by wire value.
 export const ZK_CODES: Readonly<Record<number, string>> = {
@@ -41,35 +39,5 @@ export const ZK_CODES: Readonly<Record<number, string>> = {
 /** The name of a ZooKeeper error code; codes newer than this table get `CODE_<n>` instead of a crash. */
 export const zkCodeName = (code: number): string => ZK_CODES[code] ?? `CODE_${code}`;
 
-// An error shaped like the library's own Exception (code, name, getCode) for a code it does not know.
-class ExtraZkException extends Error {
-  readonly code: number;
-  readonly path: string | undefined;
-  constructor(code: number, path: string | undefined) {
-    super(`Exception: ${zkCodeName(code)}[${code}]${path ? `@${path}` : ''}`);
-    this.name = zkCodeName(code);
-    this.code = code;
-    this.path = path;
-  }
-  getCode(): number {
-    return this.code;
-  }
-  getName(): string {
-    return this.name;
-  }
-  getPath(): string | undefined {
-    return this.path;
-  }
-}
-
-const libraryKnows = (code: number): boolean => Object.values(Exception).includes(code);
-
-let patched = false;
-
-// Route unknown codes around the library's validateCode; known codes keep the library's own Exception objects.
-export const patchExceptionCodes = (): void => {
-  if (patched) return;
-  patched = true;
-  const original = Exception.create;
-  Exception.create = (code: number, path?: string) => (libraryKnows(code) ? original(code, path) : new ExtraZkException(code, path));
-};
+/** The codes zk-bootstrap's client raises itself (a lost socket, a malformed reply, a refused session). */
+export const CODE = { CONNECTION_LOSS: -4, MARSHALLING_ERROR: -5, SESSION_EXPIRED: -112 } as const;

@@ -12,24 +12,27 @@ const versions = Object.fromEntries(
 );
 
 export const ZOOKEEPER_VERSION = versions.ZOOKEEPER_VERSION as string;
+/** Only zk-bootstrap's admin-client test runs on it (test/zk-bootstrap/zk-admin.pods.test.ts). */
+export const ZOOKEEPER_38_VERSION = versions.ZOOKEEPER_38_VERSION as string;
 export const KAFKA_ZK_VERSION = versions.KAFKA_ZK_VERSION as string;
 export const KAFKA_KRAFT_VERSION = versions.KAFKA_KRAFT_VERSION as string;
 
-export const zookeeperLibs = `${REPO_ROOT}/.cache/servers/zookeeper-${ZOOKEEPER_VERSION}/libs`;
+export const zookeeperLibsOf = (version: string): string => `${REPO_ROOT}/.cache/servers/zookeeper-${version}/libs`;
+export const zookeeperLibs = zookeeperLibsOf(ZOOKEEPER_VERSION);
 export const kafkaLibs = (mode: 'zookeeper' | 'kraft'): string =>
   `${REPO_ROOT}/.cache/servers/kafka-${mode === 'zookeeper' ? KAFKA_ZK_VERSION : KAFKA_KRAFT_VERSION}/libs`;
 
 // Small heaps and a quick-starting JIT: six JVMs share two cores in these tests.
 export const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Djava.awt.headless=true'] as const;
 
-export const zookeeperServerCommand = (configFile: string, extraJvmFlags: readonly string[] = []): string[] => [
+export const zookeeperServerCommand = (configFile: string, extraJvmFlags: readonly string[] = [], version = ZOOKEEPER_VERSION): string[] => [
   'java',
   '-Xms32m',
   '-Xmx256m',
   ...JVM_FLAGS,
   ...extraJvmFlags,
   '-cp',
-  `${zookeeperLibs}/*`,
+  `${zookeeperLibsOf(version)}/*`,
   'org.apache.zookeeper.server.quorum.QuorumPeerMain',
   configFile,
 ];

@@ -69,7 +69,7 @@ t.test('a dynamic ensemble in pods, Ready by httpGet /readyz: forms, serves its 
     const env = { ...agentEnv({ replicas: 3, probes: 'http' }), ZOO_DATA_DIR: `${pod.volumeDir}/data` };
     const second = await pod.exec([NODE, agentBundle('zk-bootstrap'), 'run', '--', 'touch', marker], { env, timeoutMs: 30_000 });
     t.equal(second.exitCode, 2, 'busy health port: exit 2');
-    t.match(second.stderr, new RegExp(`cannot serve health endpoints on port ${HEALTH_PORT}: EADDRINUSE.* code=HEALTH_PORT_UNAVAILABLE`), 'one line naming the port');
+    t.match(second.stderr, new RegExp(`^ERROR zk-bootstrap\\.failed code=HEALTH_PORT_UNAVAILABLE .* port=${HEALTH_PORT}\\n$`), 'one line: the code and the port');
     t.notOk(existsSync(marker), 'no server started');
   });
 
