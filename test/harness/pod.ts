@@ -101,13 +101,15 @@ export class Pod {
       POD_IP: this.ip,
       VOLUME: this.volumeDir,
       WORK_DIR: this.workDir,
+      // The container's own /tmp, removed with the pod: what a killed process leaves there never reaches the host's.
+      TMPDIR: `${this.workDir}/tmp`,
     };
   }
 
   /** Create the namespaces and run the pod's containers in the background. */
   async start(): Promise<void> {
     mkdirSync(this.volumeDir, { recursive: true });
-    mkdirSync(this.workDir, { recursive: true });
+    mkdirSync(`${this.workDir}/tmp`, { recursive: true });
     mkdirSync(this.logDir, { recursive: true });
     const hostsLine = this.fqdn ? `${this.ip}\t${this.fqdn}\t${this.name}` : `${this.ip}\t${this.name}`;
     this.#podNet = await createPodNet(this.#env.net, {
