@@ -34,13 +34,14 @@ export const CODES = defineCodes({
   ZK_BAD_VERSION: [EXIT.failed, 'the config changed between read and reconfig; retried until -wait-timeout'],
   ZK_NO_AUTH: [EXIT.failed, 'reconfig refused: wrong super user or password (the server has another superDigest)'],
   ZK_RECONFIG_DISABLED: [EXIT.failed, 'reconfig refused: the server runs without reconfigEnabled=true'],
+  ZK_BAD_ARGUMENTS: [EXIT.failed, 'reconfig refused: the server cannot use the request (a server line it will not take)'],
   ZK_MARSHALLING_ERROR: [EXIT.failed, "a reply zk-bootstrap's codec cannot read (short, oversized or malformed)"],
 });
 
 export const EVENTS = defineEvents({
   'zk-bootstrap.failed': 'the run ended with an error: code, message and its facts (the one error line)',
   'zk-bootstrap.peers-dropped': 'init: names in the peer list that are not host names were left out (count, first)',
-  'zk-bootstrap.plan': 'init/run: the next step for the volume (step, note, myid; retryMs while waiting)',
+  'zk-bootstrap.plan': 'init/run: the next step for the volume (step, note, myid; waitingFor and retryMs while it waits)',
   'zk-bootstrap.wrote': 'the volume holds the config this member starts with (why, files written)',
   'zk-bootstrap.removed': "this member's stale line was removed from the ensemble before it re-joins as an observer",
   'zk-bootstrap.started': 'run: the server process started (pid, myid, mode)',

@@ -51,7 +51,7 @@ export type StartStep =
   | { readonly kind: 'refuse'; readonly error: AgentError }
   | { readonly kind: 'write'; readonly why: 'keep' | 'found' | 'join' | 'restore' | 'static'; readonly files: FileWrites; readonly removeFirst?: number; readonly note: string }
   | { readonly kind: 'ask-ensemble'; readonly connectString: string; readonly note: string }
-  | { readonly kind: 'wait'; readonly note: string };
+  | { readonly kind: 'wait'; readonly waitingFor: 'a-serving-member' | 'another-voter'; readonly note: string };
 
 const refuse = (code: Code, message: string, context: Record<string, string | number> = {}): StartStep => ({
   kind: 'refuse',
@@ -136,12 +136,12 @@ export const planStart = (input: StartInput): StartStep => {
   }
 
   if (ensemble.kind === 'unreachable') {
-    return { kind: 'wait', note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble` };
+    return { kind: 'wait', waitingFor: 'a-serving-member', note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble` };
   }
   const servers = serverLines(ensemble.text);
   const listed = servers.find((s) => s.id === config.myid);
   if (!servers.some((s) => s.role === 'participant' && s.id !== config.myid)) {
-    return { kind: 'wait', note: `the config read from ${ensemble.from} has no voting member besides server ${config.myid}` };
+    return { kind: 'wait', waitingFor: 'another-voter', note: `the config read from ${ensemble.from} has no voting member besides server ${config.myid}` };
   }
   if (listed && initialised) {
     return { kind: 'write', why: 'restore', files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText(ensemble.text), dropNext: true, ...writeMyid }, note: `server ${config.myid} is in the ensemble's config and has data: restoring its config files` };
