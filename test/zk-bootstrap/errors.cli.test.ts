@@ -51,6 +51,16 @@ t.test('bad inputs: one line naming the problem, non-zero exit, nothing changed 
   t.same(snapshot(zoo0.volume), before, 'the volume is unchanged');
 });
 
+t.test('-log-format=json: even a config error is one JSON line, with the code and every problem', async (t) => {
+  const r = await run([process.execPath, BOOTSTRAP, 'init', '-log-format=json', '-mode=magic', '-client-port=0'], { env: { HOSTNAME: 'zoo-0', ZK_SUPER_SECRET: 'x' }, input: '', timeoutMs: 30_000 });
+  t.equal(r.exitCode, 2);
+  const lines = r.stderr.trim().split('\n');
+  t.equal(lines.length, 1, 'one line');
+  const line = JSON.parse(lines[0] as string) as Record<string, string>;
+  t.match(line, { level: 'error', event: 'zk-bootstrap.failed', code: 'CONFIG_INVALID' });
+  t.match(line.message, /-mode .*-client-port/, 'names both inputs');
+});
+
 t.test('an unwritable data dir is named and nothing is written', async (t) => {
   const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
   writeFileSync(join(zoo0.volume, 'data'), 'a file where the data dir should be');
