@@ -40,7 +40,7 @@ export const CODES = defineCodes({
 
 export const EVENTS = defineEvents({
   'zk-bootstrap.failed': 'the run ended with an error: code, message and its facts (the one error line)',
-  'zk-bootstrap.peers-dropped': 'init: names in the peer list that are not host names were left out (count, first)',
+  'zk-bootstrap.peers-dropped': 'init: names in the peer list that are not host names were left out (count, first, reason)',
   'zk-bootstrap.plan': 'init/run: the next step for the volume (step, note, myid; waitingFor and retryMs while it waits)',
   'zk-bootstrap.wrote': 'the volume holds the config this member starts with (why, files written)',
   'zk-bootstrap.removed': "this member's stale line was removed from the ensemble before it re-joins as an observer",

@@ -50,7 +50,7 @@ const init = async (config: Config, fx: Effects): Promise<number> => {
   const auth = await fx.loadAuth(config);
   const peers = config.mode === 'dynamic' ? peersFromText((await fx.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
-    log.warn(EVENTS['zk-bootstrap.peers-dropped'], { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+    log.warn(EVENTS['zk-bootstrap.peers-dropped'], { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), reason: 'not-a-host-name' });
   }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;

@@ -87,7 +87,7 @@ export const prepareStep = (config: Config, peers: Peers | undefined, state: Pre
     return retryStep('remove stale entry', write.attempt, seen.error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, write: { ...write, attempt } }, action: removal }));
   }
   if (seen.kind === 'removed') {
-    return act(state, { kind: 'write', files: write.step.files }, 0, [info(EVENTS['zk-bootstrap.removed'], { myid: config.myid, why: 'volume lost; re-joining as observer' })]);
+    return act(state, { kind: 'write', files: write.step.files }, 0, [info(EVENTS['zk-bootstrap.removed'], { myid: config.myid, reason: 'volume-lost', rejoinAs: 'observer' })]);
   }
   return done([info(EVENTS['zk-bootstrap.wrote'], { why: write.step.why, files: seen.paths.join(',') || 'none (unchanged)' })]);
 };
