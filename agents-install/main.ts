@@ -4,16 +4,21 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { helpText, parseFlags, type FlagSpec } from '../common/flags.ts';
+import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { AgentError, ConfigError } from '../common/errors.ts';
+import { exitCodeRows } from '../common/catalogue.ts';
+import { inputs, readInputs } from '../common/inputs.ts';
 import { runMain } from '../common/run-main.ts';
-import { log } from '../common/log.ts';
+import { log, setLogFormat } from '../common/log.ts';
+import { CODES, EVENTS, USED_COMMON_CODES } from './catalogue.ts';
 
-export const FLAGS: readonly FlagSpec[] = [
-  { name: 'from', kind: 'string', help: 'directory whose *.cjs bundles are copied', default: 'the directory of this script (/app)' },
-  { name: 'node', kind: 'string', help: 'Node binary copied as <dir>/node', default: 'the running node (/usr/local/bin/node)' },
-];
+// Defaults that depend on the running process are applied in main; the spec only says how --help shows them.
+export const SPECS = {
+  from: inputs.path('from', { help: 'directory whose *.cjs bundles are copied', defaultText: 'the directory of this script (/app)' }),
+  node: inputs.path('node', { help: 'Node binary copied as <dir>/node', defaultText: 'the running node (/usr/local/bin/node)' }),
+  logFormat: inputs.logFormat(),
+};
 
 const HELP = helpText({
   usage: 'agents-install [flags] <dir>',
@@ -23,12 +28,16 @@ const HELP = helpText({
     'half-written file, and an existing name (even a symlink) is replaced, not followed. <dir> must exist.',
     'Then run e.g. `/agents/node /agents/zk-probe.cjs ready`: the target image needs glibc >= 2.28 and libstdc++.',
   ].join('\n'),
-  flags: FLAGS,
-  exitCodes: [
-    [EXIT.ok, 'everything copied'],
-    [EXIT.failed, 'a copy failed (the line names the file and the error)'],
-    [EXIT.usage, 'bad flags, or <dir> missing or not a directory'],
-  ],
+  flags: Object.values(SPECS),
+  exitCodes: exitCodeRows(
+    [
+      [EXIT.ok, 'everything copied'],
+      [EXIT.failed, 'a copy failed (the line names the file and the error)'],
+      [EXIT.usage, 'bad flags, or <dir> missing or not a directory'],
+    ],
+    CODES,
+    USED_COMMON_CODES,
+  ),
 });
 
 export type Copy = { readonly from: string; readonly to: string };
@@ -43,7 +52,7 @@ export const installPlan = (node: string, bundles: readonly string[], source: st
 ];
 
 const osError = (what: string, path: string, e: unknown): AgentError =>
-  new AgentError('INSTALL_FAILED', `${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { context: { path } });
+  new AgentError(CODES.INSTALL_FAILED, `${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { context: { path } });
 
 // One file: exclusive create of a temporary name, mode 0755, rename over the final name.
 const copyOne = async ({ from, to }: Copy): Promise<number> => {
@@ -59,30 +68,31 @@ const copyOne = async ({ from, to }: Copy): Promise<number> => {
   return (await stat(to)).size;
 };
 
-export const main = async (argv: readonly string[]): Promise<number> => {
-  const parsed = parseFlags(FLAGS, argv);
-  if (parsed.help) {
+export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<number> => {
+  const read = readInputs(SPECS, argv, env);
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
-  const problems = [...parsed.problems];
-  if (parsed.positionals.length !== 1) problems.push('give exactly one target directory (see --help)');
+  const problems = [...read.problems];
+  if (read.positionals.length !== 1) problems.push('give exactly one target directory (see --help)');
   if (problems.length > 0) throw new ConfigError(problems);
-  const dir = parsed.positionals[0] as string;
+  const dir = read.positionals[0] as string;
   const script = process.argv[1] ?? '';
-  const source = (parsed.values.get('from') as string | undefined) ?? dirname(script);
-  const node = (parsed.values.get('node') as string | undefined) ?? process.execPath;
+  const source = read.values.from ?? dirname(script);
+  const node = read.values.node ?? process.execPath;
   const target = await stat(dir).catch(() => undefined);
   if (!target?.isDirectory()) throw new ConfigError([`${dir} is not a directory (mount the emptyDir there)`]);
   const bundles = await readdir(source).catch((e: unknown) => {
     throw osError('cannot list', source, e);
   });
   const plan = installPlan(node, bundles, source, basename(script), dir);
-  if (plan.length < 2) throw new AgentError('INSTALL_FAILED', `no *.cjs bundles in ${source}`, { context: { path: source } });
+  if (plan.length < 2) throw new AgentError(CODES.INSTALL_FAILED, `no *.cjs bundles in ${source}`, { context: { path: source } });
   const started = Date.now();
   let bytes = 0;
   for (const copy of plan) bytes += await copyOne(copy);
-  log.info('installed', { dir, files: plan.map((c) => basename(c.to)).join(','), bytes, ms: Date.now() - started });
+  log.info(EVENTS['agents-install.installed'], { dir, files: plan.map((c) => basename(c.to)).join(','), bytes, ms: Date.now() - started });
   return EXIT.ok;
 };
 

@@ -1,6 +1,7 @@
 // The poll policy, pure: from one lookup answer and the state so far, decide to wait, run a hook, or give up.
 import type { Config } from './config.ts';
 import { sortedMembers, hookInput, hookEnv, type HookEvent } from './hook.ts';
+import { EVENTS } from './catalogue.ts';
 
 // What one lookup found; `detail` names the query and the server, for the log and the timeout message.
 export type Answer =
@@ -25,7 +26,7 @@ export type State = {
   readonly rejectedKey: string;
 };
 
-export type Note = { readonly level: 'info' | 'warn'; readonly event: string; readonly fields: Readonly<Record<string, unknown>> };
+export type Note = { readonly level: 'info' | 'warn'; readonly event: (typeof EVENTS)[keyof typeof EVENTS]; readonly fields: Readonly<Record<string, unknown>> };
 
 export type HookRun = {
   readonly which: 'on-start' | 'on-change';
@@ -37,7 +38,8 @@ export type HookRun = {
 export type Step =
   | { readonly kind: 'wait'; readonly state: State; readonly retryMs: number; readonly note?: Note; readonly warning?: Note }
   | { readonly kind: 'run'; readonly state: State; readonly retryMs: number; readonly note: Note; readonly hook: HookRun; readonly final: boolean; readonly warning?: Note }
-  | { readonly kind: 'timeout'; readonly state: State; readonly note: Note; readonly missing: string; readonly warning?: Note };
+  /** `missing`: what the last lookup lacked; `message`: the error's one line, naming -timeout too. */
+  | { readonly kind: 'timeout'; readonly state: State; readonly note: Note; readonly missing: string; readonly message: string; readonly warning?: Note };
 
 // A reminder while the reason is unchanged, so a long wait is visible without a line per poll.
 export const REMIND_EVERY_MS = 60_000;
@@ -63,24 +65,24 @@ type Waiting = { key: string; note: Note; missing: string };
 // Why this answer does not lead to a hook run (undefined: it does).
 const waitingFor = (config: Config, state: State, answer: Answer, members: readonly string[], retryMs: number): Waiting | undefined => {
   if (answer.kind === 'cut-short') {
-    return { key: state.waitKey, note: { level: 'warn', event: 'DNS lookup cut short', fields: { detail: answer.detail } }, missing: state.missing || `an answer from DNS (${answer.detail})` };
+    return { key: state.waitKey, note: { level: 'warn', event: EVENTS['peer-finder.lookup-cut-short'], fields: { detail: answer.detail } }, missing: state.missing || `an answer from DNS (${answer.detail})` };
   }
   if (answer.kind === 'error') {
-    return { key: `error ${answer.detail}`, note: { level: 'warn', event: 'DNS lookup failed, retrying', fields: { detail: answer.detail, retryMs } }, missing: `an answer from DNS (${answer.detail})` };
+    return { key: `error ${answer.detail}`, note: { level: 'warn', event: EVENTS['peer-finder.lookup-failed'], fields: { detail: answer.detail, retryMs } }, missing: `an answer from DNS (${answer.detail})` };
   }
   if (answer.kind === 'not-found') {
-    return { key: `not-found ${answer.detail}`, note: { level: 'info', event: 'no members yet', fields: { detail: answer.detail, retryMs } }, missing: `any member (${answer.detail})` };
+    return { key: `not-found ${answer.detail}`, note: { level: 'info', event: EVENTS['peer-finder.no-members-yet'], fields: { detail: answer.detail, retryMs } }, missing: `any member (${answer.detail})` };
   }
   const self = config.fqdn || config.selfNames.join(',');
   if (selfIn(config, members) === undefined) {
     return {
       key: `self-missing ${members.join(',')}`,
-      note: { level: 'info', event: 'have not found myself yet', fields: { self, count: members.length, members: capped(members), retryMs } },
+      note: { level: 'info', event: EVENTS['peer-finder.self-not-found'], fields: { self, count: members.length, members: capped(members), retryMs } },
       missing: `this pod (${self}) among ${members.length} member(s) of ${answer.detail}: ${capped(members)}`,
     };
   }
   if (state.lastRun !== undefined && state.lastRun.join('\n') === members.join('\n')) {
-    return { key: 'unchanged', note: { level: 'info', event: 'members unchanged', fields: { count: members.length } }, missing: '' };
+    return { key: 'unchanged', note: { level: 'info', event: EVENTS['peer-finder.members-unchanged'], fields: { count: members.length } }, missing: '' };
   }
   return undefined;
 };
@@ -98,7 +100,7 @@ const rejection = (state: State, answer: Answer): { rejectedKey: string; warning
   const rejected = answer.rejected ?? [];
   const rejectedKey = rejected.join('\n');
   if (rejectedKey === '' || rejectedKey === state.rejectedKey) return { rejectedKey };
-  return { rejectedKey, warning: { level: 'warn', event: 'left out names that are not valid host names', fields: { count: rejected.length, names: capped(rejected), from: answer.detail } } };
+  return { rejectedKey, warning: { level: 'warn', event: EVENTS['peer-finder.names-rejected'], fields: { count: rejected.length, names: capped(rejected), from: answer.detail } } };
 };
 
 // One poll round: the step to take and the state for the next round.
@@ -126,12 +128,12 @@ const stepFor = (config: Config, state: State, answer: Answer, nowMs: number): S
       retryMs,
       final,
       hook: { which, command, input: hookInput(members), env: hookEnv({ ...config, event: state.event, self, members }) },
-      note: { level: 'info', event: 'peer list updated', fields: { hook: which, self, count: members.length, added: capped(added), removed: capped(removed), from: answer.detail } },
+      note: { level: 'info', event: EVENTS['peer-finder.peers-updated'], fields: { hook: which, self, count: members.length, added: capped(added), removed: capped(removed), from: answer.detail } },
     };
   }
   if (config.timeoutMs > 0 && state.lastRun === undefined && nowMs - state.startedAtMs >= config.timeoutMs) {
-    const missing = `no hook ran within -timeout=${config.timeoutMs}ms: still missing ${waiting.missing}`;
-    return { kind: 'timeout', state, missing, note: { level: 'warn', event: 'giving up', fields: { missing: waiting.missing, timeoutMs: config.timeoutMs } } };
+    const message = `no hook ran within -timeout=${config.timeoutMs}ms: still missing ${waiting.missing}`;
+    return { kind: 'timeout', state, missing: waiting.missing, message, note: { level: 'warn', event: EVENTS['peer-finder.giving-up'], fields: { missing: waiting.missing, timeoutMs: config.timeoutMs } } };
   }
   const changed = waiting.key !== state.waitKey;
   const remind = !changed && waiting.key !== 'unchanged' && nowMs - state.lastNoteAtMs >= REMIND_EVERY_MS;

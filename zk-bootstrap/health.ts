@@ -7,6 +7,7 @@ import { log } from '../common/log.ts';
 import type { Config } from './config.ts';
 import { localHost } from './start-plan.ts';
 import { healthWord, healthVerdict, committedFromConf, healthStatus, type Committed } from './health-plan.ts';
+import { EVENTS } from './catalogue.ts';
 
 export type HealthEffects = { readonly connect: Connect; readonly now: () => number };
 
@@ -40,6 +41,6 @@ export const startZkHealth = async (config: Config, serverPid: () => number | un
     },
     status: () => healthStatus(config, serverPid(), committed),
   });
-  log.info('zk-bootstrap.health', { port: server.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health.checkTimeoutMs, role: config.role });
+  log.info(EVENTS['zk-bootstrap.health'], { port: server.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health.checkTimeoutMs, role: config.role });
   return server;
 };

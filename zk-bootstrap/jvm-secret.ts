@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError } from '../common/errors.ts';
-import { EXIT } from '../common/exit-codes.ts';
 import { fileError } from '../common/files.ts';
 import { javaMajorFromVersionText, MIN_JAVA_MAJOR } from './server-invocation.ts';
+import { CODES } from './catalogue.ts';
 
 // `java -version` of the given java; undefined when it cannot be run or says no version (then starting the server
 // reports the real problem, e.g. CHILD_START_FAILED for a missing java). JDK_JAVA_OPTIONS is left out so the
@@ -27,8 +27,7 @@ export const readJavaMajor = (java: string, env: Readonly<Record<string, string 
 export const checkJavaReadsJdkOptions = async (java: string, env: Readonly<Record<string, string | undefined>>): Promise<void> => {
   const major = await readJavaMajor(java, env);
   if (major !== undefined && major < MIN_JAVA_MAJOR) {
-    throw new AgentError('ZK_JAVA_TOO_OLD', `${java} is Java ${major}: zk-bootstrap run passes the super user's digest in JDK_JAVA_OPTIONS, which Java ${MIN_JAVA_MAJOR}+ reads; use a newer java`, {
-      exitCode: EXIT.usage,
+    throw new AgentError(CODES.ZK_JAVA_TOO_OLD, `${java} is Java ${major}: zk-bootstrap run passes the super user's digest in JDK_JAVA_OPTIONS, which Java ${MIN_JAVA_MAJOR}+ reads; use a newer java`, {
       context: { java, major },
     });
   }
@@ -43,14 +42,14 @@ export const writeDigestArgFile = async (contents: string, parent = tmpdir()): P
   try {
     dir = await mkdtemp(join(parent, 'zk-bootstrap-'));
   } catch (error) {
-    throw fileError('ZK_DIR_UNWRITABLE', 'create a private directory in', parent, error, 'the server was not started');
+    throw fileError(CODES.ZK_DIR_UNWRITABLE, 'create a private directory in', parent, error, 'the server was not started');
   }
   const path = join(dir, 'jvm-options');
   try {
     await writeFile(path, contents, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw fileError('ZK_DIR_UNWRITABLE', 'write', path, error, 'the server was not started');
+    throw fileError(CODES.ZK_DIR_UNWRITABLE, 'write', path, error, 'the server was not started');
   }
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 };

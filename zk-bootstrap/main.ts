@@ -4,10 +4,13 @@
 import { helpText } from '../common/flags.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { AgentError } from '../common/errors.ts';
-import { log, truncated } from '../common/log.ts';
+import { COMMON_CODES, exitCodeRows } from '../common/catalogue.ts';
+import { wantsHelp } from '../common/inputs.ts';
+import { log, setLogFormat, truncated } from '../common/log.ts';
 import { runMain } from '../common/run-main.ts';
-import { readConfig, type Config } from './config.ts';
-import { FLAGS, ZOO_ENV } from './flags.ts';
+import { readArgs, configFrom, type Config } from './config.ts';
+import { SPECS, ZOO_ENV } from './inputs.ts';
+import { CODES, EVENTS } from './catalogue.ts';
 import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
 import { ownAddress } from './start-plan.ts';
 import { realEffects, superDigest, type Effects } from './effects.ts';
@@ -28,22 +31,26 @@ const HELP = helpText({
     'leave  preStop hook: reconfig -remove this member unless it is the last voting one.',
     'Static mode (-mode=static): every server listed from -replicas/-domain or ZOO_SERVERS, no reconfig; run also does init.',
   ].join('\n'),
-  flags: FLAGS,
+  flags: Object.values(SPECS),
   env: ZOO_ENV,
-  exitCodes: [
-    [EXIT.ok, 'done (run: the server exited 0)'],
-    [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused (wrong digest: ZK_NO_AUTH), unwritable or full volume, myid/data problems'],
-    [EXIT.usage, 'bad flags or env, myid on the volume disagrees, peer list without this pod or without a valid other member, server command not executable, -health-port busy'],
-    [EXIT.internal, 'a bug'],
-    [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
-  ],
+  exitCodes: exitCodeRows(
+    [
+      [EXIT.ok, 'done (run: the server exited 0)'],
+      [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused, volume unreadable or unwritable (any other ZooKeeper error: ZK_<name>)'],
+      [EXIT.usage, 'bad flags, env, peer list, volume or server command'],
+      [EXIT.internal, 'a bug'],
+      [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
+    ],
+    CODES,
+    COMMON_CODES,
+  ),
 });
 
 const init = async (config: Config, fx: Effects): Promise<number> => {
   const auth = await fx.loadAuth(config);
   const peers = config.mode === 'dynamic' ? peersFromText((await fx.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
-    log.warn('zk-bootstrap.peers-dropped', { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), why: 'not a host name; the other members are used' });
+    log.warn(EVENTS['zk-bootstrap.peers-dropped'], { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), reason: 'not-a-host-name' });
   }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
@@ -66,7 +73,7 @@ const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, st
   const serverExit = server.exited.finally(() => argFile?.remove()).then((exit) => exit.code);
   // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
   serverExit.catch(() => undefined);
-  log.info('zk-bootstrap.started', { pid: server.pid, myid: config.myid, mode: config.mode });
+  log.info(EVENTS['zk-bootstrap.started'], { pid: server.pid, myid: config.myid, mode: config.mode });
   if (config.mode === 'static') return serverExit;
 
   // prepareVolume wrote this member's line into zoo.cfg.dynamic, so its address is known from here on.
@@ -74,7 +81,7 @@ const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, st
   if (address === undefined) {
     server.stop('SIGTERM');
     await serverExit;
-    throw new AgentError('ZK_ADDRESS_UNKNOWN', `no line for server ${config.myid} in ${config.confDir}/zoo.cfg.dynamic: set -address (env ZK_ADDRESS)`, { exitCode: EXIT.usage });
+    throw new AgentError(CODES.ZK_ADDRESS_UNKNOWN, `no line for server ${config.myid} in ${config.confDir}/zoo.cfg.dynamic: set -address (env ZK_ADDRESS)`);
   }
   const stop = new AbortController();
   const membership = ensureMembership(config, address, auth, fx, stop.signal).then(
@@ -91,7 +98,7 @@ const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, st
   }
   if (first.error === undefined) return serverExit;
   // Promotion failed for good (wrong digest, reconfig disabled, deadline): stop the server so the failure is seen.
-  log.error('zk-bootstrap.promote-failed', { error: first.error instanceof Error ? first.error.message : String(first.error), code: (first.error as { code?: string }).code });
+  log.error(EVENTS['zk-bootstrap.promote-failed'], { error: first.error instanceof Error ? first.error.message : String(first.error), code: (first.error as { code?: string }).code });
   server.stop('SIGTERM');
   await serverExit;
   throw first.error;
@@ -111,7 +118,7 @@ const run = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects): Promise
 
 const leave = async (config: Config, fx: Effects): Promise<number> => {
   if (config.mode === 'static') {
-    log.info('zk-bootstrap.leave', { note: 'static mode: membership never changes' });
+    log.info(EVENTS['zk-bootstrap.leave'], { note: 'static mode: membership never changes', mode: config.mode });
     return EXIT.ok;
   }
   await leaveEnsemble(config, await fx.loadAuth(config), fx);
@@ -119,12 +126,13 @@ const leave = async (config: Config, fx: Effects): Promise<number> => {
 };
 
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
-  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  if (own.some((a) => a === '-h' || a === '--help' || a === '-help')) {
+  if (wantsHelp(argv)) {
     fx.print(HELP);
     return EXIT.ok;
   }
-  const config = readConfig(argv, env, { hostname: fx.hostname() }); // throws ConfigError naming every problem
+  const read = readArgs(argv, env);
+  setLogFormat(read.values.logFormat); // first, so even a config error is a line in the chosen format
+  const config = configFrom(read, env, { hostname: fx.hostname() }); // throws ConfigError naming every problem
   if (config.command === 'init') return init(config, fx);
   if (config.command === 'run') return run(config, env, fx);
   return leave(config, fx);

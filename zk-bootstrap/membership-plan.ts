@@ -8,6 +8,7 @@ import { connectStringOf, localHost, type VolumeFacts } from './start-plan.ts';
 import { ownSpec, serverLines } from './zoo-cfg.ts';
 import type { EnsembleConfig } from './zk-admin.ts';
 import { act, done, fail, info, retryStep, type Step } from './retry-plan.ts';
+import { CODES, EVENTS } from './catalogue.ts';
 
 export type RepairDecision = { readonly kind: 'in-place'; readonly note: string } | { readonly kind: 'add'; readonly spec: string; readonly note: string };
 
@@ -90,18 +91,18 @@ export const promoteStep = (config: Config, state: PromoteState, seen: PromoteSe
     retryStep<PromoteState, PromoteAction>('promote', state.attempt, error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, attempt }, action: { kind: 'read-committed', connectString: local } }));
   if (seen.kind === 'serving') {
     if (seen.mode !== undefined) return act(state, { kind: 'read-committed', connectString: local });
-    if (nowMs > state.deadlineMs) return fail(new AgentError('ZK_NOT_SERVING', `the local server on ${local} did not serve within ${config.waitTimeoutMs}ms`, { context: { address: local } }));
-    const notes = state.polls === 0 ? [info('zk-bootstrap.waiting', { for: 'local server to serve (synced with a leader)', address: local })] : [];
+    if (nowMs > state.deadlineMs) return fail(new AgentError(CODES.ZK_NOT_SERVING, `the local server on ${local} did not serve within ${config.waitTimeoutMs}ms`, { context: { address: local } }));
+    const notes = state.polls === 0 ? [info(EVENTS['zk-bootstrap.waiting'], { for: 'local server to serve (synced with a leader)', address: local })] : [];
     return act({ ...state, polls: state.polls + 1 }, checkServing(config), SERVING_POLL_MS, notes);
   }
   if (seen.kind === 'failed') return retry(seen.error);
   const step = planRepair(state.wanted, seen.config.text);
-  if (step.kind === 'in-place') return done([info('zk-bootstrap.member', { note: step.note, version: seen.config.version })]);
-  if (seen.kind === 'reconfigured') return retry(new AgentError('ZK_TIMEOUT', `reconfig committed but ${step.note}`));
+  if (step.kind === 'in-place') return done([info(EVENTS['zk-bootstrap.member'], { note: step.note, version: seen.config.version })]);
+  if (seen.kind === 'reconfigured') return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but ${step.note}`));
   // Ask the other members, never the local server: its super digest comes from this pod's own secret, so it would
   // accept a wrong one. The ensemble's members decide whether this pod may change the membership.
   const others = connectStringOf(seen.config.text, config.myid, config.ports.client);
-  return act(state, { kind: 'reconfig', connectString: others, joining: step.spec }, 0, [info('zk-bootstrap.reconfig', { note: step.note, from: seen.config.version })]);
+  return act(state, { kind: 'reconfig', connectString: others, joining: step.spec }, 0, [info(EVENTS['zk-bootstrap.reconfig'], { note: step.note, from: seen.config.version })]);
 };
 
 export type LeaveAction = { readonly kind: 'read-committed'; readonly connectString: string } | { readonly kind: 'remove'; readonly connectString: string; readonly id: number };
@@ -138,11 +139,11 @@ export const leaveStep = (config: Config, state: LeaveState, seen: LeaveSeen, no
   if (seen.kind === 'failed') return retry(seen.error);
   const { text, version } = seen.config;
   if (seen.kind === 'removed') {
-    if (planLeave(config.myid, config.pod.ordinal, text).kind !== 'stay') return retry(new AgentError('ZK_TIMEOUT', `reconfig committed but server ${config.myid} is still listed`));
-    return done([info('zk-bootstrap.left', { myid: config.myid, version })]);
+    if (planLeave(config.myid, config.pod.ordinal, text).kind !== 'stay') return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but server ${config.myid} is still listed`));
+    return done([info(EVENTS['zk-bootstrap.left'], { myid: config.myid, version })]);
   }
   const step = planLeave(config.myid, config.pod.ordinal, text);
-  const notes = state.round === 0 || step.kind !== 'linger' ? [info('zk-bootstrap.leave', { note: step.note, version })] : [];
+  const notes = state.round === 0 || step.kind !== 'linger' ? [info(EVENTS['zk-bootstrap.leave'], { note: step.note, version })] : [];
   if (step.kind === 'stay') return done(notes);
   // Through this pod's own server, which forwards to the leader over quorum connections it already has: the other
   // members' names may no longer resolve while pods terminate. (Unlike promotion, a wrong secret here can only
@@ -150,7 +151,7 @@ export const leaveStep = (config: Config, state: LeaveState, seen: LeaveSeen, no
   if (step.kind === 'remove') return act(state, { kind: 'remove', connectString: localServer(config), id: step.id }, 0, notes);
   // Others leaving change the config every few hundred ms; a quiet config means nobody else is going.
   const quiet = state.quiet !== undefined && state.quiet.version === version ? state.quiet : { version, since: nowMs };
-  if (nowMs - quiet.since >= config.leaveSettleMs) return done([...notes, info('zk-bootstrap.leave', { note: `config quiet for ${config.leaveSettleMs}ms: stopping as a voter`, version })]);
+  if (nowMs - quiet.since >= config.leaveSettleMs) return done([...notes, info(EVENTS['zk-bootstrap.leave'], { note: `config quiet for ${config.leaveSettleMs}ms: stopping as a voter`, version })]);
   if (nowMs > state.deadlineMs) return done(notes);
   return act({ ...state, quiet, round: state.round + 1, attempt: 0 }, { kind: 'read-committed', connectString: state.connectString }, LINGER_POLL_MS, notes);
 };

@@ -2,11 +2,11 @@
 // The list is not trusted (hostile-input issue 8, class 3): a line that is not a host name (a NUL, a space, invalid
 // UTF-8, a ':' or ',' that would change a server line or a connect string) is dropped and reported, never used.
 import { AgentError } from '../common/errors.ts';
-import { EXIT } from '../common/exit-codes.ts';
 import { excerpt } from '../common/log.ts';
 import { isHostName } from '../common/k8s-names.ts';
 import type { Config } from './config.ts';
 import type { Peers } from './start-plan.ts';
+import { CODES } from './catalogue.ts';
 
 /** stdin cap: a 1,000-member list is ~60 KB; 1 MiB leaves a wide margin and bounds what a broken hook costs. */
 export const MAX_PEER_LIST_BYTES = 1024 * 1024;
@@ -31,14 +31,12 @@ export const peersFromText = (text: string, config: Pick<Config, 'pod' | 'addres
   const others = names.filter((n) => !isSelf(n));
   const droppedNote = dropped.length === 0 ? '' : `; ${dropped.length} line(s) that are not host names were dropped, the first ${excerpt(dropped[0] as string)}`;
   if (self === undefined) {
-    throw new AgentError('ZK_PEERS_WITHOUT_SELF', `the peer list on stdin (${names.length} names: ${shortList(names)}${droppedNote}) does not contain this pod (${config.pod.hostname}); run zk-bootstrap init as peer-finder's -on-start hook`, {
-      exitCode: EXIT.usage,
+    throw new AgentError(CODES.ZK_PEERS_WITHOUT_SELF, `the peer list on stdin (${names.length} names: ${shortList(names)}${droppedNote}) does not contain this pod (${config.pod.hostname}); run zk-bootstrap init as peer-finder's -on-start hook`, {
       context: { hostname: config.pod.hostname, peers: names.length, dropped: dropped.length },
     });
   }
   if (dropped.length > 0 && others.length === 0) {
-    throw new AgentError('ZK_PEERS_INVALID', `the peer list on stdin has no other valid member${droppedNote}: refusing to found an ensemble beside members whose names cannot be used; fix the Service's DNS records`, {
-      exitCode: EXIT.usage,
+    throw new AgentError(CODES.ZK_PEERS_INVALID, `the peer list on stdin has no other valid member${droppedNote}: refusing to found an ensemble beside members whose names cannot be used; fix the Service's DNS records`, {
       context: { hostname: config.pod.hostname, dropped: dropped.length },
     });
   }

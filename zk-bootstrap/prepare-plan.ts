@@ -5,6 +5,7 @@ import { AgentError } from '../common/errors.ts';
 import type { Config } from './config.ts';
 import { planStart, type EnsembleView, type FileWrites, type Peers, type StartStep, type VolumeFacts } from './start-plan.ts';
 import { act, done, fail, info, backoffMs, retryStep, type Note, type Step } from './retry-plan.ts';
+import { CODES, EVENTS } from './catalogue.ts';
 
 export type PrepareAction =
   | { readonly kind: 'read-volume' }
@@ -48,7 +49,7 @@ export const prepareStart = (config: Pick<Config, 'waitTimeoutMs'>, nowMs: numbe
 const planNote = (config: Config, state: PrepareState, step: Exclude<StartStep, { kind: 'refuse' }>, retryMs: number, nowMs: number): { notes: Note[]; logged: ReadonlyMap<string, number> } => {
   const last = state.logged.get(step.note);
   if (last !== undefined && (step.kind !== 'wait' || nowMs - last < WAIT_NOTE_EVERY_MS)) return { notes: [], logged: state.logged };
-  const note = info('zk-bootstrap.plan', { step: step.kind, note: step.note, myid: config.myid, ...(step.kind === 'wait' ? { retryMs } : {}) });
+  const note = info(EVENTS['zk-bootstrap.plan'], { step: step.kind, note: step.note, myid: config.myid, ...(step.kind === 'wait' ? { waitingFor: step.waitingFor, retryMs } : {}) });
   return { notes: [note], logged: new Map(state.logged).set(step.note, nowMs) };
 };
 
@@ -64,7 +65,7 @@ const planned = (config: Config, peers: Peers | undefined, state: PrepareState, 
     // Gives up only past the deadline, and never sleeps past it: the process ends at -wait-timeout plus at most one
     // call's -timeout.
     if (nowMs > state.deadlineMs) {
-      return fail(new AgentError('ZK_ENSEMBLE_UNREACHABLE', `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, { context: { myid: config.myid, waitTimeoutMs: config.waitTimeoutMs } }), notes);
+      return fail(new AgentError(CODES.ZK_ENSEMBLE_UNREACHABLE, `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, { context: { myid: config.myid, waitingFor: step.waitingFor, waitTimeoutMs: config.waitTimeoutMs } }), notes);
     }
     return act(next, { kind: 'read-volume' }, Math.min(retryMs, Math.max(0, state.deadlineMs - nowMs) + 1), notes);
   }
@@ -86,7 +87,7 @@ export const prepareStep = (config: Config, peers: Peers | undefined, state: Pre
     return retryStep('remove stale entry', write.attempt, seen.error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, write: { ...write, attempt } }, action: removal }));
   }
   if (seen.kind === 'removed') {
-    return act(state, { kind: 'write', files: write.step.files }, 0, [info('zk-bootstrap.removed', { myid: config.myid, why: 'volume lost; re-joining as observer' })]);
+    return act(state, { kind: 'write', files: write.step.files }, 0, [info(EVENTS['zk-bootstrap.removed'], { myid: config.myid, reason: 'volume-lost', rejoinAs: 'observer' })]);
   }
-  return done([info('zk-bootstrap.wrote', { why: write.step.why, files: seen.paths.join(',') || 'none (unchanged)' })]);
+  return done([info(EVENTS['zk-bootstrap.wrote'], { why: write.step.why, files: seen.paths.join(',') || 'none (unchanged)' })]);
 };

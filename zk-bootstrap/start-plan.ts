@@ -8,9 +8,10 @@
 // - a joiner adopts the leader's config, which lacks it until `reconfig -add`: restarted before that, its own files
 //   no longer list it (ZooKeeper exits `My id N not in the peer list`), so it re-joins from the ensemble's config.
 import { AgentError } from '../common/errors.ts';
-import { EXIT } from '../common/exit-codes.ts';
+import type { Code } from '../common/catalogue.ts';
 import type { Config } from './config.ts';
 import { dynamicFileText, dynamicZooCfgText, ownSpec, propertyValue, serverLines, staticServerList, staticZooCfgText, dynamicCfgPath } from './zoo-cfg.ts';
+import { CODES } from './catalogue.ts';
 
 export type VolumeFacts = {
   /** Text of <dataDir>/myid. */
@@ -50,11 +51,11 @@ export type StartStep =
   | { readonly kind: 'refuse'; readonly error: AgentError }
   | { readonly kind: 'write'; readonly why: 'keep' | 'found' | 'join' | 'restore' | 'static'; readonly files: FileWrites; readonly removeFirst?: number; readonly note: string }
   | { readonly kind: 'ask-ensemble'; readonly connectString: string; readonly note: string }
-  | { readonly kind: 'wait'; readonly note: string };
+  | { readonly kind: 'wait'; readonly waitingFor: 'a-serving-member' | 'another-voter'; readonly note: string };
 
-const refuse = (code: string, message: string, context: Record<string, string | number> = {}, exitCode: 1 | 2 = EXIT.failed): StartStep => ({
+const refuse = (code: Code, message: string, context: Record<string, string | number> = {}): StartStep => ({
   kind: 'refuse',
-  error: new AgentError(code, message, { exitCode, context }),
+  error: new AgentError(code, message, { context }),
 });
 
 // This member's address: the flag, its entry in the peer list, the line init wrote, or <hostname>.<domain>.
@@ -80,11 +81,11 @@ export const connectStringOf = (text: string, exceptId: number, fallbackPort: nu
 
 const staticStep = (config: Config, volume: VolumeFacts): StartStep => {
   if (volume.zooCfg && propertyValue(volume.zooCfg, 'dynamicConfigFile') !== undefined) {
-    return refuse('ZK_MODE_MISMATCH', `${config.confDir}/zoo.cfg is a dynamic-mode config; static mode will not rewrite a live dynamic ensemble's membership (move the data or use -mode=dynamic)`, { file: `${config.confDir}/zoo.cfg` }, EXIT.usage);
+    return refuse(CODES.ZK_MODE_MISMATCH, `${config.confDir}/zoo.cfg is a dynamic-mode config; static mode will not rewrite a live dynamic ensemble's membership (move the data or use -mode=dynamic)`, { file: `${config.confDir}/zoo.cfg` });
   }
   const servers = staticServerList(config);
   if (!servers.some((s) => s.startsWith(`server.${config.myid}=`))) {
-    return refuse('ZK_ID_NOT_LISTED', `myid ${config.myid} is not among the static servers (${servers.map((s) => s.split('=')[0]).join(', ')}); fix ZOO_SERVERS or -replicas`, { myid: config.myid }, EXIT.usage);
+    return refuse(CODES.ZK_ID_NOT_LISTED, `myid ${config.myid} is not among the static servers (${servers.map((s) => s.split('=')[0]).join(', ')}); fix ZOO_SERVERS or -replicas`, { myid: config.myid });
   }
   return { kind: 'write', why: 'static', files: { zooCfg: staticZooCfgText(config, servers), myid: `${config.myid}\n` }, note: `static membership of ${servers.length} servers` };
 };
@@ -93,17 +94,17 @@ export const planStart = (input: StartInput): StartStep => {
   const { config, volume, peers, ensemble } = input;
   const myidFile = `${config.dataDir}/myid`;
   if (volume.myid !== undefined && volume.myid.trim() !== String(config.myid)) {
-    return refuse('ZK_MYID_MISMATCH', `${myidFile} holds ${JSON.stringify(volume.myid.trim())} but this pod (${config.pod.hostname}) is server ${config.myid}: this volume belongs to another member; nothing was changed (fix the claim binding or -id-offset)`, { file: myidFile, found: volume.myid.trim(), expected: config.myid }, EXIT.usage);
+    return refuse(CODES.ZK_MYID_MISMATCH, `${myidFile} holds ${JSON.stringify(volume.myid.trim())} but this pod (${config.pod.hostname}) is server ${config.myid}: this volume belongs to another member; nothing was changed (fix the claim binding or -id-offset)`, { file: myidFile, found: volume.myid.trim(), expected: config.myid });
   }
   if (config.mode === 'static') return staticStep(config, volume);
 
   const initialised = volume.myid !== undefined || volume.hasTxnData;
   const writeMyid = volume.myid === undefined ? { myid: `${config.myid}\n` } : {};
   if (initialised && volume.zooCfg !== undefined && propertyValue(volume.zooCfg, 'dynamicConfigFile') === undefined) {
-    return refuse('ZK_MODE_MISMATCH', `${config.confDir}/zoo.cfg has no dynamicConfigFile: this volume holds a static-mode member; use -mode=static`, { file: `${config.confDir}/zoo.cfg` }, EXIT.usage);
+    return refuse(CODES.ZK_MODE_MISMATCH, `${config.confDir}/zoo.cfg has no dynamicConfigFile: this volume holds a static-mode member; use -mode=static`, { file: `${config.confDir}/zoo.cfg` });
   }
   const address = ownAddress(config, peers, volume);
-  const noAddress = refuse('ZK_ADDRESS_UNKNOWN', `cannot tell this member's address: no peer list, no line for server ${config.myid} on the volume; set -address (env ZK_ADDRESS) or -domain (env ZK_DOMAIN)`, {}, EXIT.usage);
+  const noAddress = refuse(CODES.ZK_ADDRESS_UNKNOWN, `cannot tell this member's address: no peer list, no line for server ${config.myid} on the volume; set -address (env ZK_ADDRESS) or -domain (env ZK_DOMAIN)`, {});
   const zooCfg = (dynamicFile: string) => ({ zooCfg: dynamicZooCfgText(config, dynamicFile) });
   const current = volume.currentDynamic ?? '';
 
@@ -116,10 +117,10 @@ export const planStart = (input: StartInput): StartStep => {
 
   if (ensemble === undefined) {
     if (!initialised) {
-      if (peers === undefined) return refuse('ZK_NOT_INITIALISED', `the volume is empty and there is no peer list: run "zk-bootstrap init" as peer-finder's on-start hook first`, { dataDir: config.dataDir }, EXIT.usage);
+      if (peers === undefined) return refuse(CODES.ZK_NOT_INITIALISED, `the volume is empty and there is no peer list: run "zk-bootstrap init" as peer-finder's on-start hook first`, { dataDir: config.dataDir });
       if (peers.others.length === 0) {
         if (address === undefined) return noAddress;
-        if (config.role === 'observer') return refuse('ZK_OBSERVER_ALONE', 'this member is the only one in DNS but -role=observer: an ensemble needs a participant first', {}, EXIT.usage);
+        if (config.role === 'observer') return refuse(CODES.ZK_OBSERVER_ALONE, 'this member is the only one in DNS but -role=observer: an ensemble needs a participant first', {});
         const own = ownSpec(config, address, 'participant');
         return { kind: 'write', why: 'found', files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText('', { add: own }), ...writeMyid }, note: `empty volume and no other member in DNS: founding the ensemble as ${own}` };
       }
@@ -129,18 +130,18 @@ export const planStart = (input: StartInput): StartStep => {
     const fromFiles = connectStringOf(current || (volume.ownDynamic ?? ''), config.myid, config.ports.client);
     const connectString = fromFiles || (peers?.others ?? []).map((p) => `${p}:${config.ports.client}`).join(',');
     if (connectString === '') {
-      return refuse('ZK_NO_ENSEMBLE_KNOWN', `data on the volume but server ${config.myid} is not in its config and no other member is known; restore ${config.confDir} or start it with a peer list`, { confDir: config.confDir });
+      return refuse(CODES.ZK_NO_ENSEMBLE_KNOWN, `data on the volume but server ${config.myid} is not in its config and no other member is known; restore ${config.confDir} or start it with a peer list`, { confDir: config.confDir });
     }
     return { kind: 'ask-ensemble', connectString, note: `data on the volume but server ${config.myid} is not in its own config (added late or removed): reading the ensemble's config` };
   }
 
   if (ensemble.kind === 'unreachable') {
-    return { kind: 'wait', note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble` };
+    return { kind: 'wait', waitingFor: 'a-serving-member', note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble` };
   }
   const servers = serverLines(ensemble.text);
   const listed = servers.find((s) => s.id === config.myid);
   if (!servers.some((s) => s.role === 'participant' && s.id !== config.myid)) {
-    return { kind: 'wait', note: `the config read from ${ensemble.from} has no voting member besides server ${config.myid}` };
+    return { kind: 'wait', waitingFor: 'another-voter', note: `the config read from ${ensemble.from} has no voting member besides server ${config.myid}` };
   }
   if (listed && initialised) {
     return { kind: 'write', why: 'restore', files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText(ensemble.text), dropNext: true, ...writeMyid }, note: `server ${config.myid} is in the ensemble's config and has data: restoring its config files` };

@@ -3,11 +3,11 @@
 import { constants, rmSync, statSync } from 'node:fs';
 import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { AgentError } from '../common/errors.ts';
-import { EXIT } from '../common/exit-codes.ts';
 import { fileError, readTextBounded, replaceFileAtomically } from '../common/files.ts';
 import type { Config } from './config.ts';
 import type { FileWrites, VolumeFacts } from './start-plan.ts';
 import { dynamicCfgPath, propertyValue, zooCfgPath } from './zoo-cfg.ts';
+import { CODES } from './catalogue.ts';
 
 // A file on the volume, or undefined when it does not exist. Anything else (a directory or FIFO where a file should
 // be, a file past 1 MiB, EACCES, EIO) is the volume's problem: exit 1 naming the path, before anything is written.
@@ -18,9 +18,9 @@ const readIfExists = async (path: string): Promise<string | undefined> => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (error instanceof AgentError) {
       const what = error.code === 'FILE_TOO_LARGE' ? 'larger than 1 MiB' : statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'EISDIR (a directory)' : 'not a regular file';
-      throw new AgentError('ZK_VOLUME_UNREADABLE', `cannot read ${path}: ${what}; move it away, nothing was written`, { exitCode: EXIT.failed, context: { file: path, errno: what.split(' ')[0] } });
+      throw new AgentError(CODES.ZK_VOLUME_UNREADABLE, `cannot read ${path}: ${what}; move it away, nothing was written`, { context: { file: path, errno: what.split(' ')[0] } });
     }
-    throw fileError('ZK_VOLUME_UNREADABLE', 'read', path, error, 'nothing was written');
+    throw fileError(CODES.ZK_VOLUME_UNREADABLE, 'read', path, error, 'nothing was written');
   }
 };
 
@@ -30,7 +30,7 @@ const hasFiles = async (dir: string): Promise<boolean> => (await readdir(dir).ca
 const mustBeDirectory = async (dir: string, what: string): Promise<void> => {
   const info = await stat(dir).catch(() => undefined);
   if (info && !info.isDirectory()) {
-    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, { context: { dir } });
+    throw new AgentError(CODES.ZK_DIR_UNWRITABLE, `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, { context: { dir } });
   }
 };
 
@@ -54,8 +54,7 @@ const writableDir = async (dir: string, what: string): Promise<void> => {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (error) {
-    throw new AgentError('ZK_DIR_UNWRITABLE', `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`, {
-      exitCode: EXIT.failed,
+    throw new AgentError(CODES.ZK_DIR_UNWRITABLE, `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`, {
       context: { dir },
       cause: error,
     });
@@ -71,7 +70,7 @@ export const writeFiles = async (config: Config, files: FileWrites): Promise<str
   const put = async (path: string, text: string | undefined): Promise<void> => {
     if (text === undefined || (await readIfExists(path)) === text) return;
     // O_EXCL|O_NOFOLLOW temp, fsync, rename; ENOSPC/EROFS/EISDIR are exit 1 naming the path, no temp file left.
-    replaceFileAtomically(path, text, { errorCode: 'ZK_WRITE_FAILED' });
+    replaceFileAtomically(path, text, { errorCode: CODES.ZK_WRITE_FAILED });
     written.push(path);
   };
   if (files.dropNext) {
@@ -79,7 +78,7 @@ export const writeFiles = async (config: Config, files: FileWrites): Promise<str
     try {
       rmSync(next, { force: true });
     } catch (error) {
-      throw fileError('ZK_WRITE_FAILED', 'remove', next, error, 'nothing else was written');
+      throw fileError(CODES.ZK_WRITE_FAILED, 'remove', next, error, 'nothing else was written');
     }
   }
   await put(dynamicCfgPath(config), files.dynamic);

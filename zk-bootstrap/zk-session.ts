@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { AgentError } from '../common/errors.ts';
 import { CODE, zkCodeName } from './zk-codes.ts';
 import * as wire from './zk-wire.ts';
+import { CODES } from './catalogue.ts';
 
 export type DigestAuth = { readonly user: string; readonly secret: string };
 
@@ -80,7 +81,7 @@ const sessionOn = (socket: Socket, connectString: string, timeoutMs: number, lef
         const id = ++xid;
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new AgentError('ZK_TIMEOUT', `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }));
+          reject(new AgentError(CODES.ZK_TIMEOUT, `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }));
         }, timeoutMs);
         const settle = <T>(fn: (value: T) => void) => (value: T): void => {
           clearTimeout(timer);
@@ -174,7 +175,7 @@ export const openSession = async (options: SessionOptions): Promise<ZkSession> =
     const pause = Math.min(RETRY_PAUSE_MS, deadline - Date.now());
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  throw new AgentError('ZK_UNREACHABLE', `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
+  throw new AgentError(CODES.ZK_UNREACHABLE, `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
     context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
   });
 };

@@ -2,12 +2,16 @@
 // (no JVM per probe), one line of output each.
 import { helpText } from '../../common/flags.ts';
 import { EXIT } from '../../common/exit-codes.ts';
+import { exitCodeRows } from '../../common/catalogue.ts';
+import { readInputs } from '../../common/inputs.ts';
+import { setLogFormat } from '../../common/log.ts';
 import { runMain } from '../../common/run-main.ts';
-import { readConfig, inputPaths, FLAGS } from './config.ts';
+import { readConfig, inputPaths, SPECS } from './config.ts';
+import { CODES, USED_COMMON_CODES } from './catalogue.ts';
 import { verdictLine } from '../../common/probe-verdict.ts';
 import { realEffects, type Effects } from './effects.ts';
 
-const HELP = helpText({
+export const HELP = helpText({
   usage: 'kafka-probe ready|live [flags]',
   summary: [
     'live:  the node answers ApiVersions on its controller listener (opens first), else its broker listener.',
@@ -16,20 +20,26 @@ const HELP = helpText({
     'Node id, roles and listeners come from the server.properties kafka-entrypoint wrote (-config), or from flags.',
     'Prints one line (<= 512 bytes) on stdout. Supports PLAINTEXT, SSL (PEM) and SASL PLAIN/SCRAM via -command-config.',
   ].join('\n'),
-  flags: FLAGS,
-  exitCodes: [
-    [EXIT.ok, 'check passed'],
-    [EXIT.failed, 'check failed, timed out, or could not tell (the line says which)'],
-    [EXIT.usage, 'bad flags, arguments or files'],
-  ],
+  flags: Object.values(SPECS),
+  exitCodes: exitCodeRows(
+    [
+      [EXIT.ok, 'check passed'],
+      [EXIT.failed, 'check failed, timed out, or could not tell (the line says which)'],
+      [EXIT.usage, 'bad flags, arguments or files'],
+    ],
+    CODES,
+    USED_COMMON_CODES,
+  ),
 });
 
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
-  if (argv.some((a) => a === '-h' || a === '--help' || a === '-help')) {
+  const read = readInputs(SPECS, argv, env);
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
-  const config = readConfig(argv, env, await fx.readInputs(inputPaths(argv, env)));
+  const config = readConfig(read, await fx.readInputs(inputPaths(read)));
   const started = fx.now();
   // A last guard in case a socket ignores the deadline: kubelet must get an answer before its own timeout.
   const guard = setTimeout(() => {

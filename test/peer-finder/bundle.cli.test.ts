@@ -1,5 +1,5 @@
 import t from 'tap';
-import { failure } from '../fixtures/log-lines.ts';
+import { failure, parseLogLine } from '../fixtures/log-lines.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { run } from '../harness/process.ts';
 import { REPO_ROOT } from '../harness/servers.ts';
 import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
 import { waitFor } from '../harness/wait.ts';
-import { FLAGS } from '../../peer-finder/flags.ts';
+import { SPECS } from '../../peer-finder/flags.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 import { hostileDnsServer, response, srvRecord, pointerLoopRecord } from '../fixtures/hostile-dns.ts';
 import { execFileSync } from 'node:child_process';
@@ -38,12 +38,15 @@ const peerFinder = (args: readonly string[], env: Record<string, string> = {}) =
   run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 20_000 });
 const local = (s: Setup, port: number): string[] => [`-resolv-conf=${s.resolvConf}`, `-dns-port=${port}`, '-hostname=zoo-1'];
 const fqdn = (i: number): string => `zoo-${i}.zk.default.svc.cluster.local`;
+const logLines = (stderr: string) => stderr.split('\n').filter((l) => /^(WARN |ERROR )?peer-finder\./.test(l)).map(parseLogLine);
+const events = (stderr: string): string[] => logLines(stderr).map((l) => l.event);
+const logLine = (stderr: string, event: string) => logLines(stderr).find((l) => l.event === event);
 const hookRuns = (s: Setup): string[] => (existsSync(s.stdinFile) ? readFileSync(s.stdinFile, 'utf8').split('---\n').filter(Boolean) : []);
 
 t.test('--help lists every flag, the env vars and the exit codes', async (t) => {
   const result = await peerFinder(['--help']);
   t.equal(result.exitCode, 0);
-  for (const flag of FLAGS) t.match(result.stdout, `  -${flag.name} `, flag.name);
+  for (const flag of Object.values(SPECS)) t.match(result.stdout, `  -${flag.name} `, flag.name);
   for (const word of ['POD_NAMESPACE', 'POD_IP', 'PEER_FINDER_SELF', 'PEER_FINDER_ORDINAL', 'PEER_FINDER_MEMBER_COUNT']) t.match(result.stdout, word);
   t.match(result.stdout, /Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
 });
@@ -51,7 +54,7 @@ t.test('--help lists every flag, the env vars and the exit codes', async (t) => 
 t.test('bad flags exit 2 with one line naming every problem', async (t) => {
   const rows = [
     { name: 'unknown flag', args: ['-on-start=x', '-service=zk', '-domain=cluster.local', '-ns=default', '-bogus'], match: /unknown flag -bogus/ },
-    { name: 'no hook, bad duration', args: ['-service=zk', '-timeout=soon', '-domain=cluster.local', '-ns=default'], match: /-on-start or -on-change.*-timeout/ },
+    { name: 'no hook, bad duration', args: ['-service=zk', '-timeout=soon', '-domain=cluster.local', '-ns=default'], match: /-timeout .*-on-start or -on-change/ },
     { name: '-domain without a namespace', args: ['-on-start=x', '-service=zk', '-domain=cluster.local'], match: /namespace is unknown/ },
   ];
   for (const row of rows) {
@@ -70,8 +73,8 @@ t.test('runs the seed manifest\'s exact arguments: on-start gets the sorted list
   t.equal(result.exitCode, 0, result.stderr);
   t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n${fqdn(2)}\n`]);
   t.match(result.stdout, `hook ran for ${fqdn(1)}`, 'the hook output is shown');
-  t.match(result.stderr, /peer list updated hook=on-start/);
-  t.match(result.stderr, /peer-finder exiting/);
+  t.same(events(result.stderr), ['peer-finder.starting', 'peer-finder.peers-updated', 'peer-finder.exiting']);
+  t.match(logLine(result.stderr, 'peer-finder.peers-updated')?.fields, { hook: 'on-start', count: '3' });
 });
 
 t.test('passes quotes and arguments in the hook string to the shell, as the original', async (t) => {
@@ -96,9 +99,8 @@ t.test('-timeout expiry exits 1 naming what was missing', async (t) => {
   const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 2]));
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1500ms', '-poll-period=200ms', ...local(s, dns.port)]);
   t.equal(result.exitCode, 1);
-  t.match(result.stderr, new RegExp(`code=PEERS_TIMEOUT`));
-  t.match(result.stderr, new RegExp(`still missing this pod \\(${fqdn(1)}\\) among 2 member`));
-  t.equal(result.stderr.match(/have not found myself yet/g)?.length, 1, 'the wait is logged once, not every poll');
+  t.match(failure(result.stderr), { event: 'peer-finder.failed', fields: { code: 'PEERS_TIMEOUT', missing: new RegExp(`^this pod \\(${fqdn(1)}\\) among 2 member`) } });
+  t.equal(events(result.stderr).filter((e) => e === 'peer-finder.self-not-found').length, 1, 'the wait is logged once, not every poll');
 });
 
 t.test('-timeout also cuts a lookup short when the DNS server does not answer at all', async (t) => {
@@ -109,8 +111,7 @@ t.test('-timeout also cuts a lookup short when the DNS server does not answer at
   const started = Date.now();
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1s', ...local(s, dns.port)]);
   t.equal(result.exitCode, 1);
-  t.match(result.stderr, /code=PEERS_TIMEOUT/);
-  t.match(result.stderr, /still missing an answer from DNS \(timeout: SRV zk.default.svc.cluster.local. @127.0.0.1:\d+: cut short by the deadline\)/);
+  t.match(failure(result.stderr), { fields: { code: 'PEERS_TIMEOUT', missing: /^an answer from DNS \(timeout: SRV zk.default.svc.cluster.local. @127.0.0.1:\d+: cut short by the deadline\)/ } });
   t.ok(Date.now() - started < 4000, `exited after ${Date.now() - started} ms, not after the 5 s resolver timeout`);
 });
 
@@ -141,7 +142,7 @@ t.test('writes JSON log lines with -log-format=json', async (t) => {
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-log-format=json', ...local(s, dns.port)]);
   t.equal(result.exitCode, 0);
   const lines = result.stderr.trimEnd().split('\n');
-  t.same(lines.map((l) => JSON.parse(l).event), ['peer-finder starting', 'peer list updated', 'peer-finder exiting']);
+  t.same(lines.map((l) => JSON.parse(l).event), ['peer-finder.starting', 'peer-finder.peers-updated', 'peer-finder.exiting']);
 });
 
 // A peer-finder left running (a sidecar), killed at teardown.
@@ -161,19 +162,19 @@ t.test('waits through NXDOMAIN and a DNS outage, then runs on-start once its rec
   const s = setup(t);
   const dns = await startDnsmasq(t, []);
   const sidecar = startSidecar(t, [`-on-start=${s.recorder}`, '-service=zk', '-ns=default', '-poll-period=100ms', ...local(s, dns.port)]);
-  await waitFor('NXDOMAIN logged', () => /no members yet.*NXDOMAIN/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await waitFor('NXDOMAIN logged', () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.no-members-yet' && /NXDOMAIN/.test(l.fields['detail'] ?? '')), { timeoutMs: 5000, intervalMs: 20 });
   await dns.stop();
-  await waitFor('the outage logged', () => /DNS lookup failed.*ECONNREFUSED/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await waitFor('the outage logged', () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.lookup-failed' && /ECONNREFUSED/.test(l.fields['detail'] ?? '')), { timeoutMs: 5000, intervalMs: 20 });
   await dns.setRecords(srvRecords('zk', 'zoo', [0]));
-  await waitFor('waiting for itself', () => /have not found myself yet/.test(sidecar.stderr()), { timeoutMs: 5000, intervalMs: 20 });
+  await waitFor('waiting for itself', () => events(sidecar.stderr()).includes('peer-finder.self-not-found'), { timeoutMs: 5000, intervalMs: 20 });
   t.same(hookRuns(s), [], 'no hook before its own record exists');
   await dns.setRecords(srvRecords('zk', 'zoo', [0, 1]));
   t.equal(await sidecar.exited, 0, sidecar.stderr());
   t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n`]);
-  // Counted up to "have not found myself": the restart in the last setRecords is a second, brief outage that a poll
+  // Counted up to peer-finder.self-not-found: the restart in the last setRecords is a second, brief outage that a poll
   // may or may not hit (on a loaded machine it did), and a new outage is rightly logged again.
-  const duringOutage = sidecar.stderr().slice(0, sidecar.stderr().indexOf('have not found myself yet'));
-  t.equal(duringOutage.match(/DNS lookup failed/g)?.length, 1, 'the outage is logged once');
+  const duringOutage = sidecar.stderr().slice(0, sidecar.stderr().indexOf('peer-finder.self-not-found'));
+  t.equal(events(duringOutage).filter((e) => e === 'peer-finder.lookup-failed').length, 1, 'the outage is logged once');
 });
 
 t.test('runs on-change with the whole list after a scale from 3 to 5 and back to 3', async (t) => {
@@ -198,7 +199,7 @@ t.test('bad input is exit 2 with one short line, never 70 or a stack, and runs n
     { name: '-timeout past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-timeout', '999999999h'], match: /-timeout takes a Go duration from 0s to 596h31m23.647s/ },
     { name: '-poll-period past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-poll-period=999999999h'], match: /-poll-period takes/ },
     { name: 'an underscore in -service', args: [...base, '-service=Kaf_ka', '-domain=cluster.local'], match: /-service .*DNS-1123 label.*"Kaf_ka"/ },
-    { name: 'a 128 KB hostname (the most one argument holds)', args: ['-on-start=true', '-service=zk', '-ns=default', '-domain=cluster.local', `-hostname=${'h'.repeat(131_000)}`], match: /at most 253 characters \(got 131000\)/ },
+    { name: 'a 128 KB hostname (the most one argument holds)', args: ['-on-start=true', '-service=zk', '-ns=default', '-domain=cluster.local', `-hostname=${'h'.repeat(131_000)}`], match: /-hostname takes text that is not longer than 253 characters, got "h{80}…\(\+130920 chars\)"/ },
     { name: '/dev/zero as -resolv-conf', args: [...base, '-service=zk', '-resolv-conf=/dev/zero'], match: /code=FILE_NOT_REGULAR/ },
     { name: 'a FIFO as -resolv-conf', args: [...base, '-service=zk', `-resolv-conf=${fifo}`], match: /code=FILE_NOT_REGULAR/ },
   ];
@@ -234,8 +235,8 @@ t.test('only valid host names reach the hook; the rest is logged once, not every
   t.equal(result.exitCode, 0, result.stderr);
   t.same(hookRuns(s), [`${fqdn(0)}\n${fqdn(1)}\n`], 'the hook saw exactly the two valid members');
   t.ok(polls >= 5, `${polls} polls`);
-  t.equal(result.stderr.match(/left out names that are not valid host names/g)?.length, 1, 'logged once');
-  t.match(result.stderr, /left out names that are not valid host names count=5 names=".*\\n.*\\u0000/);
+  t.equal(events(result.stderr).filter((e) => e === 'peer-finder.names-rejected').length, 1, 'logged once');
+  t.match(result.stderr, /peer-finder.names-rejected count=5 names=".*\\n.*\\u0000/, 'the names escaped inside the one line');
   t.ok(result.stderr.split('\n').every((line) => !line.startsWith('zoo-9')), 'no log line was split by a name');
 });
 
@@ -259,5 +260,14 @@ t.test('names what was wrong with the DNS answers when -timeout expires', async 
     t.match(result.stderr, row.match, row.name);
     t.notMatch(result.stderr, /\(timeout: SRV \S+ @[\d.:]+: no UDP answer/, `${row.name}: not just "no UDP answer"`);
     t.ok(ended - started < 5000, `${row.name}: exited after ${ended - started} ms`);
+  }
+});
+
+t.test('-log-format=json (or LOG_FORMAT) writes even a config error as one JSON line', async (t) => {
+  for (const [args, env] of [[['-log-format=json', '-bogus'], {}], [['-bogus'], { LOG_FORMAT: 'json' }]] as const) {
+    const result = await peerFinder(args, env);
+    t.equal(result.exitCode, 2);
+    const line = JSON.parse(result.stderr.trim()) as Record<string, unknown>;
+    t.same([line['event'], line['code']], ['peer-finder.failed', 'CONFIG_INVALID']);
   }
 });

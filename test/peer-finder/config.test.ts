@@ -1,6 +1,9 @@
 import t from 'tap';
-import { readConfig, inputPaths, type ConfigInputs } from '../../peer-finder/config.ts';
+import type { ConfigInputs } from '../../peer-finder/config.ts';
+import { SPECS } from '../../peer-finder/flags.ts';
+import { readInputs } from '../../common/inputs.ts';
 import { ConfigError } from '../../common/errors.ts';
+import { configOf as readConfig } from './fixtures/read-config.ts';
 
 const KUBELET = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
 const INPUTS: ConfigInputs = { hostname: 'zoo-1', resolvConf: KUBELET, addresses: ['10.1.0.7'] };
@@ -66,8 +69,9 @@ t.test('takes the first label of a FQDN hostname and prefers -hostname', async (
 t.test('reads our additions', async (t) => {
   const config = readConfig([...SEED_ARGS, '-timeout=90s', '-poll-period=250ms', '-log-format=json', '-dns-port=5353'], ENV, INPUTS);
   t.same([config.timeoutMs, config.pollPeriodMs, config.logFormat, config.dnsPort], [90_000, 250, 'json', 5353]);
-  t.equal(inputPaths(['-resolv-conf=/tmp/r.conf']).resolvConf, '/tmp/r.conf');
-  t.equal(inputPaths([]).resolvConf, '/etc/resolv.conf');
+  t.equal(readInputs(SPECS, ['-resolv-conf=/tmp/r.conf'], {}).values.resolvConf, '/tmp/r.conf');
+  t.equal(readInputs(SPECS, [], {}).values.resolvConf, '/etc/resolv.conf');
+  t.equal(readInputs(SPECS, [], { LOG_FORMAT: 'json' }).values.logFormat, 'json', 'LOG_FORMAT when no -log-format');
 });
 
 t.test('identifies this pod by its address with -discovery=a', async (t) => {
@@ -117,6 +121,13 @@ t.test('refuses inputs the original accepted and then hung or died on', async (t
     const problems = problemsOf(row.argv, row.env, row.inputs);
     t.ok(problems.some((p) => row.match.test(p)), `${row.name}: ${problems.join(' | ')}`);
   }
+});
+
+t.test('a hook command is passed as written, newlines included; a -service with a newline is named once', async (t) => {
+  t.equal(readConfig(['-on-start=set -e\n./on-start.sh', '-service=zk'], ENV, INPUTS).onStart, 'set -e\n./on-start.sh');
+  const problems = problemsOf(['-on-start=x', '-service=zk\nx']);
+  t.match(problems, [/^-service takes text that .*control characters/]);
+  t.equal(problems.length, 1, problems.join(' | '));
 });
 
 t.test('throws a ConfigError with exit code 2', async (t) => {

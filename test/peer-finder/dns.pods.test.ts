@@ -53,8 +53,8 @@ t.test('the seed manifest\'s bootstrap runs unchanged; each pod\'s on-start sees
   const seen = zoo.pods.map((pod) => hookRuns(pod));
   t.same(seen.map((runs) => runs.map((r) => r.stdin)), [[list('zoo-0')], [list('zoo-0', 'zoo-1')], [list('zoo-0', 'zoo-1', 'zoo-2')]], 'sorted, newline-terminated, itself included');
   t.match(seen[2]?.[0]?.facts, `self=${fqdn('zoo-2')} ordinal=2 count=3 event=start`);
-  t.match(zoo.pod(0).logs('bootstrap'), /peer-finder starting self=zoo-0.zk.default.svc.cluster.local .*domainFrom=resolv.conf nameservers=10\.\S+:53,10\.\S+:53/);
-  t.notMatch(zoo.pod(0).logs('bootstrap'), /members unchanged|have not found myself/, 'nothing to wait for: no waiting lines');
+  t.match(zoo.pod(0).logs('bootstrap'), /peer-finder\.starting self=zoo-0.zk.default.svc.cluster.local .*domainFrom=resolv.conf nameservers=10\.\S+:53,10\.\S+:53/);
+  t.notMatch(zoo.pod(0).logs('bootstrap'), /peer-finder\.(members-unchanged|self-not-found)/, 'nothing to wait for: no waiting lines');
 });
 
 t.test('waits through NXDOMAIN until the Service exists, then runs on-start', { skip: skipUnlessRoot }, async (t) => {
@@ -65,11 +65,11 @@ t.test('waits through NXDOMAIN until the Service exists, then runs on-start', { 
     container: sleeper,
   });
   zoo.start();
-  await waitFor('NXDOMAIN logged', () => /no members yet detail="SRV: NXDOMAIN for zk.default.svc.cluster.local./.test(zoo.pods[0]?.logs('bootstrap') ?? ''), { timeoutMs: 20_000 });
+  await waitFor('NXDOMAIN logged', () => /peer-finder\.no-members-yet detail="SRV: NXDOMAIN for zk.default.svc.cluster.local./.test(zoo.pods[0]?.logs('bootstrap') ?? ''), { timeoutMs: 20_000 });
   cluster.service({ name: 'zk', publishNotReadyAddresses: true });
   await zoo.waitReady(1);
   t.same(hookRuns(zoo.pod(0)).map((r) => r.stdin), [list('zoo-0')]);
-  t.equal(zoo.pod(0).logs('bootstrap').match(/no members yet/g)?.length, 1, 'NXDOMAIN logged once, not every poll');
+  t.equal(zoo.pod(0).logs('bootstrap').match(/peer-finder\.no-members-yet/g)?.length, 1, 'NXDOMAIN logged once, not every poll');
 });
 
 t.test('a sidecar runs on-change with the whole list after a scale from 3 to 5 and back to 3', { skip: skipUnlessRoot }, async (t) => {
@@ -120,19 +120,19 @@ t.test('finds the namespace in -ns, POD_NAMESPACE or the search line, and names 
   }
   const wrong = execPeerFinder(pod, ['-on-start=true', '-service=zk', '-timeout=1s'], { POD_NAMESPACE: 'kafka' });
   await wrong.result;
-  t.match(wrong.log(), /still missing this pod \(zoo-0.zk.kafka.svc.cluster.local\) among 1 member/);
+  t.match(wrong.log(), /code=PEERS_TIMEOUT .*missing="this pod \(zoo-0.zk.kafka.svc.cluster.local\) among 1 member/);
 });
 
 t.test('keeps polling while the cluster DNS is down, then runs on-start when it is back', { skip: skipUnlessRoot }, async (t) => {
   const { cluster, zoo } = await oneMemberService(t);
   await cluster.dns.stop();
   const run = execPeerFinder(zoo.pod(0), [`-on-start=${RECORDER}`, '-service=zk', '-poll-period=200ms']);
-  await waitFor('the outage logged', () => /WARN DNS lookup failed/.test(run.log()), { timeoutMs: 30_000 });
+  await waitFor('the outage logged', () => /WARN peer-finder\.lookup-failed /.test(run.log()), { timeoutMs: 30_000 });
   await cluster.dns.start();
   const result = await run.result;
   t.equal(result.exitCode, 0, run.log());
   t.same(hookRuns(zoo.pod(0)).map((r) => r.stdin), [list('zoo-0')]);
-  t.equal(run.log().match(/DNS lookup failed/g)?.length, 1, 'the outage is logged once');
+  t.equal(run.log().match(/peer-finder\.lookup-failed/g)?.length, 1, 'the outage is logged once');
 });
 
 // The 999 other members have SRV records only: dnsmasq 2.90 mis-encodes the glue A records it adds past 16 KiB and
@@ -152,5 +152,5 @@ t.test('resolves a 1,000-member Service through the TCP retry', { skip: skipUnle
   const [run] = hookRuns(zoo.pod(0));
   t.equal(run?.stdin.split('\n').length, 1001, '1,000 members and the final newline');
   t.match(run?.facts, 'count=1000');
-  t.match(zoo.pod(0).logs('bootstrap'), /peer list updated .*count=1000 .*from="SRV zk.default.svc.cluster.local. via tcp @10\./);
+  t.match(zoo.pod(0).logs('bootstrap'), /peer-finder\.peers-updated .*count=1000 .*from="SRV zk.default.svc.cluster.local. via tcp @10\./);
 });

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realEffects, hookRunner } from '../../peer-finder/effects.ts';
-import { readConfig } from '../../peer-finder/config.ts';
+import { configOf as readConfig } from './fixtures/read-config.ts';
 import { startDnsmasq, srvRecords, kubeletResolvConf } from '../fixtures/loopback-dnsmasq.ts';
 
 const scratch = (t: { teardown: (fn: () => void) => void }): string => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readConfig } from '../../peer-finder/config.ts';
+import { configOf as readConfig } from './fixtures/read-config.ts';
 import { initialState, nextStep, lookupBudgetMs, REMIND_EVERY_MS, type Answer, type State, type Step } from '../../peer-finder/plan.ts';
 
 const KUBELET = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
@@ -25,14 +25,14 @@ const noted = (steps: readonly Step[]): (string | undefined)[] => steps.map((s) 
 t.test('waits while its own name is missing from the SRV answer, and says so once', async (t) => {
   const steps = rounds(configOf('-on-start=x'), [members(0), members(0), members(0)]);
   t.same(kinds(steps), ['wait', 'wait', 'wait']);
-  t.same(noted(steps), ['have not found myself yet', undefined, undefined]);
+  t.same(noted(steps), ['peer-finder.self-not-found', undefined, undefined]);
   t.match(steps[0]?.note?.fields, { self: fqdn(1), count: 1, retryMs: 1000 });
 });
 
 t.test('waits through NXDOMAIN before the first pod and logs it once', async (t) => {
   const steps = rounds(configOf('-on-start=x'), [NXDOMAIN, NXDOMAIN, members(0, 1)]);
   t.same(kinds(steps), ['wait', 'wait', 'run']);
-  t.same(noted(steps), ['no members yet', undefined, 'peer list updated']);
+  t.same(noted(steps), ['peer-finder.no-members-yet', undefined, 'peer-finder.peers-updated']);
 });
 
 t.test('runs on-start once it sees itself, with the sorted list and a final newline, then is done', async (t) => {
@@ -71,19 +71,19 @@ t.test('with only -on-change, runs it at start and keeps going', async (t) => {
 t.test('does not run on-change when the new set lacks this pod', async (t) => {
   const steps = rounds(configOf('-on-start=s', '-on-change=c'), [members(0, 1), members(0)]);
   t.same(kinds(steps), ['run', 'wait']);
-  t.equal(steps[1]?.note?.event, 'have not found myself yet');
+  t.equal(steps[1]?.note?.event, 'peer-finder.self-not-found');
 });
 
 t.test('warns about a DNS failure once, and notes recovery to the same set once', async (t) => {
   const steps = rounds(configOf('-on-start=s', '-on-change=c'), [members(0, 1), SERVFAIL, SERVFAIL, members(0, 1), members(0, 1)]);
   t.same(kinds(steps), ['run', 'wait', 'wait', 'wait', 'wait']);
-  t.same(noted(steps), ['peer list updated', 'DNS lookup failed, retrying', undefined, 'members unchanged', undefined]);
+  t.same(noted(steps), ['peer-finder.peers-updated', 'peer-finder.lookup-failed', undefined, 'peer-finder.members-unchanged', undefined]);
   t.equal(steps[1]?.note?.level, 'warn');
 });
 
 t.test('logs a new line when the member set changes while it still waits for itself', async (t) => {
   const steps = rounds(configOf('-on-start=s'), [members(0), members(0, 2)]);
-  t.same(noted(steps), ['have not found myself yet', 'have not found myself yet']);
+  t.same(noted(steps), ['peer-finder.self-not-found', 'peer-finder.self-not-found']);
 });
 
 t.test('reminds that it is still waiting once a minute, not every poll', async (t) => {
@@ -152,7 +152,7 @@ t.test('when the last lookup is cut short at the deadline, the timeout names wha
   const cut: Answer = { kind: 'cut-short', detail: 'timeout: SRV zk.default.svc.cluster.local. @10.96.0.10:53: cut short by the deadline' };
   const steps = rounds(configOf('-on-start=s', '-timeout=2s'), [members(0), cut]);
   t.same(kinds(steps), ['wait', 'timeout']);
-  t.match(steps[1]?.kind === 'timeout' ? steps[1].missing : '', new RegExp(`still missing this pod \\(${fqdn(1)}\\) among 1 member`));
+  t.match(steps[1]?.kind === 'timeout' ? steps[1].missing : '', new RegExp(`^this pod \\(${fqdn(1)}\\) among 1 member`));
   const first = rounds(configOf('-on-start=s', '-timeout=1s'), [cut])[0];
   t.match(first?.kind === 'timeout' ? first.missing : '', /an answer from DNS \(timeout: .*cut short/);
 });
@@ -160,7 +160,7 @@ t.test('when the last lookup is cut short at the deadline, the timeout names wha
 t.test('logs names left out of the answer once while they stay the same, and again when they change or come back', async (t) => {
   const bad = (names: string[], ...ordinals: number[]): Answer => ({ ...(members(...ordinals) as Extract<Answer, { kind: 'members' }>), rejected: names });
   const steps = rounds(configOf('-on-start=x', '-on-change=y'), [bad(['a\nb'], 0), bad(['a\nb'], 0), bad(['a\nb', 'c\u0000'], 0), members(0), bad(['a\nb'], 0, 1), bad(['a\nb'], 0, 1)]);
-  t.same(steps.map((s) => s.warning?.event), ['left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined, 'left out names that are not valid host names', undefined]);
+  t.same(steps.map((s) => s.warning?.event), ['peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined]);
   t.match(steps[2]?.warning?.fields, { count: 2, names: 'a\nb,c\u0000' });
   t.same(kinds(steps), ['wait', 'wait', 'wait', 'wait', 'run', 'wait'], 'the valid members still count');
 });

@@ -82,7 +82,7 @@ t.test('health endpoints: off unless -health-port (env ZK_HEALTH_PORT) is 1-6553
   t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_ADMINSERVER_ENABLED: 'false' }).health?.port, 8080, '8080 once the AdminServer is off');
   t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_CFG_EXTRA: 'admin.serverPort=9090' }).health?.port, 8080, '8080 once the AdminServer moved');
   const rows = [
-    { name: 'past 65535', env: { ZK_HEALTH_PORT: '65536' }, match: /-health-port \(env ZK_HEALTH_PORT\) must be an integer 0-65535, got "65536"/ },
+    { name: 'past 65535', env: { ZK_HEALTH_PORT: '65536' }, match: /-health-port \(env ZK_HEALTH_PORT\) takes a port 0-65535.*got "65536"/ },
     { name: 'negative', env: { ZK_HEALTH_PORT: '-1' }, match: /-health-port/ },
     { name: 'a name', env: { ZK_HEALTH_PORT: 'health' }, match: /-health-port/ },
     { name: 'the client port', env: { ZK_HEALTH_PORT: '2181' }, match: /2181 is ZooKeeper's client port/ },
@@ -115,9 +115,30 @@ t.test('an empty or relative path where an absolute one is required is refused, 
   t.equal(read(['init'], { ZOO_DATA_LOG_DIR: '' }).dataLogDir, undefined, 'ZOO_DATA_LOG_DIR empty keeps its documented meaning: the data dir');
 });
 
+// Given empty means a mistake, never "use the default", for the inputs whose old reader refused an empty flag
+// (one rule for flag and env since the common input layer: ZK_MODE= is refused like -mode=). Ports, hosts and
+// -data-log-dir keep "empty = unset".
+t.test('an empty mode, role, super user or duration is refused; an empty port or host is unset', async (t) => {
+  const rows = [
+    { name: '-mode=', argv: ['init', '-mode='], env: {}, match: /-mode \(env ZK_MODE\) is empty/ },
+    { name: 'ZK_ROLE empty', argv: ['init'], env: { ZK_ROLE: '' }, match: /-role \(env ZK_ROLE\) is empty/ },
+    { name: '-super-user=', argv: ['init', '-super-user='], env: {}, match: /-super-user \(env ZK_SUPER_USER\) is empty/ },
+    { name: 'ZK_TIMEOUT empty', argv: ['init'], env: { ZK_TIMEOUT: '' }, match: /-timeout \(env ZK_TIMEOUT\) is empty/ },
+    { name: 'colon in -super-user', argv: ['init', '-super-user=a:b'], env: {}, match: /-super-user \(env ZK_SUPER_USER\) takes 1-128 printable ASCII/ },
+    { name: 'space in a path', argv: ['init', '-data-dir=/da ta'], env: {}, match: /-data-dir .* absolute path of printable ASCII/ },
+    { name: 'IP as -domain', argv: ['init'], env: { ZK_DOMAIN: '[fd00::1]' }, match: /-domain \(env ZK_DOMAIN\) takes a host name/ },
+  ];
+  for (const row of rows) t.match(problems(row.argv, row.env).join('\n'), row.match, row.name);
+  const c = read(['init', '-client-port=', '-address='], { ZK_CLIENT_ADDRESS: '' });
+  t.same([c.ports.client, c.address, c.clientAddress], [2181, undefined, '0.0.0.0']);
+  t.equal(read(['init', '-data-dir=/var/zk//']).dataDir, '/var/zk', 'trailing slashes dropped');
+  t.equal(read(['init', '-data-dir=/']).dataDir, '/', 'the root stays the root');
+  t.equal(read(['init', '-log-format=json']).logFormat, 'json');
+});
+
 t.test('a value that would change a zoo.cfg or server line is refused at the gate, echoed short and escaped', async (t) => {
   const rows = [
-    { name: 'newline in ZK_ADDRESS', env: { ZK_ADDRESS: 'zoo-0.zk\nserver.9=evil:1:2' }, match: /-address \(env ZK_ADDRESS\) must be a host name/ },
+    { name: 'newline in ZK_ADDRESS', env: { ZK_ADDRESS: 'zoo-0.zk\nserver.9=evil:1:2' }, match: /-address \(env ZK_ADDRESS\) takes a host name/ },
     { name: 'colon in -address', env: { ZK_ADDRESS: 'zoo-0:9999' }, match: /-address/ },
     { name: 'comma in -address', env: { ZK_ADDRESS: 'a,b' }, match: /-address/ },
     { name: 'space in -address', env: { ZK_ADDRESS: 'a b' }, match: /-address/ },

@@ -7,6 +7,7 @@ import { Cluster, skipUnlessRoot, waitFor, agentBundle, type Pod } from '../harn
 import { zkStatefulSet, membersOf, modeOf, voters, waitMembers, probe, connect, create, getData, children, jvmPid, health, agentEnv, HEALTH_PORT, HEALTH_CHECK_TIMEOUT_MS } from '../fixtures/zk-pods.ts';
 import { NODE } from '../harness/index.ts';
 import { writeStream } from '../fixtures/zk-client.ts';
+import { parseLogLine } from '../fixtures/log-lines.ts';
 
 t.before(() => {
   for (const agent of ['zk-bootstrap', 'zk-probe', 'peer-finder']) {
@@ -177,7 +178,8 @@ t.test('a dynamic ensemble in pods, Ready by httpGet /readyz: forms, serves its 
     try {
       rmVolume(zoo.pod(0));
       await zoo.killPod(0);
-      await waitFor('zoo-0 to say it waits', () => /not founding a second ensemble/.test(zoo.pods[0]?.logs('bootstrap') ?? ''), { timeoutMs: 60_000 });
+      const waits = (): boolean => (zoo.pods[0]?.logs('bootstrap') ?? '').split('\n').map(parseLogLine).some((l) => l.event === 'zk-bootstrap.plan' && l.fields.waitingFor === 'a-serving-member');
+      await waitFor('zoo-0 to say it waits for a serving member', waits, { timeoutMs: 60_000 });
       t.notOk(existsSync(`${cluster.dir}/volumes/datadir-zoo-0/data/myid`), 'no myid: nothing founded');
       t.equal(await modeOf(zoo.pod(0)), undefined, 'no server runs on zoo-0');
       for (const pid of pids) process.kill(pid, 'SIGCONT');

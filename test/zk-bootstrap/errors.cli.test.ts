@@ -5,6 +5,7 @@ import { loopbackPods, BOOTSTRAP, type LoopbackPod } from '../fixtures/loopback-
 import { run, startLogged, killGroup } from '../harness/process.ts';
 import { waitFor } from '../harness/wait.ts';
 import { hostileTcpServer } from '../fixtures/hostile-tcp.ts';
+import { failure, parseLogLine } from '../fixtures/log-lines.ts';
 
 t.before(() => {
   if (!existsSync(BOOTSTRAP)) throw new Error(`${BOOTSTRAP} is missing: run node scripts/build.ts`);
@@ -27,7 +28,7 @@ const snapshot = (dir: string): Record<string, string> => {
   return out;
 };
 
-const codeOf = (stderr: string): string | undefined => /code=(\S+)/.exec(stderr)?.[1];
+const codeOf = (stderr: string): string | undefined => failure(stderr)?.fields.code;
 
 t.test('bad inputs: one line naming the problem, non-zero exit, nothing changed on disk', async (t) => {
   const [zoo0, zoo1] = (await loopbackPods(t, 2)) as [LoopbackPod, LoopbackPod];
@@ -50,14 +51,24 @@ t.test('bad inputs: one line naming the problem, non-zero exit, nothing changed 
   t.same(snapshot(zoo0.volume), before, 'the volume is unchanged');
 });
 
+t.test('-log-format=json: even a config error is one JSON line, with the code and every problem', async (t) => {
+  const r = await run([process.execPath, BOOTSTRAP, 'init', '-log-format=json', '-mode=magic', '-client-port=0'], { env: { HOSTNAME: 'zoo-0', ZK_SUPER_SECRET: 'x' }, input: '', timeoutMs: 30_000 });
+  t.equal(r.exitCode, 2);
+  const lines = r.stderr.trim().split('\n');
+  t.equal(lines.length, 1, 'one line');
+  const line = JSON.parse(lines[0] as string) as Record<string, string>;
+  t.match(line, { level: 'error', event: 'zk-bootstrap.failed', code: 'CONFIG_INVALID' });
+  t.match(line.message, /-mode .*-client-port/, 'names both inputs');
+});
+
 t.test('an unwritable data dir is named and nothing is written', async (t) => {
   const [zoo0] = (await loopbackPods(t, 1)) as [LoopbackPod];
   writeFileSync(join(zoo0.volume, 'data'), 'a file where the data dir should be');
   const r = await zoo0.init([zoo0]);
   t.equal(r.exitCode, 1);
   t.equal(codeOf(r.stderr), 'ZK_DIR_UNWRITABLE');
-  t.match(r.stderr, /ZOO_DATA_DIR|ZK_CONF_DIR/);
-  t.same(readdirSync(zoo0.volume), ['data']);
+  t.match(failure(r.stderr)?.fields.message, /ZOO_DATA_DIR|ZK_CONF_DIR/, 'the message names the input');
+  t.same(readdirSync(zoo0.volume).filter((name) => name !== 'tmp'), ['data'], 'nothing but the pod\'s own tmp dir beside it');
 });
 
 t.test('others exist but none serves: init waits, then gives up without founding anything', async (t) => {
@@ -65,8 +76,7 @@ t.test('others exist but none serves: init waits, then gives up without founding
   mkdirSync(join(zoo0.volume, 'data'));
   const r = await zoo0.init([zoo0, zoo1], { ZK_WAIT_TIMEOUT: '2s', ZK_TIMEOUT: '500ms' });
   t.equal(r.exitCode, 1);
-  t.equal(codeOf(r.stderr), 'ZK_ENSEMBLE_UNREACHABLE');
-  t.match(r.stderr, /not founding a second ensemble/);
+  t.match(failure(r.stderr), { event: 'zk-bootstrap.failed', fields: { code: 'ZK_ENSEMBLE_UNREACHABLE', waitingFor: 'a-serving-member' } });
   t.same(snapshot(zoo0.volume), {}, 'no myid, no config');
 });
 
@@ -107,7 +117,7 @@ t.test('run -- a missing or non-executable server: one line, exit 2, no digest, 
     const what = `${name} (${mode})`;
     t.equal(r.exitCode, 2, `${what}: exit 2`);
     t.equal(codeOf(r.stderr), 'CHILD_COMMAND_INVALID', `${what}: code`);
-    t.match(r.stderr, new RegExp(`ERROR zk-bootstrap.failed code=CHILD_COMMAND_INVALID message="cannot start .*: ${errno}`), `${what}: names the errno`);
+    t.match(failure(r.stderr), { event: 'zk-bootstrap.failed', fields: { code: 'CHILD_COMMAND_INVALID', errno } }, `${what}: the errno`);
     t.equal(r.stderr.split('\n').filter((l) => l.startsWith('ERROR')).length, 1, `${what}: one error line`);
     t.notMatch(r.stderr + r.stdout, /superDigest|spawnargs|\n\s+at |test-secret/, `${what}: no digest, no secret, no stack`);
   }
@@ -128,7 +138,7 @@ t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (
   const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000).unref())]);
   t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
   t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
-  t.match(readFileSync(join(zoo0.volume, 'run.log'), 'utf8'), /supervise\.kill/);
+  t.ok(readFileSync(join(zoo0.volume, 'run.log'), 'utf8').split('\n').some((line) => parseLogLine(line).event === 'supervise.kill'), 'the kill is logged');
 });
 
 // Hostile-input issue 13 item 2: a member that accepts TCP but never answers (a SIGSTOPped server) kept init alive

@@ -4,6 +4,7 @@ import { setLogSink } from '../../common/log.ts';
 import type { ChildExit } from '../../common/supervise.ts';
 import type { ServerMode } from '../../common/zk-4lw-parse.ts';
 import { main } from '../../zk-bootstrap/main.ts';
+import { CODES } from '../../zk-bootstrap/catalogue.ts';
 import type { Effects } from '../../zk-bootstrap/effects.ts';
 import type { EnsembleView, FileWrites, VolumeFacts } from '../../zk-bootstrap/start-plan.ts';
 import type { EnsembleConfig, ReconfigRequest } from '../../zk-bootstrap/zk-admin.ts';
@@ -137,7 +138,7 @@ t.test('run stops the server and fails with ZK_NO_AUTH when the ensemble refuses
     serving: ['follower'],
     committed: [committed(line(1), line(2), line(3, 'observer'))],
     reconfig: () => {
-      throw new AgentError('ZK_NO_AUTH', 'reconfig refused: NO_AUTH');
+      throw new AgentError(CODES.ZK_NO_AUTH, 'reconfig refused: NO_AUTH');
     },
   });
   await t.rejects(main(['run', '--', 'java'], ENV, fx), { code: 'ZK_NO_AUTH' });

@@ -30,6 +30,7 @@ type Row = {
   kind: string;
   why?: string;
   code?: string;
+  waitingFor?: string;
   dynamic?: string;
   removeFirst?: number;
   connect?: string;
@@ -38,7 +39,7 @@ type Row = {
 const rows: Row[] = [
   { name: 'empty volume, DNS shows only itself: founds the ensemble', host: 'zoo-0', volume: EMPTY, peers: peers(0, []), kind: 'write', why: 'found', dynamic: `${line(1)}\n` },
   { name: 'empty volume, others exist: asks them for the config', host: 'zoo-1', volume: EMPTY, peers: peers(1, [0]), kind: 'ask-ensemble', connect: `${fqdn(0)}:2181` },
-  { name: 'empty volume, others exist but none serves: waits, founds nothing', host: 'zoo-0', volume: EMPTY, peers: peers(0, [1, 2]), ensemble: { kind: 'unreachable', tried: 'zoo-1,zoo-2', reason: 'timeout' }, kind: 'wait' },
+  { name: 'empty volume, others exist but none serves: waits, founds nothing', host: 'zoo-0', volume: EMPTY, peers: peers(0, [1, 2]), ensemble: { kind: 'unreachable', tried: 'zoo-1,zoo-2', reason: 'timeout' }, kind: 'wait', waitingFor: 'a-serving-member' },
   { name: 'empty volume, ensemble answers: joins as observer from its config', host: 'zoo-2', volume: EMPTY, peers: peers(2, [0, 1]), ensemble: committed([line(1), line(2)]), kind: 'write', why: 'join', dynamic: `${line(1)}\n${line(2)}\n${line(3, 'observer')}\n` },
   { name: 'lost volume, still in the config: removed first, then joins (an empty disk never votes)', host: 'zoo-1', volume: EMPTY, peers: peers(1, [0, 2]), ensemble: committed([line(1), line(2), line(3)]), kind: 'write', why: 'join', removeFirst: 2, dynamic: `${line(1)}\n${line(2, 'observer')}\n${line(3)}\n` },
   { name: "zoo-0's volume lost while the others run: joins them instead of founding", host: 'zoo-0', volume: EMPTY, peers: peers(0, [1, 2]), ensemble: committed([line(1), line(2), line(3)], fqdn(1)), kind: 'write', why: 'join', removeFirst: 1 },
@@ -51,7 +52,7 @@ const rows: Row[] = [
   { name: 'empty volume without a peer list (run without init): refuses', host: 'zoo-1', volume: EMPTY, kind: 'refuse', code: 'ZK_NOT_INITIALISED' },
   { name: 'an observer alone cannot found an ensemble', host: 'zoo-0', volume: EMPTY, peers: peers(0, []), argv: ['-role=observer'], kind: 'refuse', code: 'ZK_OBSERVER_ALONE' },
   { name: 'a static-mode volume is not taken over by dynamic mode', host: 'zoo-0', volume: withData('1', [], { zooCfg: `server.1=${fqdn(0)}:2888:3888\n` }), kind: 'refuse', code: 'ZK_MODE_MISMATCH' },
-  { name: 'the ensemble has no voter besides this member: waits', host: 'zoo-1', volume: EMPTY, peers: peers(1, [0]), ensemble: committed([line(2)]), kind: 'wait' },
+  { name: 'the ensemble has no voter besides this member: waits', host: 'zoo-1', volume: EMPTY, peers: peers(1, [0]), ensemble: committed([line(2)]), kind: 'wait', waitingFor: 'another-voter' },
   { name: 'data, not in its config, nobody else known: refuses', host: 'zoo-1', volume: withData('2', []), kind: 'refuse', code: 'ZK_NO_ENSEMBLE_KNOWN' },
   { name: 'joining with no way to know its own address: refuses', host: 'zoo-2', volume: withData('3', [line(1)]), ensemble: committed([line(1)]), kind: 'refuse', code: 'ZK_ADDRESS_UNKNOWN' },
   { name: 'static mode writes every server', host: 'zoo-1', volume: EMPTY, argv: ['-mode=static', '-replicas=3', `-domain=${DOMAIN}`], kind: 'write', why: 'static' },
@@ -69,6 +70,7 @@ t.test('planStart decision table', async (t) => {
       t.equal(step.removeFirst, row.removeFirst, `${row.name}: removeFirst`);
     }
     if (step.kind === 'refuse') t.equal(step.error.code, row.code, `${row.name}: code`);
+    if (step.kind === 'wait') t.equal(step.waitingFor, row.waitingFor, `${row.name}: waiting for`);
     if (step.kind === 'ask-ensemble' && row.connect) t.equal(step.connectString, row.connect, `${row.name}: connect string`);
   }
 });

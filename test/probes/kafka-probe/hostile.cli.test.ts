@@ -36,6 +36,7 @@ t.test('input files that are huge, FIFOs or /dev/zero are refused at once (exit 
     const started = Date.now();
     const r = await probe(['ready', '--timeout=2s', ...row.args]);
     t.equal(r.exitCode, 2, `${row.name}: ${r.stderr}`);
+    t.match(failure(r.stderr), { event: 'kafka-probe.failed', fields: { code: 'CONFIG_INVALID' } }, row.name);
     t.match(failure(r.stderr)?.fields['message'], row.why, row.name);
     t.ok(Date.now() - started < 2000, `${row.name}: within -timeout (${Date.now() - started} ms)`);
     t.ok(maxRssMb(r.stderr) < 120, `${row.name}: peak RSS ${maxRssMb(r.stderr).toFixed(0)} MB`);
@@ -47,11 +48,12 @@ t.test('durations past the allowed range and ids past int32 are usage errors (ex
     { name: 'timeout past a timer', args: ['--timeout=999999999h'], why: /-timeout takes a Go duration from 1ms to 1h0m0s, .*got "999999999h"/ },
     { name: 'timeout zero', args: ['--timeout=0s'], why: /-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
     { name: 'max-lag past a timer', args: ['--max-lag=3000h'], why: /-max-lag takes a Go duration from 1ms to 1h0m0s, .*got "3000h"/ },
-    { name: 'node id past int32', args: ['--node-id=99999999999'], why: /-node-id="99999999999": expected a whole number from 0 to 2147483647/ },
+    { name: 'node id past int32', args: ['--node-id=99999999999'], why: /-node-id takes an integer 0-2147483647, got "99999999999"/ },
   ];
   for (const row of rows) {
     const r = await probe(['ready', '--bootstrap=127.0.0.1:1', '--node-id=0', ...row.args]);
     t.equal(r.exitCode, 2, `${row.name}: ${r.stderr}`);
+    t.match(failure(r.stderr), { event: 'kafka-probe.failed', fields: { code: 'CONFIG_INVALID' } }, row.name);
     t.match(failure(r.stderr)?.fields['message'], row.why, row.name);
   }
 });

@@ -2,6 +2,7 @@ import t from 'tap';
 import { builtAgent } from '../../fixtures/agent-bundle.ts';
 import { freePorts } from '../../harness/ports.ts';
 import { hostileTcpServer } from '../../fixtures/hostile-tcp.ts';
+import { failure } from '../../fixtures/log-lines.ts';
 
 const { run: probe } = builtAgent(t, 'zk-probe', 10_000);
 
@@ -13,6 +14,9 @@ t.test('nothing listening: both fail fast; a bad flag is a usage error', async (
   const bad = await probe(['ready', '-port=http']);
   t.equal(bad.exitCode, 2);
   t.equal(bad.stdout, '');
+  t.same(failure(bad.stderr)?.event, 'zk-probe.failed');
+  t.same(failure(bad.stderr)?.fields['code'], 'CONFIG_INVALID');
+  t.match(failure(bad.stderr)?.fields['message'], /-port \(env ZK_CLIENT_PORT\)/, 'the message names the input');
   const help = await probe(['--help']);
   t.equal(help.exitCode, 0);
   t.match(help.stdout, /Exit codes:/);
@@ -57,9 +61,27 @@ t.test('a -timeout a timer cannot hold is a usage error, not a 1 ms deadline', a
   for (const timeout of ['999999999h', '597h', '0s', '0.1ms']) {
     const r = await probe(['live', `-timeout=${timeout}`]);
     t.equal(r.exitCode, 2, timeout);
-    t.match(r.stderr, /-timeout .*from 1ms to 596h/, timeout);
+    t.equal(failure(r.stderr)?.fields['code'], 'CONFIG_INVALID', timeout);
+    t.match(failure(r.stderr)?.fields['message'], /-timeout .*from 1ms to 596h/, timeout);
   }
   const r = await probe(['live', '-host=a\nb', '-port=1']);
   t.equal(r.exitCode, 2, 'a newline in -host');
   t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+});
+
+t.test('-log-format=json (or LOG_FORMAT) writes even a config error as one JSON line', async (t) => {
+  for (const [args, env] of [[['live', '-log-format=json', '-port=x'], {}], [['live', '-port=x'], { LOG_FORMAT: 'json' }]] as const) {
+    const r = await probe(args, env);
+    t.equal(r.exitCode, 2);
+    const line = JSON.parse(r.stderr.trim()) as Record<string, unknown>;
+    t.same([line['event'], line['code']], ['zk-probe.failed', 'CONFIG_INVALID']);
+  }
+});
+
+t.test('-host takes an IPv6 address with or without brackets', async (t) => {
+  for (const host of ['::1', '[::1]']) {
+    const r = await probe(['live', `-host=${host}`, '-port=1', '-timeout=500ms']);
+    t.equal(r.exitCode, 1, host);
+    t.match(r.stdout, /^live fail: no answer/, host);
+  }
 });
