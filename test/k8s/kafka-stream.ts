@@ -43,6 +43,8 @@ export type ProducerStream = {
   readonly ackTimes: () => readonly number[];
   readonly failures: () => readonly (readonly [number, number])[];
   /** Stop producing, then read the topic back and return the acknowledged values that are missing. */
+  /** Stop producing and disconnect (idempotent): for teardown, so a failed test does not leave the loop running. */
+  readonly stop: () => Promise<void>;
   readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number; detail: string }>;
 };
 
@@ -77,14 +79,19 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
       await new Promise((r) => setTimeout(r, 20)); // a steady stream, not a load test
     }
   })();
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    running = false;
+    stopped ??= loop.then(() => producer.disconnect());
+    return stopped;
+  };
   return {
     acked: () => acked.length,
     ackTimes: () => ackTimes,
     failures: () => failures,
+    stop,
     stopAndCheck: async (reader, timeoutMs) => {
-      running = false;
-      await loop;
-      await producer.disconnect();
+      await stop();
       const consumer = reader.consumer({ groupId: `check-${topic}-${Date.now()}`, sessionTimeout: 15_000 });
       await consumer.connect();
       try {

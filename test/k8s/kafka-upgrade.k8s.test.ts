@@ -94,6 +94,7 @@ t.test('deploy/kafka-kraft.yaml rolled from Kafka 3.9 to 4.2 under acks=all: no 
   const featuresBefore = await execIn(kube, 'kraft-0', 'kafka', tool(FEATURES, ['describe']));
 
   const stream = await produceStream(kafka, TOPIC);
+  t.teardown(() => stream.stop());
   const pods = await podStatuses(kube, KRAFT);
   const started = Date.now();
   await kube.run(['set', 'image', 'statefulset/kraft', `kafka=${TO}`]);
