@@ -5,8 +5,9 @@
 #
 #   images/build.sh [--check] [--refresh-base] [IMAGE...]     (default: every image)
 #
-# IMAGE: zookeeper kafka kafka-kraft agents zookeeper-debian (the last is a stand-in for a third-party server image:
-# Debian's own `zookeeper` package, no agents; deploy/overlays/agents-install/ runs it). Prints one archive path
+# IMAGE: zookeeper zookeeper-3.8 kafka kafka-kraft agents zookeeper-debian (zookeeper-3.8 is the "from" side of the
+# 3.8 -> 3.9 rolling upgrade, docs/upgrades.md; the last is a stand-in for a third-party server image: Debian's own
+# `zookeeper` package, no agents; deploy/overlays/agents-install/ runs it). Prints one archive path
 # per image on stdout, in the order asked (`scripts/k8s.sh import $(images/build.sh)`); progress goes to stderr.
 # --check runs images/check.sh on the result. --refresh-base makes the Debian root filesystems again (security
 # updates), which otherwise are made once per package list.
@@ -21,7 +22,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 . ./versions.env
 
-ALL_IMAGES=(zookeeper kafka kafka-kraft agents zookeeper-debian)
+ALL_IMAGES=(zookeeper zookeeper-3.8 kafka kafka-kraft agents zookeeper-debian)
 CACHE=${IMAGES_CACHE:-/var/cache/statefulset-agents/images}
 # 2025-01-01T00:00:00Z: mmdebstrap's SOURCE_DATE_EPOCH (file times, /etc/shadow dates) and every layer's file times.
 BASE_EPOCH=1735689600
@@ -160,6 +161,12 @@ FILE[zookeeper]=images/zookeeper.Containerfile
 ARGS[zookeeper]="ZOOKEEPER_VERSION=$ZOOKEEPER_VERSION"
 FILES[zookeeper]=".cache/servers/zookeeper-$ZOOKEEPER_VERSION/libs dist/peer-finder.cjs dist/zk-bootstrap.cjs dist/zk-probe.cjs"
 TITLE[zookeeper]="ZooKeeper $ZOOKEEPER_VERSION with peer-finder, zk-bootstrap, zk-probe"
+# The previous ZooKeeper line, same Containerfile: what a rolling upgrade to the zookeeper image starts from.
+REF[zookeeper-3.8]=$REGISTRY_PREFIX/zookeeper:dev-3.8
+FILE[zookeeper-3.8]=images/zookeeper.Containerfile
+ARGS[zookeeper-3.8]="ZOOKEEPER_VERSION=$ZOOKEEPER_38_VERSION"
+FILES[zookeeper-3.8]=".cache/servers/zookeeper-$ZOOKEEPER_38_VERSION/libs dist/peer-finder.cjs dist/zk-bootstrap.cjs dist/zk-probe.cjs"
+TITLE[zookeeper-3.8]="ZooKeeper $ZOOKEEPER_38_VERSION with peer-finder, zk-bootstrap, zk-probe"
 REF[kafka]=$REGISTRY_PREFIX/kafka:dev
 FILE[kafka]=images/kafka.Containerfile
 ARGS[kafka]="KAFKA_VERSION=$KAFKA_ZK_VERSION"

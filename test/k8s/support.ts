@@ -15,3 +15,17 @@ export const testNamespace = async (t: Test, prefix: string): Promise<Kubectl> =
   t.teardown(cleanup);
   return kube;
 };
+
+/** The longest time without an acknowledgement between `from` and `to` (ack times ascending): how long a client
+ * writing through a roll was held up, whether its requests failed or hung and were retried. */
+export const longestAckGap = (ackTimes: readonly number[], from: number, to: number): number => {
+  let last = from;
+  let longest = 0;
+  for (const at of ackTimes) {
+    if (at < from) continue;
+    if (at > to) break;
+    longest = Math.max(longest, at - last);
+    last = at;
+  }
+  return Math.max(longest, to - last);
+};
