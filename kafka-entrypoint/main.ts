@@ -3,16 +3,17 @@
 import { helpText } from '../common/flags.ts';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import { log } from '../common/log.ts';
+import { log, setLogFormat } from '../common/log.ts';
+import { readInputs } from '../common/inputs.ts';
 import { runMain } from '../common/run-main.ts';
-import { readConfig, inputPaths, wantsHelp } from './config.ts';
-import { FLAGS } from './flags.ts';
+import { configOf, inputPaths } from './config.ts';
+import { SPECS, LEAVE_SPECS } from './inputs.ts';
 import { storagePlan, quorumExists, formatArgs, redactedCommand } from './storage-plan.ts';
 import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';
-import { LEAVE_FLAGS, leaveInputPaths, readLeaveConfig } from './leave-config.ts';
+import { leaveInputPaths, leaveConfig } from './leave-config.ts';
 import { leaveQuorum } from './leave.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import type { ChildExit } from '../common/supervise.ts';
@@ -28,7 +29,7 @@ const HELP = helpText({
     'With -controllers-file a dynamic-quorum controller supervises the JVM and leaves the quorum after a scale-down.\n' +
     'With -health-port it supervises the JVM and serves /livez, /readyz and /status for httpGet probes (no process per probe).\n' +
     '`kafka-entrypoint leave --help`: the subcommand that removes this controller from the quorum.',
-  flags: FLAGS,
+  flags: Object.values(SPECS),
   env: [
     ['KAFKA_<NAME>', 'Kafka property, apache/kafka image rules: KAFKA_LOG_RETENTION_HOURS -> log.retention.hours, ___ -> -, __ -> _'],
     ['KAFKA_HEAP_OPTS', 'broker heap (default -Xmx1G -Xms1G; StorageTool -Xmx256M)'],
@@ -53,7 +54,7 @@ const LEAVE_HELP = helpText({
     'the last voter; done already when it no longer votes. Refused while its own JVM runs with auto-join enabled (it\n' +
     'would add itself back): run the entrypoint with -controllers-file to leave after the JVM stops on a scale-down.\n' +
     'An SSL or SASL controller listener is spoken to with the client properties of -command-config (env KAFKA_COMMAND_CONFIG).',
-  flags: LEAVE_FLAGS,
+  flags: Object.values(LEAVE_SPECS),
   exitCodes: [
     [EXIT.ok, 'left, not a voter, or stays (not a controller, static quorum, ordinal below the desired count)'],
     [EXIT.failed, 'refused (LAST_VOTER, LEAVE_WHILE_RUNNING, REMOVE_REFUSED) or no answer before -timeout'],
@@ -67,11 +68,13 @@ const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META
 
 // `kafka-entrypoint leave`: by hand (or a preStop where auto-join is off).
 const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects): Promise<number> => {
-  if (argv.some((a) => /^--?(h|help)$/.test(a))) {
+  const read = readInputs(LEAVE_SPECS, argv, env); // the one parse: values, every problem, help
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     fx.stdout(LEAVE_HELP);
     return EXIT.ok;
   }
-  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname(), await fx.readInputs(leaveInputPaths(argv, env))), fx.leave);
+  const outcome = await leaveQuorum(leaveConfig(read, fx.hostname(), await fx.readInputs(leaveInputPaths(read))), fx.leave);
   log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
   return EXIT.ok;
 };
@@ -90,11 +93,13 @@ const leaveAfterStop = async (settings: LeaveSettings, fx: Effects): Promise<voi
 
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
   if (argv[0] === 'leave') return leave(argv.slice(1), env, fx);
-  if (wantsHelp(argv)) {
+  const read = readInputs(SPECS, argv, env); // the one parse: values, every problem, help
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     fx.stdout(HELP);
     return EXIT.ok;
   }
-  const config = readConfig(argv, env, await fx.readInputs(inputPaths(argv, env)));
+  const config = configOf(read, env, await fx.readInputs(inputPaths(read)));
   const { node, clusterId } = config;
   log.info('node', { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
   if (config.ignoredServiceLinks.length > 0) log.info('ignored Kubernetes service-link variables', { names: config.ignoredServiceLinks.join(',') });

@@ -13,8 +13,7 @@ import { httpGet } from '../harness/http.ts';
 import { freePorts } from '../harness/ports.ts';
 import { waitFor } from '../harness/wait.ts';
 import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
-import { FLAGS } from '../../kafka-entrypoint/flags.ts';
-import { LEAVE_FLAGS } from '../../kafka-entrypoint/leave-config.ts';
+import { SPECS, LEAVE_SPECS } from '../../kafka-entrypoint/inputs.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
 const entrypoint = (args: string[], env: Record<string, string> = {}) =>
@@ -33,7 +32,7 @@ t.before(() => {
 t.test('--help names every flag, the env vars and the exit codes', async (t) => {
   const r = await entrypoint(['--help']);
   t.equal(r.exitCode, 0);
-  for (const f of FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  for (const f of Object.values(SPECS)) t.match(r.stdout, `-${f.name}`, f.name);
   for (const word of ['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_PORT', 'Exit codes:', '  2  ']) t.match(r.stdout, word);
 });
 
@@ -94,7 +93,7 @@ t.test('--dry-run prints server.properties and the commands, writes nothing', as
 t.test('leave --help names its flags and exit codes', async (t) => {
   const r = await entrypoint(['leave', '--help']);
   t.equal(r.exitCode, 0);
-  for (const f of LEAVE_FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  for (const f of Object.values(LEAVE_SPECS)) t.match(r.stdout, `-${f.name}`, f.name);
   t.match(r.stdout, /LAST_VOTER/);
 });
 
