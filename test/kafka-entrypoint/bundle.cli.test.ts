@@ -84,9 +84,9 @@ t.test('--dry-run prints server.properties and the commands, writes nothing', as
   t.match(r.stdout, /^node\.id=1$/m);
   t.match(r.stdout, /^ssl\.keystore\.password=hunter2$/m, 'the file itself keeps the secret');
   t.notMatch(r.stderr, /hunter2/, 'the printed config redacts it');
-  t.match(r.stderr, /key=ssl\.keystore\.password value=\[redacted\] source="env KAFKA_SSL_KEYSTORE_PASSWORD"/);
-  t.match(r.stderr, /ignored Kubernetes service-link variables names=KAFKA_PORT/);
-  t.match(r.stderr, /would format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
+  t.match(r.stderr, /kafka-entrypoint\.config key=ssl\.keystore\.password value=\[redacted\] source="env KAFKA_SSL_KEYSTORE_PASSWORD"/);
+  t.match(r.stderr, /kafka-entrypoint\.service-links-ignored names=KAFKA_PORT/);
+  t.match(r.stderr, /kafka-entrypoint\.would-format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
   t.notOk(existsSync(`${dir}/vol`));
 });
 
@@ -253,14 +253,14 @@ t.test('with -health-port the entrypoint stays the JVM parent and serves /status
   const ready = await httpGet(`${url}/readyz`, 2000);
   t.equal(ready.status, 503);
   t.match(ready.body, /^ready fail: 127\.0\.0\.1:9092: /);
-  t.match(stderr, new RegExp(`health endpoints port=${port} `));
-  t.match(stderr, /supervise .*why="health endpoints on port/);
+  t.match(stderr, new RegExp(`kafka-entrypoint\\.health-endpoints port=${port} `));
+  t.match(stderr, /kafka-entrypoint\.supervise .*why="health endpoints on port/);
   const stopped = Date.now();
   child.kill('SIGTERM');
   const [code] = await exited;
   t.equal(code, 7, "the JVM's exit code is the entrypoint's");
   t.ok(Date.now() - stopped < 3000, `stopped ${Date.now() - stopped} ms after SIGTERM`);
-  t.match(stderr, /JVM exited code=7 stopSignal=SIGTERM/);
+  t.match(stderr, /kafka-entrypoint\.jvm-exited code=7 stopSignal=SIGTERM/);
   t.equal((await httpGet(`${url}/livez`, 1000)).status, 0, 'the port is closed with the JVM');
 });
 
