@@ -2,7 +2,8 @@
 // `leave` read them with one readInputs call each and --help prints them, so help shows exactly what is accepted.
 import { inputs, type Options, type TextOptions } from '../common/inputs.ts';
 import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
+import { DNS1123_LABEL_MAX, dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
+import { plainTextProblem } from '../common/values.ts';
 import { executableProblem } from './names.ts';
 import { MAX_NODE_ID } from './server-properties.ts';
 
@@ -15,7 +16,14 @@ const duration = (name: string, help: string, fallback: number, env?: string) =>
 
 // A DNS-1123 label (a Service, StatefulSet or namespace name): it reaches advertised.listeners and the voter list.
 // Empty is refused, never read as "unset".
-const label = <O extends TextOptions>(name: string, o: O) => ({ ...inputs.text(name, { emptyIsUnset: false, check: dns1123LabelProblem, ...o }), accepts: 'DNS-1123 label' });
+const label = <O extends TextOptions>(name: string, o: O) => ({
+  ...inputs.text(name, { emptyIsUnset: false, ...o }),
+  accepts: 'DNS-1123 label',
+  parse: (text: string) => {
+    const why = plainTextProblem(text, DNS1123_LABEL_MAX) ?? dns1123LabelProblem(text);
+    return why === undefined ? text : { refused: `a DNS-1123 label (this one ${why})` };
+  },
+});
 
 // The data volume; log.dirs and -config-out default under it.
 export const DEFAULT_DATA_DIR = '/var/lib/kafka';
