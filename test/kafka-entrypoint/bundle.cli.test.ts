@@ -55,6 +55,20 @@ t.test('usage errors exit 2 with one line naming the input, and touch nothing on
   t.notOk(existsSync(data), 'the data dir was never created');
 });
 
+t.test('-log-format=json (or LOG_FORMAT=json) applies to the config error itself, for the start and for leave', async (t) => {
+  for (const [name, args, env] of [
+    ['start, flag', ['--log-format=json', '--hostname=kafka-0', '--port=x'], {}],
+    ['start, env', ['--hostname=kafka-0', '--port=x'], { LOG_FORMAT: 'json' }],
+    ['leave, flag', ['leave', '--log-format=json', '--hostname=ctrl-0', '--timeout=0s'], {}],
+  ] as const) {
+    const r = await entrypoint([...args], { ...env });
+    t.equal(r.exitCode, 2, name);
+    const line = JSON.parse(r.stderr.trim()) as Record<string, unknown>;
+    t.match(line, { event: 'kafka-entrypoint.failed', code: 'CONFIG_INVALID' }, name);
+    t.match(line['message'], name.startsWith('leave') ? /-timeout/ : /-port/, `${name}: names the input`);
+  }
+});
+
 t.test('a meta.properties with another cluster id is refused and the volume is left byte-identical', async (t) => {
   const dir = await tempDir(t);
   const meta = 'version=1\nnode.id=0\ncluster.id=q1Sh-9_ISia_zwGINzRvyQ\ndirectory.id=abcdefghijklmnopqrstuv\n';
