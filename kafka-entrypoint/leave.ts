@@ -77,7 +77,7 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
 export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<LeaveOutcome> => {
   const text = await fx.readText(s.serverProperties);
   const facts = typeof text === 'string' ? leaveFacts(text) : `cannot be read (${text.error})`;
-  if (typeof facts === 'string') throw new AgentError(CODES.LEAVE_NO_CONFIG, `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`, { context: { config: s.serverProperties } });
+  if (typeof facts === 'string') throw new AgentError(CODES.LEAVE_NO_CONFIG, `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`);
   const intent = leaveIntent(facts, s.ordinal, s.controllersFile === undefined ? { kind: 'unset' } : await readDesired(s.controllersFile, fx));
   log.info(EVENTS['kafka-entrypoint.leave-decision'], { nodeId: facts.nodeId, decision: intent.kind, reason: intent.reason });
   if (intent.kind === 'stay') return { kind: 'stayed', detail: intent.reason };
