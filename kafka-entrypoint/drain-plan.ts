@@ -129,3 +129,10 @@ export const parseMarker = (text: string): DrainMarker | undefined => {
 export const returningProblem = (marker: DrainMarker, markerPath: string, pvcHint: string): string =>
   `broker ${marker.nodeId} was drained at ${marker.drainedAt} (${marker.moved.length} replica(s) moved away) and its volume still holds the old log dirs: ` +
   `delete the volume (${pvcHint}) so it starts empty, or remove ${markerPath} to serve the old data knowingly`;
+
+// At start: the refusal message when the volume holds a drain marker and log dirs that were formatted before it.
+export const returningCheck = (markerText: string | undefined, hasOldLogDirs: boolean, markerPath: string, pvcHint: string): string | undefined => {
+  if (markerText === undefined || !hasOldLogDirs) return undefined;
+  const marker = parseMarker(markerText) ?? { nodeId: -1, drainedAt: 'an unknown time (unreadable marker)', moved: [] };
+  return returningProblem(marker, markerPath, pvcHint);
+};
