@@ -5,7 +5,7 @@
 // `kubectl scale`). A broker whose ordinal is at or past it drains before its JVM stops; anything else keeps its
 // replicas and comes back with its volume. Every broker at or past the count is a source, never a target, so
 // scaling 5 -> 3 moves each replica once (kafka-4 drains first, then kafka-3).
-import { excerpt } from '../common/log.ts';
+import { desiredFromText } from './leave-plan.ts';
 
 export type Broker = { readonly id: number; readonly rack: string | undefined };
 export type Partition = { readonly topic: string; readonly partition: number; readonly replicas: readonly number[] };
@@ -29,10 +29,8 @@ export type DrainPlan =
 
 export type DesiredBrokers = { readonly kind: 'count'; readonly count: number } | { readonly kind: 'unknown'; readonly reason: string };
 
-export const brokersFromText = (text: string): DesiredBrokers => {
-  const trimmed = text.trim();
-  return /^\d{1,4}$/.test(trimmed) && Number(trimmed) >= 1 ? { kind: 'count', count: Number(trimmed) } : { kind: 'unknown', reason: `${excerpt(trimmed, 40)} is not a whole number >= 1` };
-};
+// The same file format as -controllers-file's.
+export const brokersFromText = (text: string): DesiredBrokers => desiredFromText(text) as DesiredBrokers;
 
 export type DrainIntent = { readonly kind: 'drain' | 'keep'; readonly reason: string };
 
