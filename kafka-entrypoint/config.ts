@@ -20,6 +20,8 @@ import { DEFAULT_MAX_LAG } from '../common/kafka-target.ts';
 import type { Security } from '../common/kafka-security.ts';
 import { healthChecks, type Health } from './health-plan.ts';
 import { commandConfigInput, commandConfigSecurity } from './command-config.ts';
+import { drainSettings } from './drain-config.ts';
+import type { DrainSettings } from './drain.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
@@ -47,6 +49,8 @@ export type Config = {
   readonly ignoredServiceLinks: readonly string[];
   /** Set when the JVM is supervised so that a scaled-away controller leaves the quorum after it stops. */
   readonly leave: LeaveSettings | undefined;
+  /** Set with -brokers-file on a broker: drain before the JVM stops when scaled away (drain.ts). */
+  readonly drain: DrainSettings | undefined;
   /** A supervised JVM gets SIGKILL this long after a stop signal (common/supervise.ts). */
   readonly stopGraceMs: number;
   /** Set when -health-port is: the endpoints to serve while the JVM runs. */
@@ -140,7 +144,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   problems.push(...overrides.problems);
   user = overlay(user, overrides.layer);
 
-  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'config-out', 'libs', 'command-config', 'health-command-config']) checked(name, absolutePathProblem);
+  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'brokers-file', 'config-out', 'libs', 'command-config', 'health-command-config']) checked(name, absolutePathProblem);
   const rackText = checked('rack', (text) => plainTextProblem(text, 255)) ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
   if (get('rack') === undefined && rackText !== undefined) {
     const problem = plainTextProblem(rackText, 255);
@@ -194,6 +198,8 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
   const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
   if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
 
+  const drain = drainSettings(get, node, pod?.ordinal, settingsBase, problems);
+
   // 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
   const healthPort = int('health-port', 0, 0, 65535);
   const healthTimeoutMs = duration('health-timeout', '2s');
@@ -231,6 +237,7 @@ export const readConfig = (argv: readonly string[], env: Env, files: Files): Con
     addScram,
     ignoredServiceLinks: fromEnv.ignoredServiceLinks,
     leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000, security: clientSecurity } : undefined,
+    drain,
     stopGraceMs: stopGraceMs ?? 20_000,
     health,
     clientSecurity,
