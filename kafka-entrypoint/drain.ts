@@ -91,7 +91,9 @@ const removeThrottles = async (admin: DrainAdmin, undo: readonly Undo[]): Promis
 
 const readDesired = async (file: string, fx: DrainEffects): Promise<DesiredBrokers> => {
   const text = await fx.readText(file);
-  return typeof text === 'string' ? brokersFromText(text) : { kind: 'unknown', reason: `${file} cannot be read: ${text.error}` };
+  if (typeof text === 'string') return brokersFromText(text);
+  // deploy/ sets the key only for a scale-down: its absence is the normal case, not a fault.
+  return { kind: 'unknown', reason: text.error.startsWith('ENOENT') ? `no count in ${file} (set only for a scale-down)` : `${file} cannot be read: ${text.error}` };
 };
 
 export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<DrainOutcome> => {
