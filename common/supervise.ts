@@ -29,6 +29,12 @@ export type SuperviseOptions = {
    * Kubernetes' default terminationGracePeriodSeconds (30 s), so the escalation is ours, not the kubelet's.
    */
   readonly stopGraceMs?: number;
+  /**
+   * Work that must finish while the child still runs, before the first stop signal reaches it (kafka-entrypoint
+   * drains a scaled-away broker through its own JVM). The grace period starts after it; a rejection is logged by the
+   * caller's hook itself, and the child is stopped anyway.
+   */
+  readonly beforeStop?: (signal: NodeJS.Signals) => Promise<void>;
 };
 
 export const DEFAULT_STOP_GRACE_MS = 20_000;
@@ -68,7 +74,20 @@ export const startSupervised = (file: string, args: readonly string[], env: Read
       child.kill('SIGKILL');
     }, graceMs);
   };
+  let holding = false;
   const forward = (signal: NodeJS.Signals): void => {
+    if (STOPS.has(signal) && options.beforeStop && stopSignal === undefined) {
+      stopSignal = signal;
+      holding = true;
+      void options.beforeStop(signal).catch(() => {}).finally(() => {
+        holding = false;
+        escalateLater();
+        child.kill(signal);
+      });
+      return;
+    }
+    // A second stop signal while the hook runs waits for it too: the child is stopped once the hook is done.
+    if (holding && STOPS.has(signal)) return;
     if (STOPS.has(signal)) {
       stopSignal ??= signal;
       escalateLater();

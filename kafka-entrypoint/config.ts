@@ -18,6 +18,8 @@ import { DEFAULT_MAX_LAG } from '../common/kafka-target.ts';
 import type { Security } from '../common/kafka-security.ts';
 import { healthChecks, type Health } from './health-plan.ts';
 import { commandConfigInput, commandConfigSecurity } from './command-config.ts';
+import { drainSettings } from './drain-config.ts';
+import type { DrainSettings } from './drain.ts';
 
 export type FileRead = { readonly path: string; readonly text: string } | { readonly path: string; readonly error: string };
 
@@ -45,6 +47,8 @@ export type Config = {
   readonly ignoredServiceLinks: readonly string[];
   /** Set when the JVM is supervised so that a scaled-away controller leaves the quorum after it stops. */
   readonly leave: LeaveSettings | undefined;
+  /** Set with -brokers-file on a broker: drain before the JVM stops when scaled away (drain.ts). */
+  readonly drain: DrainSettings | undefined;
   /** A supervised JVM gets SIGKILL this long after a stop signal (common/supervise.ts). */
   readonly stopGraceMs: number;
   /** Set when -health-port is: the endpoints to serve while the JVM runs. */
@@ -202,6 +206,7 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
   const configOut = values.configOut ?? `${values.dataDir.replace(/\/+$/, '')}/server.properties`;
   const clientSecurity = commandConfigSecurity(commandConfigInput(values, problems), files.commandConfig, problems);
   const leave = leaveOf(values, node, pod?.ordinal, configOut, clientSecurity, problems);
+  const drain = drainSettings(values, node, pod?.ordinal, settings, problems);
   const health = healthOf(values, node, clientSecurity, problems);
   for (const scram of values.addScram) {
     // The refusal never echoes the password.
@@ -220,6 +225,7 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
     addScram: values.addScram,
     ignoredServiceLinks,
     leave,
+    drain,
     stopGraceMs: values.stopGrace,
     health,
     clientSecurity,

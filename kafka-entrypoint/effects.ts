@@ -18,6 +18,7 @@ import type { Health } from './health-plan.ts';
 import { MAX_LISTED_ENTRIES, type ControllerAnswer, type DirEntry, type LogDirState } from './storage-plan.ts';
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 import { CODES } from './catalogue.ts';
+import { realDrainEffects, type DrainEffects } from './drain.ts';
 
 export type Effects = {
   readonly readInputs: (paths: InputPaths) => Promise<Files>;
@@ -30,10 +31,11 @@ export type Effects = {
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
   /** The JVM as this process's child: its PID once started, and its exit (signals forwarded meanwhile). */
-  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv, stopGraceMs: number) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
+  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv, stopGraceMs: number, beforeStop?: () => Promise<void>) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
   /** Bind the health port on all addresses (HEALTH_PORT_UNAVAILABLE, exit 2, when taken) and answer each probe with a fresh check. */
   readonly serveHealth: (health: Health, status: () => Readonly<Record<string, unknown>>) => Promise<HealthServer>;
   readonly leave: LeaveEffects;
+  readonly drain: DrainEffects;
   readonly hostname: () => string;
   readonly stdout: (text: string) => void;
 };
@@ -189,8 +191,8 @@ const execJvm: Effects['execJvm'] = async (java, args, env) => {
 
 // Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen while it runs
 // or after it stops.
-const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceMs) => {
-  const { pid, exited } = startSupervised(await resolveExecutable(java), args, definedEnv(env), { stopGraceMs });
+const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceMs, beforeStop) => {
+  const { pid, exited } = startSupervised(await resolveExecutable(java), args, definedEnv(env), { stopGraceMs, ...(beforeStop && { beforeStop }) });
   return { pid, exited };
 };
 
@@ -211,6 +213,7 @@ export const realEffects: Effects = {
   superviseJvm,
   serveHealth,
   leave: realLeaveEffects,
+  drain: realDrainEffects,
   hostname: () => os.hostname(),
   stdout: (text) => process.stdout.write(text),
 };

@@ -82,6 +82,11 @@ export const SPECS = {
   // Checked in config.ts (scramProblems): a refusal here would echo the password.
   addScram: inputs.list('add-scram', { help: "KRaft: SCRAM credential written at format time, as kafka-storage.sh's --add-scram, e.g. SCRAM-SHA-256=[name=alice,password=secret]; repeatable" }),
   controllersFile: path('controllers-file', { help: controllersFileHelp }),
+  brokersFile: path('brokers-file', {
+    help: "broker: file with the broker set's desired size (e.g. a ConfigMap key, lowered before scaling down); the entrypoint then supervises the JVM and, on SIGTERM when this pod's ordinal >= that size, moves its replicas to the remaining brokers (throttled reassignment) before the JVM stops, and writes <data-dir>/drained.json",
+  }),
+  drainThrottle: inputs.int('drain-throttle', { min: 1024, max: 999_999_999_999, default: 52_428_800, defaultText: '52428800 (50 MiB/s)', help: 'replication throttle while a drain moves replicas, bytes/s per broker (leader and follower.replication.throttled.rate); removed when the drain ends' }),
+  drainTimeout: duration('drain-timeout', 'how long a drain may wait for its reassignment before the JVM is stopped anyway (keep -drain-timeout + -stop-grace below terminationGracePeriodSeconds)', 240_000),
   leaveTimeout: duration('leave-timeout', 'how long leaving the quorum may take after the JVM stopped (keep it inside the grace period)', LEAVE_TIMEOUT_MS),
   healthPort: inputs.port('health-port', {
     allowZero: true,

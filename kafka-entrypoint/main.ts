@@ -21,6 +21,7 @@ import { isAgentError } from '../common/errors.ts';
 import { jvmRun, healthStatus } from './health-plan.ts';
 import { CODES, EVENTS, USED_COMMON_CODES, START_CODES, LEAVE_CODES } from './catalogue.ts';
 import { exitCodeRows, type Code, type Codes } from '../common/catalogue.ts';
+import { drainBeforeStop, refuseReturning } from './drain-main.ts';
 
 const asCodes = (list: readonly Code[]): Codes => Object.fromEntries(list.map((c) => [c.code, c]));
 
@@ -117,6 +118,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   for (const warning of node.warnings) log.warn(EVENTS['kafka-entrypoint.config-warning'], { warning });
 
   const dirs = await fx.readLogDirs(node.logDirs);
+  if (config.drain) await refuseReturning(config.drain, dirs, fx.drain);
   const ownFiles = [config.configOut];
   let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
@@ -147,6 +149,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const health = config.health && (await fx.serveHealth(config.health, () => healthStatus(node, clusterId?.value, jvmPid)));
   if (health) log.info(EVENTS['kafka-entrypoint.health-endpoints'], { port: health.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health?.checkTimeoutMs });
   let exit: ChildExit;
+  const drain = config.drain && drainBeforeStop(config.drain, fx.drain);
   try {
     // A missing java is found before anything is written.
     await fx.findExecutable(config.jvm.java);
@@ -160,7 +163,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
       return await fx.execJvm(config.jvm.java, brokerCommand, env);
     }
     log.info(EVENTS['kafka-entrypoint.supervise'], { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, why: run.why });
-    const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env, config.stopGraceMs);
+    const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env, config.stopGraceMs, drain?.run);
     jvmPid = jvm.pid;
     exit = await jvm.exited;
   } finally {
@@ -170,7 +173,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   log.info(EVENTS['kafka-entrypoint.jvm-exited'], { code: exit.code, stopSignal: exit.stopSignal });
   // A crash is restarted by kubelet with the same volume: only a requested stop may be a scale-down.
   if (exit.stopSignal && config.leave) await leaveAfterStop(config.leave, fx);
-  return exit.code;
+  return drain?.refused() ? EXIT.usage : exit.code;
 };
 
 if (import.meta.main) runMain('kafka-entrypoint', main);

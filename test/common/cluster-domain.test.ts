@@ -94,6 +94,7 @@ t.test('is linear in the number of search lines (20,000 took 17-21 s, issue 13)'
   for (const row of rows) {
     const started = performance.now();
     t.match(detectClusterDomain(row.text), row.want, row.name);
-    t.ok(performance.now() - started < 500, `${row.name}: ${Math.round(performance.now() - started)} ms`);
+    // A bound on the algorithm, not a benchmark: 10x under the 17-21 s of the quadratic version, wide enough for 2 loaded cores.
+    t.ok(performance.now() - started < 2000, `${row.name}: ${Math.round(performance.now() - started)} ms`);
   }
 });

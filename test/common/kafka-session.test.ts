@@ -42,7 +42,8 @@ t.test('the caller names itself: client id in the request header and software na
   const f = fake((s) => s.emit('connect'));
   const controller = new AbortController();
   const pending = openSession(endpoint, { clientId: 'kafka-entrypoint', deadline: Date.now() + 5000, signal: controller.signal, security: PLAINTEXT, connect: f.connect });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // The request is written once the fake socket connects: poll for it (with a deadline) rather than sleep.
+  for (const until = Date.now() + 5000; (f.sockets[0]?.written.length ?? 0) === 0 && Date.now() < until; ) await new Promise((resolve) => setImmediate(resolve));
   const r = new Reader(new Uint8Array(Buffer.concat(f.sockets[0]?.written ?? [])));
   r.int32();
   t.same([r.int16(), r.int16(), r.int32(), r.string()], [API.ApiVersions, 3, 1, 'kafka-entrypoint']);

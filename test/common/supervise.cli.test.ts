@@ -72,3 +72,24 @@ t.test('a command that cannot start: exit 2 naming program and errno, no argumen
     t.notMatch(inspect(error, { depth: 10 }), /SECRETDIGEST|superDigest/, `${row.name}: no argument in the error, its cause or context`);
   }
 });
+
+t.test('beforeStop runs while the child still runs; the stop signal reaches it only when the hook is done', async (t) => {
+  let release: () => void = () => {};
+  const hookDone = new Promise<void>((resolve) => (release = resolve));
+  let hookSignal: string | undefined;
+  const child = await startTrapped(path.join(t.testdir({}), 'trapped'), 'trap "exit 42" TERM', {
+    beforeStop: async (signal) => {
+      hookSignal = signal;
+      await hookDone;
+    },
+  });
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  process.emit('SIGTERM', 'SIGTERM');
+  process.emit('SIGTERM', 'SIGTERM'); // a second SIGTERM while the hook runs waits for it too
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(hookSignal, 'SIGTERM');
+  t.notOk(exited, 'the child still runs while the hook works');
+  release();
+  t.same(await child.exited, { code: 42, stopSignal: 'SIGTERM' });
+});

@@ -31,6 +31,12 @@ export type MainContainer = Container & {
   readonly livenessProbe?: Probe;
   readonly preStop?: { readonly command: readonly string[] };
   readonly terminationGracePeriodMs?: number;
+  /**
+   * 'process': SIGTERM only the container's main process, as kubelet does (PID 1 of the container), so a supervisor
+   * that works before stopping its child (kafka-entrypoint's drain) is seen as in Kubernetes. Default 'group': every
+   * process of the container, which suits `sh -c` commands that do not forward signals.
+   */
+  readonly stopSignalTo?: 'group' | 'process';
 };
 
 export type PodSpec = {
@@ -158,7 +164,8 @@ export class Pod {
       this.#appendLog(`preStop exited ${r.exitCode}\n${r.stdout}${r.stderr}`);
     }
     if (this.#main) {
-      killGroup(this.#main.child, 'SIGTERM');
+      if (this.#spec.container.stopSignalTo === 'process') this.#main.child.kill('SIGTERM');
+      else killGroup(this.#main.child, 'SIGTERM');
       const left = Math.max(0, deadline - Date.now());
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), left)));

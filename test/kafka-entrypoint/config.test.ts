@@ -219,7 +219,8 @@ t.test('error lines echo a short excerpt of a huge input, never all of it', asyn
 t.test('-controllers past the maximum is refused at once, without building a voter list', async (t) => {
   const started = performance.now();
   problemsOf(() => readConfig([...base, '--controllers=100000000'], {}, files('kafka-0')));
-  t.ok(performance.now() - started < 200, 'fast');
+  // 100,000,000 voters would take many seconds and gigabytes; the bound only has to tell that from "refused at once".
+  t.ok(performance.now() - started < 1000, 'fast');
 });
 
 t.test('empty env fallbacks count as unset; bare java names are looked up on PATH', async (t) => {
