@@ -3,15 +3,15 @@
 // when only the health checks used it. One file, read by the main command and by `leave`. Pure.
 import { securityFromClientFile, type ClientFile, type Security } from '../common/kafka-security.ts';
 
-// The flag and its old name, in precedence order (both in the main command's and `leave`'s flag tables).
-export const COMMAND_CONFIG_FLAGS = ['command-config', 'health-command-config'] as const;
-
 /** The file and the flag it came through, so a problem names what the user wrote. */
-export type CommandConfigInput = { readonly flag: `-${(typeof COMMAND_CONFIG_FLAGS)[number]}`; readonly path: string };
+export type CommandConfigInput = { readonly flag: '-command-config' | '-health-command-config'; readonly path: string };
+
+/** The two inputs as readInputs gives them (inputs.ts COMMAND_CONFIG_SPECS). */
+export type CommandConfigValues = { readonly commandConfig: string | undefined; readonly healthCommandConfig: string | undefined };
 
 // Which file, and through which flag (the one a problem names). Both given with different files is a problem.
-export const commandConfigInput = (get: (name: string) => string | undefined, problems: string[]): CommandConfigInput | undefined => {
-  const [given, old] = COMMAND_CONFIG_FLAGS.map(get);
+export const commandConfigInput = (values: CommandConfigValues, problems: string[]): CommandConfigInput | undefined => {
+  const { commandConfig: given, healthCommandConfig: old } = values;
   if (given !== undefined && old !== undefined && given !== old) problems.push('-command-config and -health-command-config name different files: keep -command-config (the old name means the same)');
   if (given !== undefined) return { flag: '-command-config', path: given };
   return old === undefined ? undefined : { flag: '-health-command-config', path: old };

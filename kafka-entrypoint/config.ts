@@ -1,19 +1,17 @@
 // All inputs of kafka-entrypoint (flags, env, file contents) checked in one place: a frozen Config, or one
 // ConfigError listing every problem with the input to change.
-import { parseFlags, flagOrEnv, boolValue, durationInRange, durationMs } from '../common/flags.ts';
-import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
+import { durationMs } from '../common/flags.ts';
+import { readInputs, type Read } from '../common/inputs.ts';
 import { ConfigError, isAgentError } from '../common/errors.ts';
 import { podIdentityFromHostname, type PodIdentity } from '../common/hostname.ts';
 import { parseProperties } from '../common/java-properties.ts';
 import { propertiesFromEnv } from './env-properties.ts';
 import { overlay, layerOf, overridesLayer, emptyLayered, type Layered } from './layers.ts';
-import { resolveNode, MAX_NODE_ID, type Node, type Settings } from './server-properties.ts';
+import { resolveNode, type Node } from './server-properties.ts';
 import { clusterIdFromSeed, clusterIdProblem } from './cluster-id.ts';
 import { jvmFromEnv, type Jvm } from './jvm.ts';
-import { FLAGS, flag } from './flags.ts';
-import { executableProblem } from './names.ts';
+import { SPECS } from './inputs.ts';
 import { absolutePathProblem, plainTextProblem } from '../common/values.ts';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../common/k8s-names.ts';
 import { excerpt } from '../common/log.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import { DEFAULT_MAX_LAG } from '../common/kafka-target.ts';
@@ -60,27 +58,21 @@ export type Config = {
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
-/** A Raft quorum past a handful of voters only slows every commit; 64 keeps the voter list a few KB. */
-export const MAX_CONTROLLERS = 64;
+export type Inputs = Read<typeof SPECS>;
+type Values = Inputs['values'];
 
 export type InputPaths = { configFile?: string; clusterIdFile?: string; rackFile?: string; commandConfig?: string };
-const INPUT_FLAGS = { configFile: 'config-file', clusterIdFile: 'cluster-id-file', rackFile: 'rack-file' } as const;
 
-// The files readConfig needs, known from argv and env before anything is read.
-export const inputPaths = (argv: readonly string[], env: Env): InputPaths => {
-  const parsed = parseFlags(FLAGS, argv);
-  const paths: InputPaths = {};
-  for (const [key, name] of Object.entries(INPUT_FLAGS) as [keyof InputPaths, string][]) {
-    const file = flagOrEnv(parsed, flag(name), env);
-    // A path readConfig will refuse is not read at all.
-    if (file !== undefined && absolutePathProblem(file) === undefined) paths[key] = file;
-  }
-  const client = commandConfigInput((name) => flagOrEnv(parsed, flag(name), env), []);
-  if (client !== undefined && absolutePathProblem(client.path) === undefined) paths.commandConfig = client.path;
-  return paths;
+// The files readConfig needs, known from the inputs before anything is read (readInputs refused a bad path already).
+export const inputPaths = ({ values }: Inputs): InputPaths => {
+  const client = commandConfigInput(values, []);
+  return {
+    ...(values.configFile !== undefined && { configFile: values.configFile }),
+    ...(values.clusterIdFile !== undefined && { clusterIdFile: values.clusterIdFile }),
+    ...(values.rackFile !== undefined && { rackFile: values.rackFile }),
+    ...(client !== undefined && { commandConfig: client.path }),
+  };
 };
-
-export const wantsHelp = (argv: readonly string[]): boolean => parseFlags(FLAGS, argv).help;
 
 const fileText = (file: FileRead | undefined, what: string, problems: string[]): string | undefined => {
   if (file === undefined) return undefined;
@@ -91,155 +83,154 @@ const fileText = (file: FileRead | undefined, what: string, problems: string[]):
   return file.text;
 };
 
-export const readConfig = (argv: readonly string[], env: Env, files: Files): Config => {
-  const parsed = parseFlags(FLAGS, argv);
-  const problems = [...parsed.problems];
-  if (parsed.positionals.length > 0) problems.push(`unexpected argument ${excerpt(parsed.positionals[0] ?? '')}: pass Kafka settings as --override key=value`);
-  const get = (name: string): string | undefined => flagOrEnv(parsed, flag(name), env);
-  const shown = (name: string): string => `-${name}${flag(name).env === undefined ? '' : ` (env ${flag(name).env})`}`;
-  // Out of range is refused before anything is built from it: -controllers=100000000 must not size a voter list.
-  const int = (name: string, fallback: number, min = 0, max = 2 ** 31 - 1): number => {
-    const text = get(name);
-    if (text === undefined) return fallback;
-    if (/^\d{1,10}$/.test(text) && Number(text) >= min && Number(text) <= max) return Number(text);
-    problems.push(`${shown(name)}=${excerpt(text)}: expected a whole number from ${min} to ${max}`);
-    return fallback;
-  };
-  const checked = (name: string, problemOf: (text: string) => string | undefined, fallback?: string): string | undefined => {
-    const text = get(name);
-    if (text === undefined) return fallback;
-    const problem = problemOf(text);
-    if (problem === undefined) return text;
-    problems.push(`${shown(name)}=${excerpt(text)} ${problem}`);
-    return fallback;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
-    const text = get(name);
-    if (text !== undefined && !allowed.includes(text as T)) problems.push(`-${name}=${excerpt(text)}: use one of ${allowed.join(', ')}`);
-    return allowed.includes(text as T) ? (text as T) : undefined;
-  };
-
-  let pod: PodIdentity | undefined;
-  const hostname = get('hostname') ?? files.hostname;
+// Step 1, identity: the pod name (flag, env HOSTNAME, else os.hostname()) and its ordinal.
+export const identityOf = (hostname: string, problems: string[]): PodIdentity | undefined => {
+  // A pod name is one DNS label: a longer one is refused here, before it is parsed or echoed whole.
+  if (hostname.trim().split('.')[0]!.length > 63) {
+    problems.push(`hostname ${excerpt(hostname)} is no pod name (a DNS label has at most 63 characters); set HOSTNAME`);
+    return undefined;
+  }
   try {
-    // A pod name is one DNS label: a longer one is refused here, before it is parsed or echoed whole.
-    if (hostname.trim().split('.')[0]!.length > 63) problems.push(`hostname ${excerpt(hostname)} is no pod name (a DNS label has at most 63 characters); set HOSTNAME`);
-    else pod = podIdentityFromHostname(hostname);
+    return podIdentityFromHostname(hostname);
   } catch (error) {
     problems.push(isAgentError(error) ? error.message : String(error));
+    return undefined;
   }
+};
 
-  // User layers, lowest to highest: mounted file, KAFKA_* env, --override.
+// Step 2, the user's property layers, lowest to highest: mounted file, KAFKA_* env, --override.
+export const userLayers = (configFile: FileRead | undefined, env: Env, overrides: readonly string[], ordinal: number | undefined, problems: string[]): { user: Layered; ignoredServiceLinks: readonly string[] } => {
   let user: Layered = emptyLayered;
-  const configText = fileText(files.configFile, '-config-file', problems);
-  if (configText !== undefined && files.configFile !== undefined) {
+  const configText = fileText(configFile, '-config-file', problems);
+  if (configText !== undefined && configFile !== undefined) {
     const props = parseProperties(configText);
-    if (props.ok) user = layerOf(props.props, () => `file ${files.configFile?.path ?? ''}` as const);
-    else problems.push(`-config-file ${files.configFile.path} line ${props.line}: ${props.reason}`);
+    if (props.ok) user = layerOf(props.props, () => `file ${configFile.path}` as const);
+    else problems.push(`-config-file ${configFile.path} line ${props.line}: ${props.reason}`);
   }
   const fromEnv = propertiesFromEnv(env);
   problems.push(...fromEnv.problems);
   user = overlay(user, { props: fromEnv.props, sources: new Map([...fromEnv.sources].map(([k, v]) => [k, `env ${v}` as const])) });
-  const overrides = overridesLayer((parsed.values.get('override') as readonly string[] | undefined) ?? [], pod?.ordinal);
-  problems.push(...overrides.problems);
-  user = overlay(user, overrides.layer);
+  const layer = overridesLayer(overrides, ordinal);
+  problems.push(...layer.problems);
+  return { user: overlay(user, layer.layer), ignoredServiceLinks: fromEnv.ignoredServiceLinks };
+};
 
-  for (const name of ['config-file', 'cluster-id-file', 'rack-file', 'controllers-file', 'brokers-file', 'config-out', 'libs', 'command-config', 'health-command-config']) checked(name, absolutePathProblem);
-  const rackText = checked('rack', (text) => plainTextProblem(text, 255)) ?? fileText(files.rackFile, '-rack-file', problems)?.trim();
-  if (get('rack') === undefined && rackText !== undefined) {
-    const problem = plainTextProblem(rackText, 255);
-    if (problem) problems.push(`-rack-file ${excerpt(files.rackFile?.path ?? '')}: broker.rack ${excerpt(rackText)} ${problem}`);
-  }
-  const dataDir = checked('data-dir', absolutePathProblem, '/var/lib/kafka') as string;
-  const settingsBase = {
-    mode: oneOf('mode', ['zookeeper', 'kraft'] as const),
-    quorum: oneOf('quorum', ['static', 'dynamic'] as const),
-    service: checked('service', dns1123LabelProblem),
-    namespace: checked('namespace', dns1123LabelProblem, 'default') as string,
-    domain: checked('domain', (text) => dns1123SubdomainProblem(text.replace(/\.$/, '')), 'cluster.local')!.replace(/\.$/, ''),
-    controllerSet: checked('controller-set', dns1123LabelProblem),
-    controllerService: checked('controller-service', dns1123LabelProblem),
-    controllers: get('controllers') === undefined ? undefined : int('controllers', 1, 1, MAX_CONTROLLERS),
-    brokerIdOffset: int('broker-id-offset', 0, 0, MAX_NODE_ID),
-    controllerIdOffset: int('controller-id-offset', 0, 0, MAX_NODE_ID),
-    port: int('port', 9092, 1, 65535),
-    controllerPort: int('controller-port', 9093, 1, 65535),
-    rack: rackText === '' ? undefined : rackText,
-    dataDir,
-  };
-  const duration = (name: string, fallback: string): number | undefined =>
-    durationInRange(`-${name}`, get(name) ?? fallback, { ...KAFKA_DURATION_RANGE, example: fallback }, problems);
-  const quorumCheckTimeoutMs = duration('quorum-check-timeout', '3s');
+// broker.rack: -rack (env BROKER_RACK), else the text of -rack-file, checked as -rack is.
+export const rackOf = (rack: string | undefined, rackFile: FileRead | undefined, problems: string[]): string | undefined => {
+  if (rack !== undefined) return rack === '' ? undefined : rack;
+  const text = fileText(rackFile, '-rack-file', problems)?.trim();
+  if (text === undefined || text === '') return undefined;
+  const problem = plainTextProblem(text, 255);
+  if (problem) problems.push(`-rack-file ${excerpt(rackFile?.path ?? '')}: broker.rack ${excerpt(text)} ${problem}`);
+  return text;
+};
 
-  let node: Node | undefined;
-  if (pod !== undefined) {
-    const settings: Settings = { ...settingsBase, pod };
-    const resolved = resolveNode(settings, user);
-    if (resolved.ok) node = resolved.node;
-    else problems.push(...resolved.problems);
-  }
-
-  let clusterId: ClusterId | undefined;
-  const idText = get('cluster-id') ?? fileText(files.clusterIdFile, '-cluster-id-file', problems)?.trim();
+// Step 3, the cluster id: given (flag, env, file), else derived for KRaft from a seed every pod shares.
+export const clusterIdOf = ({ values }: Inputs, env: Env, file: FileRead | undefined, kraft: boolean, setName: string | undefined, problems: string[]): ClusterId | undefined => {
+  const idText = values.clusterId ?? fileText(file, '-cluster-id-file', problems)?.trim();
   if (idText !== undefined) {
-    const source = parsed.values.has('cluster-id') ? '-cluster-id' : env.CLUSTER_ID ? 'env CLUSTER_ID' : `file ${files.clusterIdFile?.path}`;
+    // The flag wins over env CLUSTER_ID; the same value in both is named as env.
+    const source = values.clusterId === undefined ? `file ${file?.path}` : env.CLUSTER_ID === values.clusterId ? 'env CLUSTER_ID' : '-cluster-id';
     const problem = clusterIdProblem(idText);
     if (problem) problems.push(`cluster id ${excerpt(idText)} from ${source} ${problem}`);
-    clusterId = { value: idText, source };
-  } else if (node?.mode === 'kraft') {
-    // Every pod derives the same id from the same stable names, so no pod has to generate and share one.
-    const seed = checked('cluster-id-seed', (text) => plainTextProblem(text, 253)) ?? `${settingsBase.namespace}/${settingsBase.controllerSet ?? pod?.setName}`;
-    clusterId = { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
+    return { value: idText, source };
   }
+  if (!kraft) return undefined;
+  // Every pod derives the same id from the same stable names, so no pod has to generate and share one.
+  const seed = values.clusterIdSeed ?? `${values.namespace}/${values.controllerSet ?? setName}`;
+  return { value: clusterIdFromSeed(seed), source: `derived from seed ${JSON.stringify(seed)}` };
+};
 
-  const controllersFile = get('controllers-file');
-  const leaveTimeoutMs = duration('leave-timeout', '20s');
-  const stopGraceMs = duration('stop-grace', '20s');
-  const leaves = controllersFile !== undefined && node?.roles.includes('controller') === true;
-  if (leaves && node?.quorum.kind !== 'dynamic') problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
-
-  const drain = drainSettings(get, node, pod?.ordinal, settingsBase, problems);
-
-  // 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
-  const healthPort = int('health-port', 0, 0, 65535);
-  const healthTimeoutMs = duration('health-timeout', '2s');
-  const clientSecurity = commandConfigSecurity(commandConfigInput(get, problems), files.commandConfig, problems);
-  let health: Health | undefined;
-  if (healthPort > 0 && node !== undefined) {
-    const checks = healthChecks(node.effective.props, clientSecurity, durationMs(DEFAULT_MAX_LAG) as number);
-    if (checks.ok) health = { port: healthPort, checkTimeoutMs: healthTimeoutMs ?? 2000, checks: checks.checks };
-    else problems.push(checks.problem);
+// Step 4a, leaving the quorum: only a dynamic-quorum controller with -controllers-file.
+export const leaveOf = (values: Values, node: Node | undefined, ordinal: number | undefined, configOut: string, security: Security, problems: string[]): LeaveSettings | undefined => {
+  if (values.controllersFile === undefined || node?.roles.includes('controller') !== true) return undefined;
+  if (node.quorum.kind !== 'dynamic') {
+    problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
+    return undefined;
   }
+  return ordinal === undefined ? undefined : { serverProperties: configOut, ordinal, controllersFile: values.controllersFile, timeoutMs: values.leaveTimeout, security };
+};
 
-  const addScram = (parsed.values.get('add-scram') as readonly string[] | undefined) ?? [];
-  for (const s of addScram) {
-    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(s)) problems.push(`-add-scram ${excerpt(s.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
-  }
-  if (addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
-  checked('java', executableProblem);
+// Step 4b, the health endpoints: 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
+export const healthOf = (values: Values, node: Node | undefined, security: Security, problems: string[]): Health | undefined => {
+  if (values.healthPort === 0 || node === undefined) return undefined;
+  const checks = healthChecks(node.effective.props, security, durationMs(DEFAULT_MAX_LAG) as number);
+  if (checks.ok) return { port: values.healthPort, checkTimeoutMs: values.healthTimeout, checks: checks.checks };
+  problems.push(checks.problem);
+  return undefined;
+};
+
+// Step 4c, the JVM: java and the jars, from the flags or KAFKA_HOME / JAVA_HOME (empty counts as unset, as for every
+// env fallback; a relative one would find jars or java by accident).
+export const jvmOf = (values: Values, env: Env, problems: string[]): Jvm => {
   for (const name of ['KAFKA_HOME', 'JAVA_HOME']) {
-    // Empty counts as unset, as for every env fallback; a relative one would find jars or java by accident.
     const value = env[name];
     const problem = value ? absolutePathProblem(value) : undefined;
     if (value && problem) problems.push(`env ${name}=${excerpt(value)} ${problem}`);
   }
+  const libs = values.libs ?? `${(env.KAFKA_HOME || '/opt/kafka').replace(/\/+$/, '')}/libs`;
+  const java = values.java ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
+  return jvmFromEnv(env, java, libs);
+};
+
+// The inputs (one readInputs) and the files they name -> a frozen Config, or one ConfigError listing every problem.
+export const configOf = (read: Inputs, env: Env, files: Files): Config => {
+  const { values } = read;
+  const problems = [...read.problems];
+  if (read.positionals.length > 0) problems.push(`unexpected argument ${excerpt(read.positionals[0] ?? '')}: pass Kafka settings as --override key=value`);
+  const pod = identityOf(values.hostname ?? files.hostname, problems);
+  const { user, ignoredServiceLinks } = userLayers(files.configFile, env, values.override, pod?.ordinal, problems);
+  const settings = {
+    mode: values.mode,
+    quorum: values.quorum,
+    service: values.service,
+    namespace: values.namespace,
+    domain: values.domain,
+    controllerSet: values.controllerSet,
+    controllerService: values.controllerService,
+    controllers: values.controllers,
+    brokerIdOffset: values.brokerIdOffset,
+    controllerIdOffset: values.controllerIdOffset,
+    port: values.port,
+    controllerPort: values.controllerPort,
+    rack: rackOf(values.rack, files.rackFile, problems),
+    dataDir: values.dataDir,
+  };
+  let node: Node | undefined;
+  if (pod !== undefined) {
+    const resolved = resolveNode({ ...settings, pod }, user);
+    if (resolved.ok) node = resolved.node;
+    else problems.push(...resolved.problems);
+  }
+  const clusterId = clusterIdOf(read, env, files.clusterIdFile, node?.mode === 'kraft', pod?.setName, problems);
+  const configOut = values.configOut ?? `${values.dataDir.replace(/\/+$/, '')}/server.properties`;
+  const clientSecurity = commandConfigSecurity(commandConfigInput(values, problems), files.commandConfig, problems);
+  const leave = leaveOf(values, node, pod?.ordinal, configOut, clientSecurity, problems);
+  const drain = drainSettings(values, node, pod?.ordinal, settings, problems);
+  const health = healthOf(values, node, clientSecurity, problems);
+  for (const scram of values.addScram) {
+    // The refusal never echoes the password.
+    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(scram)) problems.push(`-add-scram ${excerpt(scram.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
+  }
+  if (values.addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
+  const jvm = jvmOf(values, env, problems);
   if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
-  const configOut = get('config-out') ?? `${dataDir.replace(/\/+$/, '')}/server.properties`;
-  const libs = get('libs') ?? `${(env.KAFKA_HOME || '/opt/kafka').replace(/\/+$/, '')}/libs`;
-  const java = get('java') ?? (env.JAVA_HOME ? `${env.JAVA_HOME.replace(/\/+$/, '')}/bin/java` : 'java');
   return Object.freeze({
-    dryRun: boolValue(get('dry-run') ?? 'false'),
+    dryRun: values.dryRun,
     node,
     clusterId,
     configOut,
-    jvm: jvmFromEnv(env, java, libs),
-    quorumCheckTimeoutMs: quorumCheckTimeoutMs ?? 3000,
-    addScram,
-    ignoredServiceLinks: fromEnv.ignoredServiceLinks,
-    leave: leaves && pod ? { serverProperties: configOut, ordinal: pod.ordinal, controllersFile, timeoutMs: leaveTimeoutMs ?? 20_000, security: clientSecurity } : undefined,
+    jvm,
+    quorumCheckTimeoutMs: values.quorumCheckTimeout,
+    addScram: values.addScram,
+    ignoredServiceLinks,
+    leave,
     drain,
-    stopGraceMs: stopGraceMs ?? 20_000,
+    stopGraceMs: values.stopGrace,
     health,
     clientSecurity,
   });
 };
+
+// argv + env in one step (tests; main reads its inputs once and calls configOf).
+export const readConfig = (argv: readonly string[], env: Env, files: Files): Config => configOf(readInputs(SPECS, argv, env), env, files);

@@ -1,28 +1,19 @@
-// The drain inputs of kafka-entrypoint (-brokers-file, -drain-throttle, -drain-timeout) turned into DrainSettings,
+// The drain inputs of kafka-entrypoint (-brokers-file, -drain-throttle, -drain-timeout, read by readInputs) turned into DrainSettings,
 // problems added to readConfig's list. Kept apart from config.ts so the drain is one call there.
-import { durationInRange } from '../common/flags.ts';
-import { KAFKA_DURATION_RANGE } from '../common/kafka-durations.ts';
 import { targetFromProperties } from '../common/kafka-target.ts';
-import { excerpt } from '../common/log.ts';
 import type { Node } from './server-properties.ts';
 import type { DrainSettings } from './drain.ts';
 
-export const DEFAULT_DRAIN_THROTTLE = 52_428_800;
-export const DEFAULT_DRAIN_TIMEOUT = '4m';
 export const DRAIN_MARKER = 'drained.json';
 
 export const drainSettings = (
-  get: (name: string) => string | undefined,
+  values: { readonly brokersFile: string | undefined; readonly drainThrottle: number; readonly drainTimeout: number },
   node: Node | undefined,
   ordinal: number | undefined,
   s: { readonly brokerIdOffset: number; readonly dataDir: string },
   problems: string[],
 ): DrainSettings | undefined => {
-  const brokersFile = get('brokers-file');
-  const throttleText = get('drain-throttle');
-  const throttleBytes = throttleText === undefined ? DEFAULT_DRAIN_THROTTLE : /^\d{1,12}$/.test(throttleText) && Number(throttleText) >= 1024 ? Number(throttleText) : undefined;
-  if (throttleBytes === undefined) problems.push(`-drain-throttle=${excerpt(throttleText ?? '')}: expected bytes per second, a whole number of at least 1024`);
-  const timeoutMs = durationInRange('-drain-timeout', get('drain-timeout') ?? DEFAULT_DRAIN_TIMEOUT, { ...KAFKA_DURATION_RANGE, example: DEFAULT_DRAIN_TIMEOUT }, problems);
+  const { brokersFile } = values;
   if (brokersFile === undefined || node === undefined || ordinal === undefined || !node.roles.includes('broker')) return undefined;
   const target = targetFromProperties(node.effective.props);
   if (!target.ok || target.target.broker === undefined) {
@@ -39,8 +30,8 @@ export const drainSettings = (
     brokerIdOffset: s.brokerIdOffset,
     brokersFile,
     endpoint: target.target.broker,
-    throttleBytes: throttleBytes ?? DEFAULT_DRAIN_THROTTLE,
-    timeoutMs: timeoutMs ?? 240_000,
+    throttleBytes: values.drainThrottle,
+    timeoutMs: values.drainTimeout,
     markerFile: `${s.dataDir.replace(/\/+$/, '')}/${DRAIN_MARKER}`,
   };
 };

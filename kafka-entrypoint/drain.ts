@@ -8,6 +8,7 @@ import { realLeaveEffects } from './leave.ts';
 import { log } from '../common/log.ts';
 import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
 import { brokersFromText, drainIntent, drainPlan, markerText, type Broker, type DesiredBrokers, type Move, type Partition } from './drain-plan.ts';
+import { CODES, EVENTS } from './catalogue.ts';
 
 export type DrainSettings = {
   readonly ordinal: number;
@@ -84,7 +85,7 @@ const removeThrottles = async (admin: DrainAdmin, undo: readonly Undo[]): Promis
     try {
       await admin.setConfigs(u.kind, u.name, u.prior);
     } catch (error) {
-      log.error('drain: a throttle could not be removed', { code: 'DRAIN_THROTTLE_LEFT', resource: `${u.kind} ${u.name}`, keys: [...u.prior.keys()].join(','), error: (error as Error).message, hint: 'kafka-configs.sh --alter --delete-config ...' });
+      log.error(EVENTS['kafka-entrypoint.drain-throttle-left'], { code: CODES.DRAIN_THROTTLE_LEFT.code, resource: `${u.kind} ${u.name}`, keys: [...u.prior.keys()].join(','), error: (error as Error).message, hint: 'kafka-configs.sh --alter --delete-config ...' });
     }
   }
 };
@@ -99,7 +100,7 @@ const readDesired = async (file: string, fx: DrainEffects): Promise<DesiredBroke
 export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<DrainOutcome> => {
   const desired = await readDesired(s.brokersFile, fx);
   const intent = drainIntent(s.ordinal, desired);
-  log.info('drain', { nodeId: s.nodeId, decision: intent.kind, reason: intent.reason });
+  log.info(EVENTS['kafka-entrypoint.drain-decision'], { nodeId: s.nodeId, decision: intent.kind, reason: intent.reason });
   if (intent.kind === 'keep' || desired.kind !== 'count') return { kind: 'kept', detail: intent.reason };
   const started = fx.now();
   const deadline = started + s.timeoutMs;
@@ -113,7 +114,7 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
     if (plan.kind === 'refuse') return { kind: 'refused', code: plan.code, detail: plan.message };
     const moves = plan.kind === 'move' ? plan.moves : [];
     if (plan.kind === 'move') {
-      log.info('drain: moving replicas', { nodeId: s.nodeId, partitions: moves.length, throttleBytes: s.throttleBytes, shrunk: plan.shrunk.join(',') || undefined, via: endpointText(s.endpoint) });
+      log.info(EVENTS['kafka-entrypoint.drain-moving'], { nodeId: s.nodeId, partitions: moves.length, throttleBytes: s.throttleBytes, shrunk: plan.shrunk.join(',') || undefined, via: endpointText(s.endpoint) });
       const undo = await setThrottles(admin, moves, s.throttleBytes);
       try {
         await admin.reassign(moves);
@@ -164,7 +165,7 @@ export const kafkajsAdmin = async (endpoint: Endpoint): Promise<DrainAdmin> => {
       const [current] = (await admin.describeConfigs({ resources: [{ type: typeOf(kind), name }], includeSynonyms: false })).resources;
       const dynamic = (current?.configEntries ?? []).filter((e) => Number(e.configSource) === dynamicSource(kind));
       // AlterConfigs replaces every dynamic config of the resource: a password (never returned) would be erased.
-      if (dynamic.some((e) => e.isSensitive)) throw new AgentError('DRAIN_SENSITIVE_CONFIG', `${kind} ${name} has a dynamic password config that AlterConfigs would erase; not throttled`);
+      if (dynamic.some((e) => e.isSensitive)) throw new AgentError(CODES.DRAIN_SENSITIVE_CONFIG, `${kind} ${name} has a dynamic password config that AlterConfigs would erase; not throttled`);
       const entries = new Map(dynamic.map((e) => [e.configName, e.configValue]));
       const prior = new Map([...set.keys()].map((k) => [k, entries.get(k)]));
       for (const [k, v] of set) {

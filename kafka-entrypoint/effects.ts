@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { AgentError, isAgentError } from '../common/errors.ts';
 import { DEFAULT_MAX_FILE_BYTES, fileError, readBounded, readTextBounded, replaceFileAtomically } from '../common/files.ts';
-import { EXIT } from '../common/exit-codes.ts';
 import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
 import { pickVersion, API, DESCRIBE_CLUSTER_VERSIONS } from '../common/kafka-messages.ts';
 import { describeControllers } from '../common/kafka-quorum.ts';
@@ -18,6 +17,7 @@ import type { FileRead, Files, InputPaths } from './config.ts';
 import type { Health } from './health-plan.ts';
 import { MAX_LISTED_ENTRIES, type ControllerAnswer, type DirEntry, type LogDirState } from './storage-plan.ts';
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
+import { CODES } from './catalogue.ts';
 import { realDrainEffects, type DrainEffects } from './drain.ts';
 
 export type Effects = {
@@ -67,7 +67,7 @@ const listDir = (dir: string, max: number): { names: { name: string; kind: DirEn
     handle = opendirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names: [], complete: true };
-    throw fileError('LOG_DIR_UNREADABLE', 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
+    throw fileError(CODES.LOG_DIR_UNREADABLE, 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
   }
   try {
     const names: { name: string; kind: DirEntry['kind'] }[] = [];
@@ -77,7 +77,7 @@ const listDir = (dir: string, max: number): { names: { name: string; kind: DirEn
     }
     return { names, complete: true };
   } catch (error) {
-    throw fileError('LOG_DIR_UNREADABLE', 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
+    throw fileError(CODES.LOG_DIR_UNREADABLE, 'list log dir', dir, error, 'log.dirs must name directories the entrypoint can read');
   } finally {
     handle.closeSync();
   }
@@ -91,7 +91,7 @@ const readLogDirs: Effects['readLogDirs'] = async (dirs) =>
       return { dir, kind: 'meta', text: readBounded(metaFile, 'meta.properties', 64 * 1024).toString('latin1') };
     } catch (error) {
       if (isAgentError(error)) throw error;
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError('META_UNREADABLE', 'read', metaFile, error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(CODES.META_UNREADABLE, 'read', metaFile, error);
     }
     const listing = listDir(dir, MAX_LISTED_ENTRIES);
     const entries = listing.names.map((e): DirEntry => {
@@ -135,7 +135,7 @@ const writeFileAtomic: Effects['writeFileAtomic'] = async (file, text) => {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
   } catch (error) {
-    throw fileError('CONFIG_WRITE_FAILED', 'create the directory of', file, error, 'check that the volume is mounted and writable');
+    throw fileError(CODES.CONFIG_WRITE_FAILED, 'create the directory of', file, error, 'check that the volume is mounted and writable');
   }
   replaceFileAtomically(file, text, { encoding: 'latin1', errorCode: 'CONFIG_WRITE_FAILED' });
   return 'written';
@@ -158,13 +158,13 @@ const isExecutableFile = (file: string): boolean => {
 const resolveExecutable = async (name: string): Promise<string> => {
   if (name.includes('/')) {
     if (isExecutableFile(name)) return name;
-    throw new AgentError('JAVA_NOT_FOUND', `${name} is not an executable file; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
+    throw new AgentError(CODES.JAVA_NOT_FOUND, `${name} is not an executable file; set JAVA_HOME or -java`, { context: { java: name } });
   }
   for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
     const candidate = path.join(dir, name);
     if (isExecutableFile(candidate)) return candidate;
   }
-  throw new AgentError('JAVA_NOT_FOUND', `${name} is not on PATH; set JAVA_HOME or -java`, { exitCode: EXIT.usage, context: { java: name } });
+  throw new AgentError(CODES.JAVA_NOT_FOUND, `${name} is not on PATH; set JAVA_HOME or -java`, { context: { java: name } });
 };
 
 // Run the StorageTool as a supervised child: a SIGTERM while it formats (the pod deleted during its first start) is
@@ -173,20 +173,20 @@ const resolveExecutable = async (name: string): Promise<string> => {
 const runTool: Effects['runTool'] = async (java, args) => {
   const file = await resolveExecutable(java);
   const { code, stopSignal } = await startSupervised(file, args, definedEnv(process.env)).exited;
-  if (stopSignal) throw new AgentError('STORAGE_FORMAT_INTERRUPTED', `${stopSignal} while formatting storage: passed on to the StorageTool (exit ${code}) and stopped; the next start formats again`, { context: { signal: stopSignal, exitCode: code } });
-  if (code !== 0) throw new AgentError('STORAGE_FORMAT_FAILED', `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
+  if (stopSignal) throw new AgentError(CODES.STORAGE_FORMAT_INTERRUPTED, `${stopSignal} while formatting storage: passed on to the StorageTool (exit ${code}) and stopped; the next start formats again`, { context: { signal: stopSignal, exitCode: code } });
+  if (code !== 0) throw new AgentError(CODES.STORAGE_FORMAT_FAILED, `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
 };
 
 const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 
 // Replace this process with the JVM so it keeps the PID and receives SIGTERM itself (controlled shutdown).
 const execJvm: Effects['execJvm'] = async (java, args, env) => {
-  if (typeof process.execve !== 'function') throw new AgentError('EXEC_UNSUPPORTED', `process.execve is missing in Node ${process.version}; use Node 24 or later`);
+  if (typeof process.execve !== 'function') throw new AgentError(CODES.EXEC_UNSUPPORTED, `process.execve is missing in Node ${process.version}; use Node 24 or later`);
   const file = await resolveExecutable(java);
   // Flush the log lines already written: after execve nothing of this process is left to do it.
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
   process.execve(file, [file, ...args], definedEnv(env));
-  throw new AgentError('EXEC_FAILED', `execve ${file} returned`);
+  throw new AgentError(CODES.EXEC_FAILED, `execve ${file} returned`);
 };
 
 // Stay the JVM's parent (signals forwarded, its exit code passed through) when something must happen while it runs

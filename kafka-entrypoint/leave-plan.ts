@@ -12,6 +12,7 @@ import { parseEndpoints, type Endpoint } from '../common/kafka-endpoint.ts';
 import { errorName, type DescribeQuorum } from '../common/kafka-messages.ts';
 import type { Security } from '../common/kafka-security.ts';
 import { parseMeta } from './storage-plan.ts';
+import type { LeaveRefusal } from './catalogue.ts';
 
 export type LeaveSettings = {
   /** The server.properties kafka-entrypoint wrote for this node. */
@@ -89,7 +90,7 @@ export const ownMeta = (metaText: string | undefined): { readonly directoryId?: 
 export type RemovalStep =
   | { readonly kind: 'done'; readonly reason: string }
   | { readonly kind: 'retry'; readonly reason: string }
-  | { readonly kind: 'refuse'; readonly code: string; readonly reason: string }
+  | { readonly kind: 'refuse'; readonly code: LeaveRefusal; readonly reason: string }
   | { readonly kind: 'remove'; readonly voterId: number; readonly directoryId: string };
 
 // From the leader's DescribeQuorum answer: done when this node no longer votes, never remove the last voter.

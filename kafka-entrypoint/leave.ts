@@ -3,7 +3,6 @@
 // hand as `kafka-entrypoint leave`. Rounds repeat until the leader no longer lists this node or the deadline passes.
 import { readTextBounded } from '../common/files.ts';
 import { AgentError, isAgentError } from '../common/errors.ts';
-import { EXIT } from '../common/exit-codes.ts';
 import { log } from '../common/log.ts';
 import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
 import { parseRemoveRaftVoter, removeRaftVoterRequest, uuidBytes } from '../common/kafka-messages.ts';
@@ -11,6 +10,7 @@ import { quorumView } from '../common/kafka-quorum.ts';
 import { sessionsWith, type OpenSession } from '../common/kafka-session.ts';
 import type { Security } from '../common/kafka-security.ts';
 import { leaveFacts, leaveIntent, desiredFromText, ownMeta, removalStep, removalAnswer, type Desired, type LeaveFacts, type LeaveSettings, type RemovalStep } from './leave-plan.ts';
+import { CODES, EVENTS } from './catalogue.ts';
 
 export type LeaveEffects = {
   readonly readText: (file: string) => Promise<string | { readonly error: string }>;
@@ -59,7 +59,7 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
         if (step.kind !== 'remove') return step;
         const directory = uuidBytes(step.directoryId);
         if (!directory) return { kind: 'refuse', code: 'NO_DIRECTORY_ID', reason: `directory id ${step.directoryId} is not a Kafka Uuid` };
-        log.info('leave: removing this voter', { nodeId: facts.nodeId, directoryId: step.directoryId, leader: view.leaderId });
+        log.info(EVENTS['kafka-entrypoint.leave-removing'], { nodeId: facts.nodeId, directoryId: step.directoryId, leader: view.leaderId });
         const answer = parseRemoveRaftVoter(await view.leader.conn.request(removeRaftVoterRequest(meta.clusterId ?? null, step.voterId, directory)));
         return removalAnswer(answer.errorCode, answer.errorMessage);
       } finally {
@@ -77,13 +77,13 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
 export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<LeaveOutcome> => {
   const text = await fx.readText(s.serverProperties);
   const facts = typeof text === 'string' ? leaveFacts(text) : `cannot be read (${text.error})`;
-  if (typeof facts === 'string') throw new AgentError('LEAVE_NO_CONFIG', `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`, { exitCode: EXIT.usage });
+  if (typeof facts === 'string') throw new AgentError(CODES.LEAVE_NO_CONFIG, `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`);
   const intent = leaveIntent(facts, s.ordinal, s.controllersFile === undefined ? { kind: 'unset' } : await readDesired(s.controllersFile, fx));
-  log.info('leave', { nodeId: facts.nodeId, decision: intent.kind, reason: intent.reason });
+  log.info(EVENTS['kafka-entrypoint.leave-decision'], { nodeId: facts.nodeId, decision: intent.kind, reason: intent.reason });
   if (intent.kind === 'stay') return { kind: 'stayed', detail: intent.reason };
   // Kafka 4.2's auto-join re-adds a running observer within controller.quorum.fetch.timeout.ms: the JVM must be gone.
   if (facts.autoJoin && facts.ownController && (await runningLocally(fx, facts.ownController, s.security))) {
-    throw new AgentError('LEAVE_WHILE_RUNNING', `node ${facts.nodeId} still runs with controller.quorum.auto.join.enable=true and would add itself back at once; stop it first (kafka-entrypoint -controllers-file leaves after its JVM exits)`);
+    throw new AgentError(CODES.LEAVE_WHILE_RUNNING, `node ${facts.nodeId} still runs with controller.quorum.auto.join.enable=true and would add itself back at once; stop it first (kafka-entrypoint -controllers-file leaves after its JVM exits)`);
   }
   const metaText = await fx.readText(`${facts.metadataDir}/meta.properties`);
   const meta = ownMeta(typeof metaText === 'string' ? metaText : undefined);
@@ -93,11 +93,11 @@ export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<L
   for (;;) {
     const step = await round(facts, open, meta);
     if (step.kind === 'done') return { kind: removed ? 'left' : 'not-a-voter', detail: step.reason };
-    if (step.kind === 'refuse') throw new AgentError(step.code, step.reason, { context: { nodeId: facts.nodeId } });
+    if (step.kind === 'refuse') throw new AgentError(CODES[step.code], step.reason, { context: { nodeId: facts.nodeId } });
     if (step.kind === 'sent') removed = true;
-    else if (step.kind === 'retry') log.info('leave: retrying', { reason: step.reason });
+    else if (step.kind === 'retry') log.info(EVENTS['kafka-entrypoint.leave-retrying'], { reason: step.reason });
     if (fx.now() + RETRY_MS > deadline) {
-      throw new AgentError('LEAVE_TIMEOUT', `node ${facts.nodeId} still a voter after ${s.timeoutMs} ms (${step.kind === 'retry' ? step.reason : 'removal not confirmed'})`, { context: { nodeId: facts.nodeId, timeoutMs: s.timeoutMs } });
+      throw new AgentError(CODES.LEAVE_TIMEOUT, `node ${facts.nodeId} still a voter after ${s.timeoutMs} ms (${step.kind === 'retry' ? step.reason : 'removal not confirmed'})`, { context: { nodeId: facts.nodeId, timeoutMs: s.timeoutMs } });
     }
     if (step.kind !== 'sent') await fx.sleep(RETRY_MS);
   }

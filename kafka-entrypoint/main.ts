@@ -3,22 +3,27 @@
 import { helpText } from '../common/flags.ts';
 import { AgentError } from '../common/errors.ts';
 import { EXIT } from '../common/exit-codes.ts';
-import { log } from '../common/log.ts';
+import { log, setLogFormat } from '../common/log.ts';
+import { readInputs } from '../common/inputs.ts';
 import { runMain } from '../common/run-main.ts';
-import { readConfig, inputPaths, wantsHelp } from './config.ts';
-import { FLAGS } from './flags.ts';
+import { configOf, inputPaths } from './config.ts';
+import { SPECS, LEAVE_SPECS } from './inputs.ts';
 import { storagePlan, quorumExists, formatArgs, redactedCommand } from './storage-plan.ts';
 import { renderProperties } from '../common/java-properties.ts';
 import { effectiveConfigLines } from './effective-config.ts';
 import { javaArgs, BROKER_MAIN, STORAGE_TOOL_MAIN } from './jvm.ts';
 import { realEffects, type Effects } from './effects.ts';
-import { LEAVE_FLAGS, leaveInputPaths, readLeaveConfig } from './leave-config.ts';
+import { leaveInputPaths, leaveConfig } from './leave-config.ts';
 import { leaveQuorum } from './leave.ts';
 import type { LeaveSettings } from './leave-plan.ts';
 import type { ChildExit } from '../common/supervise.ts';
 import { isAgentError } from '../common/errors.ts';
 import { jvmRun, healthStatus } from './health-plan.ts';
+import { CODES, EVENTS, USED_COMMON_CODES, START_CODES, LEAVE_CODES } from './catalogue.ts';
+import { exitCodeRows, type Code, type Codes } from '../common/catalogue.ts';
 import { drainBeforeStop, refuseReturning } from './drain-main.ts';
+
+const asCodes = (list: readonly Code[]): Codes => Object.fromEntries(list.map((c) => [c.code, c]));
 
 const HELP = helpText({
   usage: 'kafka-entrypoint [flags] [--override key=value ...]',
@@ -29,7 +34,7 @@ const HELP = helpText({
     'With -controllers-file a dynamic-quorum controller supervises the JVM and leaves the quorum after a scale-down.\n' +
     'With -health-port it supervises the JVM and serves /livez, /readyz and /status for httpGet probes (no process per probe).\n' +
     '`kafka-entrypoint leave --help`: the subcommand that removes this controller from the quorum.',
-  flags: FLAGS,
+  flags: Object.values(SPECS),
   env: [
     ['KAFKA_<NAME>', 'Kafka property, apache/kafka image rules: KAFKA_LOG_RETENTION_HOURS -> log.retention.hours, ___ -> -, __ -> _'],
     ['KAFKA_HEAP_OPTS', 'broker heap (default -Xmx1G -Xms1G; StorageTool -Xmx256M)'],
@@ -39,12 +44,16 @@ const HELP = helpText({
     ['JAVA_HOME', 'java is $JAVA_HOME/bin/java unless -java'],
     ['KAFKA_PORT, KAFKA_SERVICE_HOST, *_PORT_<n>_TCP*', 'Kubernetes service links: ignored, never properties'],
   ],
-  exitCodes: [
-    [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM, or supervises it, and exits with its code)'],
-    [EXIT.failed, 'StorageTool format failed, a volume that cannot be read or used (e.g. metadata dir lost), or a controller that answered the founding check but could not be read (QUORUM_UNKNOWN: fix -command-config)'],
-    [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; id or cluster id disagrees with meta.properties; a log dir without meta.properties that is not empty (LOG_DIR_NOT_EMPTY); -health-port taken (HEALTH_PORT_UNAVAILABLE)'],
-    [EXIT.internal, 'bug'],
-  ],
+  exitCodes: exitCodeRows(
+    [
+      [EXIT.ok, '-help or -dry-run done (otherwise the process becomes the JVM, or supervises it, and exits with its code)'],
+      [EXIT.failed, 'StorageTool format failed, a volume that cannot be read or used, or a founding check that could not read a controller'],
+      [EXIT.usage, 'bad flag, env var or override; hostname without ordinal; missing setting; a volume of another node, cluster or mode'],
+      [EXIT.internal, 'bug'],
+    ],
+    asCodes(START_CODES),
+    USED_COMMON_CODES,
+  ),
 });
 
 const LEAVE_HELP = helpText({
@@ -54,26 +63,30 @@ const LEAVE_HELP = helpText({
     'the last voter; done already when it no longer votes. Refused while its own JVM runs with auto-join enabled (it\n' +
     'would add itself back): run the entrypoint with -controllers-file to leave after the JVM stops on a scale-down.\n' +
     'An SSL or SASL controller listener is spoken to with the client properties of -command-config (env KAFKA_COMMAND_CONFIG).',
-  flags: LEAVE_FLAGS,
-  exitCodes: [
-    [EXIT.ok, 'left, not a voter, or stays (not a controller, static quorum, ordinal below the desired count)'],
-    [EXIT.failed, 'refused (LAST_VOTER, LEAVE_WHILE_RUNNING, REMOVE_REFUSED) or no answer before -timeout'],
-    [EXIT.usage, 'bad flags, hostname without ordinal, server.properties missing or unreadable, a bad -command-config'],
-  ],
+  flags: Object.values(LEAVE_SPECS),
+  exitCodes: exitCodeRows(
+    [
+      [EXIT.ok, 'left, not a voter, or stays (not a controller, static quorum, ordinal below the desired count)'],
+      [EXIT.failed, 'refused, or no answer before -timeout'],
+      [EXIT.usage, 'bad flags, hostname without ordinal, server.properties missing or unreadable, a bad -command-config'],
+    ],
+    asCodes(LEAVE_CODES),
+    { CONFIG_INVALID: USED_COMMON_CODES.CONFIG_INVALID, HOSTNAME_NO_ORDINAL: USED_COMMON_CODES.HOSTNAME_NO_ORDINAL },
+  ),
 });
 
 const HEADER = ['Written by kafka-entrypoint at every start; edit the inputs (env, --override, -config-file), not this file.'];
 
-const USAGE_REFUSALS = new Set(['NODE_ID_MISMATCH', 'CLUSTER_ID_MISMATCH', 'META_WRONG_MODE', 'LOG_DIR_NOT_EMPTY']);
-
 // `kafka-entrypoint leave`: by hand (or a preStop where auto-join is off).
 const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects): Promise<number> => {
-  if (argv.some((a) => /^--?(h|help)$/.test(a))) {
+  const read = readInputs(LEAVE_SPECS, argv, env); // the one parse: values, every problem, help
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     fx.stdout(LEAVE_HELP);
     return EXIT.ok;
   }
-  const outcome = await leaveQuorum(readLeaveConfig(argv, env, fx.hostname(), await fx.readInputs(leaveInputPaths(argv, env))), fx.leave);
-  log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
+  const outcome = await leaveQuorum(leaveConfig(read, fx.hostname(), await fx.readInputs(leaveInputPaths(read))), fx.leave);
+  log.info(EVENTS['kafka-entrypoint.leave-done'], { outcome: outcome.kind, detail: outcome.detail });
   return EXIT.ok;
 };
 
@@ -82,25 +95,27 @@ const leave = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effect
 const leaveAfterStop = async (settings: LeaveSettings, fx: Effects): Promise<void> => {
   try {
     const outcome = await leaveQuorum(settings, fx.leave);
-    log.info('leave done', { outcome: outcome.kind, detail: outcome.detail });
+    log.info(EVENTS['kafka-entrypoint.leave-done'], { outcome: outcome.kind, detail: outcome.detail });
   } catch (error) {
     if (!isAgentError(error)) throw error;
-    log.error(`kafka-entrypoint: ${error.message}`, { code: error.code, hint: 'remove it by hand: kafka-metadata-quorum remove-controller' });
+    log.error(EVENTS['kafka-entrypoint.leave-failed'], { code: error.code, message: error.message, hint: 'remove it by hand: kafka-metadata-quorum remove-controller' });
   }
 };
 
 export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: Effects = realEffects): Promise<number> => {
   if (argv[0] === 'leave') return leave(argv.slice(1), env, fx);
-  if (wantsHelp(argv)) {
+  const read = readInputs(SPECS, argv, env); // the one parse: values, every problem, help
+  setLogFormat(read.values.logFormat); // first, so even a config error is written in the chosen format
+  if (read.help) {
     fx.stdout(HELP);
     return EXIT.ok;
   }
-  const config = readConfig(argv, env, await fx.readInputs(inputPaths(argv, env)));
+  const config = configOf(read, env, await fx.readInputs(inputPaths(read)));
   const { node, clusterId } = config;
-  log.info('node', { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
-  if (config.ignoredServiceLinks.length > 0) log.info('ignored Kubernetes service-link variables', { names: config.ignoredServiceLinks.join(',') });
-  for (const line of effectiveConfigLines(node.effective)) log.info('config', { ...line });
-  for (const warning of node.warnings) log.warn(warning);
+  log.info(EVENTS['kafka-entrypoint.node'], { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
+  if (config.ignoredServiceLinks.length > 0) log.info(EVENTS['kafka-entrypoint.service-links-ignored'], { names: config.ignoredServiceLinks.join(',') });
+  for (const line of effectiveConfigLines(node.effective)) log.info(EVENTS['kafka-entrypoint.config'], { ...line });
+  for (const warning of node.warnings) log.warn(EVENTS['kafka-entrypoint.config-warning'], { warning });
 
   const dirs = await fx.readLogDirs(node.logDirs);
   if (config.drain) await refuseReturning(config.drain, dirs, fx.drain);
@@ -108,14 +123,14 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   let plan = storagePlan(node, clusterId?.value, dirs, { ownFiles });
   if (plan.kind === 'ask-quorum') {
     const answer = quorumExists(await fx.askControllers(plan.endpoints, config.quorumCheckTimeoutMs, config.clientSecurity));
-    log.info('asked the other controllers whether a quorum exists', { exists: answer.exists, answers: answer.detail });
+    log.info(EVENTS['kafka-entrypoint.quorum-asked'], { exists: answer.exists, answers: answer.detail });
     plan = storagePlan(node, clusterId?.value, dirs, { ownFiles, quorumExists: answer.exists });
   }
   if (plan.kind === 'refuse') {
-    throw new AgentError(plan.code, plan.message, { exitCode: USAGE_REFUSALS.has(plan.code) ? EXIT.usage : EXIT.failed, context: { dir: plan.dir } });
+    throw new AgentError(CODES[plan.code], plan.message, { context: { dir: plan.dir } });
   }
   if (plan.kind === 'ask-quorum') throw new Error('storage plan asked twice');
-  log.info('storage', { plan: plan.kind, ...(plan.kind === 'format' && { quorumFlag: plan.quorumFlag }), reason: plan.reason });
+  log.info(EVENTS['kafka-entrypoint.storage-plan'], { plan: plan.kind, ...(plan.kind === 'format' && { quorumFlag: plan.quorumFlag }), reason: plan.reason });
 
   const properties = renderProperties(node.effective.props, HEADER);
   const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut, config.addScram)) : undefined;
@@ -123,8 +138,8 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   const run = jvmRun(config);
   if (config.dryRun) {
     fx.stdout(properties);
-    if (formatCommand) log.info('would format', { command: redactedCommand([config.jvm.java, ...formatCommand]) });
-    log.info(`would ${run.kind}`, { command: [config.jvm.java, ...brokerCommand].join(' '), ...(run.kind === 'supervise' && { why: run.why }) });
+    if (formatCommand) log.info(EVENTS['kafka-entrypoint.would-format'], { command: redactedCommand([config.jvm.java, ...formatCommand]) });
+    log.info(EVENTS['kafka-entrypoint.would-start'], { run: run.kind, command: [config.jvm.java, ...brokerCommand].join(' '), ...(run.kind === 'supervise' && { why: run.why }) });
     return EXIT.ok;
   }
 
@@ -132,22 +147,22 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   // port), not after a format, and the endpoints answer (503) while storage is formatted and the JVM starts.
   let jvmPid: number | undefined;
   const health = config.health && (await fx.serveHealth(config.health, () => healthStatus(node, clusterId?.value, jvmPid)));
-  if (health) log.info('health endpoints', { port: health.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health?.checkTimeoutMs });
+  if (health) log.info(EVENTS['kafka-entrypoint.health-endpoints'], { port: health.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health?.checkTimeoutMs });
   let exit: ChildExit;
   const drain = config.drain && drainBeforeStop(config.drain, fx.drain);
   try {
     // A missing java is found before anything is written.
     await fx.findExecutable(config.jvm.java);
-    log.info('server.properties', { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
+    log.info(EVENTS['kafka-entrypoint.config-written'], { file: config.configOut, result: await fx.writeFileAtomic(config.configOut, properties) });
     if (formatCommand) {
-      log.info('formatting storage', { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
+      log.info(EVENTS['kafka-entrypoint.storage-formatting'], { dirs: node.logDirs.join(','), quorumFlag: plan.kind === 'format' ? plan.quorumFlag : 'none' });
       await fx.runTool(config.jvm.java, formatCommand);
     }
     if (run.kind === 'exec') {
-      log.info('exec', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
+      log.info(EVENTS['kafka-entrypoint.exec'], { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut });
       return await fx.execJvm(config.jvm.java, brokerCommand, env);
     }
-    log.info('supervise', { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, why: run.why });
+    log.info(EVENTS['kafka-entrypoint.supervise'], { java: config.jvm.java, main: BROKER_MAIN, config: config.configOut, why: run.why });
     const jvm = await fx.superviseJvm(config.jvm.java, brokerCommand, env, config.stopGraceMs, drain?.run);
     jvmPid = jvm.pid;
     exit = await jvm.exited;
@@ -155,7 +170,7 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
     // The endpoints live as long as the JVM: closed before the entrypoint leaves the quorum or exits.
     await health?.close();
   }
-  log.info('JVM exited', { code: exit.code, stopSignal: exit.stopSignal });
+  log.info(EVENTS['kafka-entrypoint.jvm-exited'], { code: exit.code, stopSignal: exit.stopSignal });
   // A crash is restarted by kubelet with the same volume: only a requested stop may be a scale-down.
   if (exit.stopSignal && config.leave) await leaveAfterStop(config.leave, fx);
   return drain?.refused() ? EXIT.usage : exit.code;

@@ -4,6 +4,7 @@ import type { Node } from './server-properties.ts';
 import type { Endpoint } from '../common/kafka-endpoint.ts';
 import { parseProperties } from '../common/java-properties.ts';
 import { excerpt } from '../common/log.ts';
+import type { StorageRefusal } from './catalogue.ts';
 
 /** One name in a log dir; `children` are read for the one subdirectory a format writes (`__cluster_metadata-0`). */
 export type DirEntry = { readonly name: string; readonly kind: 'file' | 'dir' | 'other'; readonly children?: readonly string[]; readonly childrenComplete?: boolean };
@@ -22,7 +23,7 @@ export type StoragePlan =
   | { readonly kind: 'start'; readonly reason: string }
   | { readonly kind: 'format'; readonly quorumFlag: QuorumFlag; readonly reason: string }
   | { readonly kind: 'ask-quorum'; readonly endpoints: readonly Endpoint[] }
-  | { readonly kind: 'refuse'; readonly code: string; readonly message: string; readonly dir: string };
+  | { readonly kind: 'refuse'; readonly code: StorageRefusal; readonly message: string; readonly dir: string };
 
 /** What one other controller said: the quorum leader it knows (-1: none) and the metadata epoch it has replayed
  * (-1: none), or why it did not answer. */
@@ -97,7 +98,7 @@ export const namesExcerpt = (names: readonly string[], max = 3): string => {
 const ownFilesIn = (dir: string, ownFiles: readonly string[]): string[] =>
   ownFiles.filter((f) => f.slice(0, f.lastIndexOf('/')).replace(/\/+$/, '') === dir.replace(/\/+$/, '')).map((f) => f.slice(f.lastIndexOf('/') + 1));
 
-const refuse = (code: string, dir: string, message: string): StoragePlan => ({ kind: 'refuse', code, dir, message });
+const refuse = (code: StorageRefusal, dir: string, message: string): StoragePlan => ({ kind: 'refuse', code, dir, message });
 
 // Decide for this node. `clusterId` is the one the pods agree on (KRaft), or a given one to check (ZooKeeper mode).
 // `quorumExists` is the answer to an earlier 'ask-quorum' step, undefined before it was asked; `ownFiles` are the

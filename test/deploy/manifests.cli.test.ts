@@ -98,7 +98,7 @@ t.test(`deploy/${components.map((c) => ` + ${c}`).join('')} renders with kubectl
       const argv = [`${ROOT}${agents.get('kafka-entrypoint')}`, ...c.args, `--hostname=${set}-2`, '--libs=/opt/kafka/libs', '--dry-run'];
       const r = await run(process.execPath, argv, { timeout: 8000, env: { PATH: process.env['PATH'] ?? '', POD_NAMESPACE: 'prod' } }).catch((e) => e);
       t.equal(r.code ?? 0, 0, `${set}: dry run accepted`);
-      t.match(r.stderr, new RegExp(`node mode=${set === 'kafka' ? 'zookeeper' : 'kraft'} .*(broker|node)\\.id=2 fqdn=${set}-2\\.${c.args[0].split('=')[1]}\\.prod\\.svc`), `${set}: identity`);
+      t.match(r.stderr, new RegExp(`kafka-entrypoint\\.node mode=${set === 'kafka' ? 'zookeeper' : 'kraft'} .*(broker|node)\\.id=2 fqdn=${set}-2\\.${c.args[0].split('=')[1]}\\.prod\\.svc`), `${set}: identity`);
     }
   });
 

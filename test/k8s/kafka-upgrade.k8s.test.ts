@@ -124,8 +124,8 @@ t.test('deploy/kafka-kraft.yaml rolled from Kafka 3.9 to 4.2 under acks=all: no 
   for (const pod of PODS) {
     const log = await kube.run(['logs', pod, '-c', 'kafka']);
     t.match(log, /Kafka version: 4\.2\.2/, `${pod} runs Kafka 4.2.2`);
-    t.match(log, /storage plan=start reason="metadata log dir \S+ is formatted"/, `${pod}: kafka-entrypoint started the 3.9-formatted volume as is`);
-    t.notMatch(log, /formatting storage/, `${pod}: not formatted again`);
+    t.match(log, /kafka-entrypoint.storage-plan plan=start reason="metadata log dir \S+ is formatted"/, `${pod}: kafka-entrypoint started the 3.9-formatted volume as is`);
+    t.notMatch(log, /kafka-entrypoint.storage-formatting/, `${pod}: not formatted again`);
   }
   const after = await clusterFacts(kafka);
   t.equal(after.clusterId, before.clusterId, `same cluster id ${before.clusterId}`);

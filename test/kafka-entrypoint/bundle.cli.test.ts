@@ -13,8 +13,7 @@ import { httpGet } from '../harness/http.ts';
 import { freePorts } from '../harness/ports.ts';
 import { waitFor } from '../harness/wait.ts';
 import { withLoadedBuiltins } from '../fixtures/loaded-builtins.ts';
-import { FLAGS } from '../../kafka-entrypoint/flags.ts';
-import { LEAVE_FLAGS } from '../../kafka-entrypoint/leave-config.ts';
+import { SPECS, LEAVE_SPECS } from '../../kafka-entrypoint/inputs.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-entrypoint.cjs`;
 const entrypoint = (args: string[], env: Record<string, string> = {}) =>
@@ -33,7 +32,7 @@ t.before(() => {
 t.test('--help names every flag, the env vars and the exit codes', async (t) => {
   const r = await entrypoint(['--help']);
   t.equal(r.exitCode, 0);
-  for (const f of FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  for (const f of Object.values(SPECS)) t.match(r.stdout, `-${f.name}`, f.name);
   for (const word of ['KAFKA_HEAP_OPTS', 'KAFKA_OPTS', 'KAFKA_PORT', 'Exit codes:', '  2  ']) t.match(r.stdout, word);
 });
 
@@ -54,6 +53,20 @@ t.test('usage errors exit 2 with one line naming the input, and touch nothing on
     t.match(r.stderr, /code=CONFIG_INVALID/, row.name);
   }
   t.notOk(existsSync(data), 'the data dir was never created');
+});
+
+t.test('-log-format=json (or LOG_FORMAT=json) applies to the config error itself, for the start and for leave', async (t) => {
+  for (const [name, args, env] of [
+    ['start, flag', ['--log-format=json', '--hostname=kafka-0', '--port=x'], {}],
+    ['start, env', ['--hostname=kafka-0', '--port=x'], { LOG_FORMAT: 'json' }],
+    ['leave, flag', ['leave', '--log-format=json', '--hostname=ctrl-0', '--timeout=0s'], {}],
+  ] as const) {
+    const r = await entrypoint([...args], { ...env });
+    t.equal(r.exitCode, 2, name);
+    const line = JSON.parse(r.stderr.trim()) as Record<string, unknown>;
+    t.match(line, { event: 'kafka-entrypoint.failed', code: 'CONFIG_INVALID' }, name);
+    t.match(line['message'], name.startsWith('leave') ? /-timeout/ : /-port/, `${name}: names the input`);
+  }
 });
 
 t.test('a meta.properties with another cluster id is refused and the volume is left byte-identical', async (t) => {
@@ -85,16 +98,16 @@ t.test('--dry-run prints server.properties and the commands, writes nothing', as
   t.match(r.stdout, /^node\.id=1$/m);
   t.match(r.stdout, /^ssl\.keystore\.password=hunter2$/m, 'the file itself keeps the secret');
   t.notMatch(r.stderr, /hunter2/, 'the printed config redacts it');
-  t.match(r.stderr, /key=ssl\.keystore\.password value=\[redacted\] source="env KAFKA_SSL_KEYSTORE_PASSWORD"/);
-  t.match(r.stderr, /ignored Kubernetes service-link variables names=KAFKA_PORT/);
-  t.match(r.stderr, /would format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
+  t.match(r.stderr, /kafka-entrypoint\.config key=ssl\.keystore\.password value=\[redacted\] source="env KAFKA_SSL_KEYSTORE_PASSWORD"/);
+  t.match(r.stderr, /kafka-entrypoint\.service-links-ignored names=KAFKA_PORT/);
+  t.match(r.stderr, /kafka-entrypoint\.would-format command=.*kafka\.tools\.StorageTool format --cluster-id=/);
   t.notOk(existsSync(`${dir}/vol`));
 });
 
 t.test('leave --help names its flags and exit codes', async (t) => {
   const r = await entrypoint(['leave', '--help']);
   t.equal(r.exitCode, 0);
-  for (const f of LEAVE_FLAGS) t.match(r.stdout, `-${f.name}`, f.name);
+  for (const f of Object.values(LEAVE_SPECS)) t.match(r.stdout, `-${f.name}`, f.name);
   t.match(r.stdout, /LAST_VOTER/);
 });
 
@@ -254,14 +267,14 @@ t.test('with -health-port the entrypoint stays the JVM parent and serves /status
   const ready = await httpGet(`${url}/readyz`, 2000);
   t.equal(ready.status, 503);
   t.match(ready.body, /^ready fail: 127\.0\.0\.1:9092: /);
-  t.match(stderr, new RegExp(`health endpoints port=${port} `));
-  t.match(stderr, /supervise .*why="health endpoints on port/);
+  t.match(stderr, new RegExp(`kafka-entrypoint\\.health-endpoints port=${port} `));
+  t.match(stderr, /kafka-entrypoint\.supervise .*why="health endpoints on port/);
   const stopped = Date.now();
   child.kill('SIGTERM');
   const [code] = await exited;
   t.equal(code, 7, "the JVM's exit code is the entrypoint's");
   t.ok(Date.now() - stopped < 3000, `stopped ${Date.now() - stopped} ms after SIGTERM`);
-  t.match(stderr, /JVM exited code=7 stopSignal=SIGTERM/);
+  t.match(stderr, /kafka-entrypoint\.jvm-exited code=7 stopSignal=SIGTERM/);
   t.equal((await httpGet(`${url}/livez`, 1000)).status, 0, 'the port is closed with the JVM');
 });
 

@@ -2,6 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { readConfig, inputPaths, type Files } from '../../kafka-entrypoint/config.ts';
 import { ConfigError } from '../../common/errors.ts';
+import { readInputs } from '../../common/inputs.ts';
+import { SPECS } from '../../kafka-entrypoint/inputs.ts';
 
 const SEED = readFileSync(new URL('../fixtures/seed-kafka-overrides.txt', import.meta.url), 'utf8')
   .split('\n').filter((l) => l !== '' && !l.startsWith('#'));
@@ -149,53 +151,53 @@ t.test('SCRAM credentials for the format step are checked and KRaft-only', async
 const base = ['--service=kafka', '--controllers=3', '--data-dir=/v'];
 const refusedRows: ReadonlyArray<{ name: string; argv?: string[]; env?: Record<string, string>; hostname?: string; problem: RegExp }> = [
   // Paths: empty or relative would resolve under the working directory or the filesystem root.
-  { name: 'empty -data-dir', argv: ['--data-dir='], problem: /-data-dir="" is empty/ },
-  { name: 'relative -data-dir', argv: ['--data-dir=data'], problem: /-data-dir="data" is relative/ },
-  { name: 'empty -config-out', argv: ['--config-out='], problem: /-config-out="" is empty/ },
-  { name: 'relative -config-file', argv: ['--config-file=server.properties'], problem: /-config-file="server.properties" is relative/ },
-  { name: 'relative CLUSTER_ID_FILE', env: { CLUSTER_ID_FILE: 'id' }, problem: /-cluster-id-file \(env CLUSTER_ID_FILE\)="id" is relative/ },
-  { name: 'empty -rack-file', argv: ['--rack-file='], problem: /-rack-file \(env BROKER_RACK_FILE\)="" is empty/ },
-  { name: 'relative -controllers-file', argv: ['--controllers-file=desired'], problem: /-controllers-file="desired" is relative/ },
-  { name: 'relative KAFKA_LIBS', env: { KAFKA_LIBS: 'libs' }, problem: /-libs \(env KAFKA_LIBS\)="libs" is relative/ },
+  { name: 'empty -data-dir', argv: ['--data-dir='], problem: /-data-dir is empty: give an absolute path/ },
+  { name: 'relative -data-dir', argv: ['--data-dir=data'], problem: /-data-dir takes an absolute path \(this one is relative.*got "data"/ },
+  { name: 'empty -config-out', argv: ['--config-out='], problem: /-config-out is empty: give an absolute path/ },
+  { name: 'relative -config-file', argv: ['--config-file=server.properties'], problem: /-config-file takes an absolute path \(this one is relative.*got "server.properties"/ },
+  { name: 'relative CLUSTER_ID_FILE', env: { CLUSTER_ID_FILE: 'id' }, problem: /-cluster-id-file \(env CLUSTER_ID_FILE\) takes an absolute path \(this one is relative.*got "id"/ },
+  { name: 'empty -rack-file', argv: ['--rack-file='], problem: /-rack-file \(env BROKER_RACK_FILE\) is empty: give an absolute path/ },
+  { name: 'relative -controllers-file', argv: ['--controllers-file=desired'], problem: /-controllers-file takes an absolute path \(this one is relative.*got "desired"/ },
+  { name: 'relative KAFKA_LIBS', env: { KAFKA_LIBS: 'libs' }, problem: /-libs \(env KAFKA_LIBS\) takes an absolute path \(this one is relative.*got "libs"/ },
   { name: 'relative KAFKA_HOME', env: { KAFKA_HOME: 'kafka' }, problem: /env KAFKA_HOME="kafka" is relative/ },
   { name: 'relative JAVA_HOME', env: { JAVA_HOME: 'jdk' }, problem: /env JAVA_HOME="jdk" is relative/ },
-  { name: 'relative -java with a slash', argv: ['--java=bin/java'], problem: /-java="bin\/java" is relative/ },
-  { name: 'a path with a newline', argv: ['--data-dir=/v\nx'], problem: /-data-dir="\/v\\nx" contains control characters/ },
+  { name: 'relative -java with a slash', argv: ['--java=bin/java'], problem: /-java takes .*relative.*got "bin\/java"/ },
+  { name: 'a path with a newline', argv: ['--data-dir=/v\nx'], problem: /-data-dir takes an absolute path \(this one contains control characters\), got "\/v\\nx"/ },
   { name: 'relative log.dirs entry in an override', argv: ['--override', 'log.dirs=/a,data'], problem: /log\.dirs \(from --override\) entry "data" is not an absolute path/ },
   { name: 'relative log.dir from env', env: { KAFKA_LOG_DIR: 'logs' }, problem: /log\.dir \(from env KAFKA_LOG_DIR\) entry "logs"/ },
   { name: 'relative metadata.log.dir', argv: ['--override', 'metadata.log.dir=meta'], problem: /metadata\.log\.dir .* entry "meta"/ },
   // Names that reach advertised.listeners and controller.quorum.voters: Kubernetes would never produce these.
-  { name: 'CLUSTER_DOMAIN with a colon', env: { CLUSTER_DOMAIN: 'cluster.local:1' }, problem: /-domain \(env CLUSTER_DOMAIN\)="cluster.local:1" must be a DNS-1123 subdomain/ },
+  { name: 'CLUSTER_DOMAIN with a colon', env: { CLUSTER_DOMAIN: 'cluster.local:1' }, problem: /-domain \(env CLUSTER_DOMAIN\) takes a DNS-1123 subdomain .*got "cluster.local:1"/ },
   { name: 'CLUSTER_DOMAIN with a comma', env: { CLUSTER_DOMAIN: 'a,1@evil:9093' }, problem: /-domain .*DNS-1123 subdomain/ },
-  { name: 'POD_NAMESPACE with a newline', env: { POD_NAMESPACE: 'default\ncontroller.quorum.voters=9@x:1' }, problem: /-namespace \(env POD_NAMESPACE\)="default\\ncontroller/ },
+  { name: 'POD_NAMESPACE with a newline', env: { POD_NAMESPACE: 'default\ncontroller.quorum.voters=9@x:1' }, problem: /-namespace \(env POD_NAMESPACE\) takes a DNS-1123 label \(this one contains control characters\), got "default\\ncontroller/ },
   { name: 'POD_NAMESPACE with a comma', env: { POD_NAMESPACE: 'a,b' }, problem: /-namespace .*DNS-1123 label/ },
-  { name: 'empty -service', argv: ['--service='], problem: /-service="" must not be empty/ },
-  { name: 'service with upper case', argv: ['--service=Kaf_ka'], problem: /-service="Kaf_ka" must be a DNS-1123 label/ },
-  { name: 'a 64-character namespace', argv: [`--namespace=${'n'.repeat(64)}`], problem: /-namespace \(env POD_NAMESPACE\)=.* must be at most 63 characters/ },
-  { name: 'controller-service with a colon', argv: ['--controller-service=c:1'], problem: /-controller-service="c:1"/ },
-  { name: 'controller-set with a dot', argv: ['--controller-set=a.b'], problem: /-controller-set="a.b"/ },
+  { name: 'empty -service', argv: ['--service='], problem: /-service is empty: give a DNS-1123 label, or leave it unset/ },
+  { name: 'service with upper case', argv: ['--service=Kaf_ka'], problem: /-service takes a DNS-1123 label \(this one must be a DNS-1123 label.*got "Kaf_ka"/ },
+  { name: 'a 64-character namespace', argv: [`--namespace=${'n'.repeat(64)}`], problem: /-namespace \(env POD_NAMESPACE\) takes a DNS-1123 label \(this one is longer than 63 characters/ },
+  { name: 'controller-service with a colon', argv: ['--controller-service=c:1'], problem: /-controller-service takes .*got "c:1"/ },
+  { name: 'controller-set with a dot', argv: ['--controller-set=a.b'], problem: /-controller-set takes .*got "a.b"/ },
   { name: 'a 64-character pod name', hostname: `${'k'.repeat(62)}-0`, problem: /is no pod name \(a DNS label has at most 63 characters\)/ },
-  { name: 'a rack with a newline', env: { BROKER_RACK: 'a\nnode.id=9' }, problem: /-rack \(env BROKER_RACK\)="a\\nnode.id=9" contains control characters/ },
+  { name: 'a rack with a newline', env: { BROKER_RACK: 'a\nnode.id=9' }, problem: /-rack \(env BROKER_RACK\) takes text that contains control characters, got "a\\nnode.id=9"/ },
   // Ids are int32 in Kafka; ranges are checked before anything is built from them.
-  { name: 'broker id offset past int32', argv: ['--broker-id-offset=2147483648', '--override', 'process.roles=broker'], problem: /-broker-id-offset=.* from 0 to 2147483647/ },
+  { name: 'broker id offset past int32', argv: ['--broker-id-offset=2147483648', '--override', 'process.roles=broker'], problem: /-broker-id-offset takes an integer 0-2147483647, got "2147483648"/ },
   { name: 'ordinal plus offset past int32', argv: ['--controller-id-offset=2147483647'], hostname: 'kafka-1', problem: /= 2147483648 is past the largest Kafka node id/ },
   { name: 'voter ids past int32', argv: ['--controller-id-offset=2147483646'], hostname: 'kafka-0', problem: /voter ids past Kafka's largest node id/ },
-  { name: 'too many controllers', argv: ['--controllers=100000000'], problem: /-controllers="100000000": expected a whole number from 1 to 64/ },
-  { name: 'zero controllers', argv: ['--controllers=0'], problem: /-controllers="0": expected a whole number from 1 to 64/ },
-  { name: 'port 0', argv: ['--port=0'], problem: /-port="0": expected a whole number from 1 to 65535/ },
+  { name: 'too many controllers', argv: ['--controllers=100000000'], problem: /-controllers takes an integer 1-64, got "100000000"/ },
+  { name: 'zero controllers', argv: ['--controllers=0'], problem: /-controllers takes an integer 1-64, got "0"/ },
+  { name: 'port 0', argv: ['--port=0'], problem: /-port takes a port 1-65535, got "0"/ },
   // Durations past a timer's range used to become a 1 ms deadline.
   { name: 'quorum check timeout past a timer', argv: ['--quorum-check-timeout=999999999h'], problem: /-quorum-check-timeout takes a Go duration from 1ms to 1h0m0s, .*got "999999999h"/ },
   { name: 'leave timeout zero', argv: ['--leave-timeout=0s'], problem: /-leave-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
   // Health endpoints: a port, a check deadline, a client config only with a port.
-  { name: 'health port past 65535', argv: ['--health-port=65536'], problem: /-health-port \(env KAFKA_HEALTH_PORT\)="65536": expected a whole number from 0 to 65535/ },
-  { name: 'health port not a number', env: { KAFKA_HEALTH_PORT: 'http' }, problem: /-health-port \(env KAFKA_HEALTH_PORT\)="http": expected a whole number/ },
-  { name: 'negative health port', argv: ['--health-port=-1'], problem: /-health-port .*="-1"/ },
-  { name: 'health timeout zero', argv: ['--health-port=8080', '--health-timeout=0s'], problem: /-health-timeout takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
-  { name: 'relative health command config', argv: ['--health-port=8080', '--health-command-config=client.properties'], problem: /-health-command-config \(env KAFKA_HEALTH_COMMAND_CONFIG\)="client.properties" is relative/ },
-  { name: 'stop grace past an hour', env: { KAFKA_STOP_GRACE: '2h' }, problem: /-stop-grace takes a Go duration from 1ms to 1h0m0s, .*got "2h"/ },
+  { name: 'health port past 65535', argv: ['--health-port=65536'], problem: /-health-port \(env KAFKA_HEALTH_PORT\) takes a port 0-65535.*got "65536"/ },
+  { name: 'health port not a number', env: { KAFKA_HEALTH_PORT: 'http' }, problem: /-health-port \(env KAFKA_HEALTH_PORT\) takes a port.*got "http"/ },
+  { name: 'negative health port', argv: ['--health-port=-1'], problem: /-health-port .*got "-1"/ },
+  { name: 'health timeout zero', argv: ['--health-port=8080', '--health-timeout=0s'], problem: /-health-timeout \(env KAFKA_HEALTH_TIMEOUT\) takes a Go duration from 1ms to 1h0m0s, .*got "0s"/ },
+  { name: 'relative health command config', argv: ['--health-port=8080', '--health-command-config=client.properties'], problem: /-health-command-config \(env KAFKA_HEALTH_COMMAND_CONFIG\) takes an absolute path \(this one is relative.*got "client.properties"/ },
+  { name: 'stop grace past an hour', env: { KAFKA_STOP_GRACE: '2h' }, problem: /-stop-grace \(env KAFKA_STOP_GRACE\) takes a Go duration from 1ms to 1h0m0s, .*got "2h"/ },
   // -health-command-config is the old name of -command-config: one file for every Kafka call, so two are a mistake.
   { name: 'two different client configs', argv: ['--command-config=/etc/a.properties', '--health-command-config=/etc/b.properties'], problem: /-command-config and -health-command-config name different files/ },
-  { name: 'relative command config', env: { KAFKA_COMMAND_CONFIG: 'client.properties' }, problem: /-command-config \(env KAFKA_COMMAND_CONFIG\)="client.properties" is relative/ },
+  { name: 'relative command config', env: { KAFKA_COMMAND_CONFIG: 'client.properties' }, problem: /-command-config \(env KAFKA_COMMAND_CONFIG\) takes an absolute path \(this one is relative.*got "client.properties"/ },
 ];
 
 t.test('hostile values are refused at the input gate, each with one escaped problem', async (t) => {
@@ -294,7 +296,7 @@ t.test("-command-config secures every Kafka call of the entrypoint: founding che
   t.same(read(dynamic, { KAFKA_HEALTH_COMMAND_CONFIG: '/etc/kafka/client.properties' }).clientSecurity, want, 'the old name still works, with or without -health-port');
   t.same(read([...dynamic, '--health-port=8080', '--command-config=/etc/kafka/client.properties']).health?.checks.live.security, want, 'the health checks');
   t.same(readConfig(dynamic, {}, files('kafka-2')).clientSecurity, { protocol: 'PLAINTEXT' }, 'none given: PLAINTEXT');
-  t.same(inputPaths(['--health-command-config=/etc/x.properties'], {}), { commandConfig: '/etc/x.properties' }, 'the file is read under either name');
+  t.same(inputPaths(readInputs(SPECS, ['--health-command-config=/etc/x.properties'], {})), { commandConfig: '/etc/x.properties' }, 'the file is read under either name');
   const missing = problemsOf(() => readConfig([...dynamic, '--command-config=/etc/kafka/client.properties'], {}, files('kafka-2', { commandConfig: { path: '/etc/kafka/client.properties', error: 'EACCES' } })));
   t.match(missing.join(), /-command-config \/etc\/kafka\/client\.properties cannot be read \(EACCES\)/);
 });

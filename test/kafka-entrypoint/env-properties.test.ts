@@ -1,6 +1,6 @@
 import t from 'tap';
 import { propertiesFromEnv, propertyNameFromEnv, isServiceLinkVariable, NOT_PROPERTIES } from '../../kafka-entrypoint/env-properties.ts';
-import { FLAGS } from '../../kafka-entrypoint/flags.ts';
+import { SPECS } from '../../kafka-entrypoint/inputs.ts';
 
 t.test('a single underscore becomes a dot', async (t) => {
   t.equal(propertyNameFromEnv('KAFKA_LOG_RETENTION_HOURS'), 'log.retention.hours');
@@ -24,7 +24,7 @@ t.test('JVM and logging variables are not properties', async (t) => {
 });
 
 t.test("the entrypoint's own KAFKA_* flag fallbacks (KAFKA_LIBS, KAFKA_HEALTH_PORT, ...) are never properties", async (t) => {
-  const own = FLAGS.flatMap((f) => (f.env?.startsWith('KAFKA_') ? [f.env] : []));
+  const own = Object.values(SPECS).flatMap((f) => (f.env?.startsWith('KAFKA_') ? [f.env] : []));
   t.ok(own.includes('KAFKA_HEALTH_PORT'));
   for (const name of own) t.ok(NOT_PROPERTIES.has(name), name);
 });

@@ -3,6 +3,7 @@
 // format runs. Exit 0/1/2 as documented, one line, never a stack, nothing half-written. Read-only and full volumes
 // (root: a tmpfs) are in hostile-volumes.pods.test.ts.
 import t, { type Test } from 'tap';
+import { failure } from '../fixtures/log-lines.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -117,15 +118,16 @@ t.test('odd log dirs: a file where the log dir should be is exit 1 naming it; a 
   const dir = t.testdir({ 'vol-file': { data: 'not a directory' }, 'vol-fifo': { data: {} }, 'vol-dir': { data: { 'meta.properties': {} } } });
   execFileSync('mkfifo', [path.join(dir, 'vol-fifo/data/meta.properties')]);
   const rows = [
-    { name: 'log dir is a file', vol: 'vol-file', exit: 1, why: /cannot (list log dir|read) .*vol-file\/data.*: ENOTDIR/ },
-    { name: 'meta.properties is a FIFO', vol: 'vol-fifo', exit: 2, why: /meta\.properties .* is not a regular file/ },
-    { name: 'meta.properties is a directory', vol: 'vol-dir', exit: 2, why: /meta\.properties .* is not a regular file/ },
+    { name: 'log dir is a file', vol: 'vol-file', exit: 1, code: /^(LOG_DIR_UNREADABLE|META_UNREADABLE)$/, why: /vol-file\/data.*: ENOTDIR/ },
+    { name: 'meta.properties is a FIFO', vol: 'vol-fifo', exit: 2, code: /^FILE_NOT_REGULAR$/, why: /meta\.properties/ },
+    { name: 'meta.properties is a directory', vol: 'vol-dir', exit: 2, code: /^FILE_NOT_REGULAR$/, why: /meta\.properties/ },
   ];
   for (const row of rows) {
     const started = Date.now();
     const r = await entrypoint([...BASE, `--data-dir=${dir}/${row.vol}`, '--java=/bin/false']);
     t.equal(r.exitCode, row.exit, `${row.name}: ${r.stderr}`);
-    t.match(r.stderr, row.why, row.name);
+    t.match(failure(r.stderr)?.fields['code'], row.code, row.name);
+    t.match(failure(r.stderr)?.fields['message'], row.why, `${row.name}: names the dir or file`);
     t.ok(Date.now() - started < 5000, `${row.name}: bounded time`);
     oneLine(t, r.stderr, row.name);
     t.notOk(existsSync(`${dir}/${row.vol}/server.properties`), `${row.name}: nothing written`);

@@ -38,8 +38,8 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
   });
   ctrl.start();
   await ctrl.waitReady(3, 300_000);
-  t.match(ctrl.pod(0).logs(), /storage plan=format quorumFlag=standalone/, 'controller-0 founded the quorum');
-  for (const i of [1, 2]) t.match(ctrl.pod(i).logs(), /storage plan=format quorumFlag=no-initial-controllers/, `controller-${i} joined it`);
+  t.match(ctrl.pod(0).logs(), /kafka-entrypoint.storage-plan plan=format quorumFlag=standalone/, 'controller-0 founded the quorum');
+  for (const i of [1, 2]) t.match(ctrl.pod(i).logs(), /kafka-entrypoint.storage-plan plan=format quorumFlag=no-initial-controllers/, `controller-${i} joined it`);
   brokers.start();
   await brokers.waitReady(3, 300_000);
   t.match(brokers.pod(2).logs(), /node\.id=102/, 'broker ids carry the broker offset');
@@ -57,9 +57,9 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
     for (const entry of readdirSync(volume)) rmSync(path.join(volume, entry), { recursive: true, force: true });
     await ctrl.waitReady(3, 300_000);
     const logs = ctrl.pod(0).logs();
-    t.match(logs, /asked the other controllers whether a quorum exists exists=true/, 'it asked the running controllers');
-    t.equal(logs.match(/storage plan=format quorumFlag=standalone/g)?.length ?? 0, 1, 'only the first start founded a quorum: no second one');
-    t.match(logs.split('storage plan=').at(-1), /^format quorumFlag=no-initial-controllers/);
+    t.match(logs, /kafka-entrypoint.quorum-asked exists=true/, 'it asked the running controllers');
+    t.equal(logs.match(/kafka-entrypoint.storage-plan plan=format quorumFlag=standalone/g)?.length ?? 0, 1, 'only the first start founded a quorum: no second one');
+    t.match(logs.split('kafka-entrypoint.storage-plan plan=').at(-1), /^format quorumFlag=no-initial-controllers/);
     // Every controller sees one leader, and node 0 is a caught-up voter of that quorum.
     const leaders = new Set<string>();
     for (const pod of ctrl.pods) {
@@ -117,7 +117,7 @@ t.test('3 controllers + 3 brokers with a dynamic quorum: rejoin after a wipe, a 
     ctrl.scale(2);
     await ctrl.waitReady(2, 120_000);
     t.comment(`ctrl-2 stopped and left in ${Date.now() - started} ms`);
-    t.match(leaving.logs(), /leave done outcome=left/, 'ctrl-2 left the quorum after its JVM stopped');
+    t.match(leaving.logs(), /kafka-entrypoint.leave-done outcome=left/, 'ctrl-2 left the quorum after its JVM stopped');
     t.same(await quorumVoters(client, `${ctrl.pod(0).fqdn}:9093`), [0, 1], 'DescribeQuorum shows 2 voters');
 
     const again = await client.exec([...ENTRYPOINT, 'leave', `--config=${leaving.volumeDir}/server.properties`, '--hostname=ctrl-2', `--controllers-file=${desiredControllers}`]);

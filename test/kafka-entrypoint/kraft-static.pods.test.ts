@@ -116,12 +116,12 @@ t.test('3 combined nodes with static voters, Ready by httpGet /readyz: ids from 
   const exitLine = await waitFor('kafka-1 main container exited', () => /\[harness\] main container exited (\S+); restarting/.exec(pod1.logs()), { timeoutMs: 60_000, intervalMs: 100 });
   const took = Date.now() - stopped;
   t.ok(took < 60_000, `kafka-1 shut down within the grace period (${took} ms)`);
-  const jvmExit = /JVM exited code=(\d+) stopSignal=SIGTERM/.exec(pod1.logs())?.[1];
+  const jvmExit = /kafka-entrypoint\.jvm-exited code=(\d+) stopSignal=SIGTERM/.exec(pod1.logs())?.[1];
   t.ok(jvmExit !== undefined, 'the entrypoint forwarded SIGTERM and saw the JVM stop');
   t.equal(exitLine[1], jvmExit, `the container exits with the JVM's code (${jvmExit})`);
   await kafka.waitReady(3, 180_000);
   const logs = pod1.logs();
-  t.match(logs, /storage plan=start reason="metadata log dir .* is formatted"/, 'the restarted container was not reformatted');
+  t.match(logs, /kafka-entrypoint.storage-plan plan=start reason="metadata log dir .* is formatted"/, 'the restarted container was not reformatted');
   t.equal(readFileSync(`${kafka.pod(1).volumeDir}/data/meta.properties`, 'utf8'), meta, 'meta.properties unchanged');
   const again = await kafkaRoundTrip(client, fqdn(1), fqdn(0), 'test', 3, 2);
   t.same(again.consumed.filter((l) => SEED_LINES.includes(l)).length >= 2, true, 'the topic still takes a round trip through the restarted node');

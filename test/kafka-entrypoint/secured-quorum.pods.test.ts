@@ -88,16 +88,16 @@ const securedQuorum = async (t: Teardown, kind: 'sasl' | 'ssl') => {
 for (const kind of ['sasl', 'ssl'] as const) {
   t.test(`${kind} controller listener: the founding check sees the quorum, and a scaled-away controller leaves it`, async (t) => {
     const q = await securedQuorum(t, kind);
-    t.match(q.ctrl0.output(), /storage plan=format quorumFlag=standalone/, 'ctrl-0 founded the quorum');
-    t.match(q.ctrl1.output(), /storage plan=format quorumFlag=no-initial-controllers/, 'ctrl-1 joined it');
+    t.match(q.ctrl0.output(), /kafka-entrypoint.storage-plan plan=format quorumFlag=standalone/, 'ctrl-0 founded the quorum');
+    t.match(q.ctrl1.output(), /kafka-entrypoint.storage-plan plan=format quorumFlag=no-initial-controllers/, 'ctrl-1 joined it');
     t.match((await q.ready(0)).stdout, /node 0 leads the quorum \(epoch \d+, 2 voters\)/, 'kafka-probe reads the quorum through the secured listener');
 
     await t.test('a wiped controller-0 asks the others through the secured listener and joins instead of founding', async (t) => {
       const wiped = await mkdtemp(path.join(q.dir, 'wiped-'));
       const run = await q.start(0, ['--dry-run', `--command-config=${q.clientConfig}`], wiped);
       t.equal(await run.exited, 0, run.output());
-      t.match(run.output(), /asked the other controllers whether a quorum exists exists=true/);
-      t.match(run.output(), /storage plan=format quorumFlag=no-initial-controllers/, 'it would rejoin the running quorum');
+      t.match(run.output(), /kafka-entrypoint.quorum-asked exists=true/);
+      t.match(run.output(), /kafka-entrypoint.storage-plan plan=format quorumFlag=no-initial-controllers/, 'it would rejoin the running quorum');
 
       const blind = await q.start(0, ['--dry-run'], wiped);
       t.equal(await blind.exited, 1, 'without the client properties it cannot read the others: it refuses to found');
@@ -111,7 +111,7 @@ for (const kind of ['sasl', 'ssl'] as const) {
       q.ctrl1.child.kill('SIGTERM');
       await q.ctrl1.exited;
       t.comment(`ctrl-1 stopped and left in ${Date.now() - started} ms`);
-      t.match(q.ctrl1.output(), /leave done outcome=left/, q.ctrl1.output().slice(-3000));
+      t.match(q.ctrl1.output(), /kafka-entrypoint.leave-done outcome=left/, q.ctrl1.output().slice(-3000));
       t.match((await q.ready(0)).stdout, /node 0 leads the quorum \(epoch \d+, 1 voters\)/, 'one voter left');
       const again = await entrypoint.run(['leave', `--config=${q.ctrl1.dir}/server.properties`, '--hostname=ctrl-1', `--command-config=${q.clientConfig}`]);
       t.equal(again.exitCode, 0, again.stderr);
