@@ -28,14 +28,27 @@ const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 const work = mkdtempSync(path.join(os.tmpdir(), 'health-bench-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
 const out = (text: string): boolean => process.stdout.write(text);
-const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const mb = (kb: number): string => (kb / 1024).toFixed(1);
 
 // The agent bundled as the images ship agents (CommonJS, minified): type stripping at run time would cost the
 // agent ~150 MB of RSS that no pod pays.
 const buildAgent = async (): Promise<string> => {
   const outfile = path.join(work, 'health-agent.cjs');
-  await build({ entryPoints: [path.join(import.meta.dirname, 'health-agent.ts')], outfile, bundle: true, platform: 'node', target: 'node24', format: 'cjs', minify: true, logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(import.meta.dirname, 'health-agent.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    logLevel: 'warning',
+  });
   return outfile;
 };
 
@@ -48,7 +61,8 @@ const cpuMsOf = (pid: number): number => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 };
 
-const statusKb = (pid: number, key: 'VmRSS' | 'VmHWM'): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const statusKb = (pid: number, key: 'VmRSS' | 'VmHWM'): number =>
+  Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 const nextLine = (child: ChildProcess): Promise<string> => {
   const lines = createInterface({ input: child.stdout! });
@@ -68,7 +82,9 @@ const probe = (port: number, target: string): Promise<{ status: number; ms: numb
     let head = '';
     const socket = connect(port, '127.0.0.1');
     socket.setEncoding('latin1');
-    socket.on('connect', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kube-probe/1.33\r\nAccept: */*\r\nConnection: close\r\n\r\n`));
+    socket.on('connect', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: kube-probe/1.33\r\nAccept: */*\r\nConnection: close\r\n\r\n`),
+    );
     socket.on('data', (chunk: string) => {
       if (head.length < 64) head += chunk;
     });
@@ -76,7 +92,13 @@ const probe = (port: number, target: string): Promise<{ status: number; ms: numb
     socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1] ?? 0), ms: performance.now() - started }));
   });
 
-type Served = { readonly times: number[]; readonly wrong: ReadonlyMap<number, number>; readonly agentCpuMs: number; readonly clientCpuMs: number; readonly rssKb: { readonly before: number; readonly on: number; readonly after: number; readonly peak: number } };
+type Served = {
+  readonly times: number[];
+  readonly wrong: ReadonlyMap<number, number>;
+  readonly agentCpuMs: number;
+  readonly clientCpuMs: number;
+  readonly rssKb: { readonly before: number; readonly on: number; readonly after: number; readonly peak: number };
+};
 
 // The agent under `nodeFlags`: its RSS idle, with the endpoint on, and after PROBES sequential GET /readyz.
 const serve = async (zkPort: number, bundle: string, nodeFlags: readonly string[]): Promise<Served> => {
@@ -127,13 +149,19 @@ try {
   const p99 = percentile(times, 0.99);
   const wrongCount = [...wrong.values()].reduce((a, b) => a + b, 0);
   const ncP50 = percentile(nc.timesMs, 0.5);
-  const row = (name: string, a: number, b: number, extra: string): string => `| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${extra} | ${(a / ncP50).toFixed(2)} |`;
+  const row = (name: string, a: number, b: number, extra: string): string =>
+    `| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${extra} | ${(a / ncP50).toFixed(2)} |`;
   out(
     [
       `## Health endpoint: GET /readyz over loopback (ZooKeeper 3.9.5, ${PROBES.toLocaleString('en')} probes, sequential, a new connection each)`,
       '| probe | p50 ms | p99 ms | wrong answers | p50 × printf ruok \\| nc |',
       '|---|---|---|---|---|',
-      row('GET /readyz (resident agent, HTTP)', p50, p99, `${wrongCount} of ${PROBES.toLocaleString('en')}${wrong.size ? ` (${[...wrong].map(([s, n]) => `${s || 'no answer'}: ${n}`).join(', ')})` : ''}`),
+      row(
+        'GET /readyz (resident agent, HTTP)',
+        p50,
+        p99,
+        `${wrongCount} of ${PROBES.toLocaleString('en')}${wrong.size ? ` (${[...wrong].map(([s, n]) => `${s || 'no answer'}: ${n}`).join(', ')})` : ''}`,
+      ),
       row(`printf ruok \\| nc (${NC_RUNS.toLocaleString('en')} runs)`, ncP50, percentile(nc.timesMs, 0.99), '-'),
       row(`zk-probe ready (exec, ${EXEC_RUNS} runs)`, percentile(exec.timesMs, 0.5), percentile(exec.timesMs, 0.99), '-'),
       row(`node -e 0 (${EXEC_RUNS} runs)`, percentile(floor.timesMs, 0.5), percentile(floor.timesMs, 0.99), '-'),
@@ -143,14 +171,15 @@ try {
   );
 
   const perProbe = { agent: agentCpuMs / PROBES, withClient: (agentCpuMs + clientCpuMs) / PROBES, exec: exec.cpuMs };
-  const cpuRow = (name: string, ms: number): string => `| ${name} | ${ms.toFixed(3)} | ${((ms * PROBES_PER_DAY) / 1000).toFixed(1)} | ${(perProbe.exec / ms).toFixed(0)}x |`;
+  const cpuRow = (name: string, ms: number): string =>
+    `| ${name} | ${ms.toFixed(3)} | ${((ms * PROBES_PER_DAY) / 1000).toFixed(1)} | ${(perProbe.exec / ms).toFixed(0)}x |`;
   out(
     [
       `## Probe CPU per pod-day (readiness every 5 s + liveness every 10 s = ${PROBES_PER_DAY.toLocaleString('en')} probes)`,
       '| probe | CPU ms per probe | CPU s per pod-day | exec ÷ this |',
       '|---|---|---|---|',
       cpuRow('GET /readyz: the agent', perProbe.agent),
-      cpuRow('GET /readyz: the agent + this Node client (kubelet\'s Go client is lighter)', perProbe.withClient),
+      cpuRow("GET /readyz: the agent + this Node client (kubelet's Go client is lighter)", perProbe.withClient),
       cpuRow('exec zk-probe ready (node start included; runc exec not counted)', perProbe.exec),
       `goal: exec ÷ HTTP >= 100x (${(perProbe.exec / perProbe.withClient).toFixed(0)}x with this client's share, ${(perProbe.exec / perProbe.agent).toFixed(0)}x the agent alone)`,
       '',

@@ -16,21 +16,38 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'kafka-probe-bench-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
 // BrokerApiVersionsCommand moved to the kafka-tools jar in 4.x, which the server libs do not include.
-const toolsJar = [path.join(LIBS['4.2.2'], 'kafka-tools-4.2.2.jar'), path.join(os.homedir(), '.m2/repository/org/apache/kafka/kafka-tools/4.2.2/kafka-tools-4.2.2.jar')].find(existsSync);
+const toolsJar = [
+  path.join(LIBS['4.2.2'], 'kafka-tools-4.2.2.jar'),
+  path.join(os.homedir(), '.m2/repository/org/apache/kafka/kafka-tools/4.2.2/kafka-tools-4.2.2.jar'),
+].find(existsSync);
 
 // The same readiness question asked through kafkajs, bundled like our agents, for the "measurably cheaper" claim.
 const kafkajsProbe = async (): Promise<string> => {
   const src = path.join(work, 'kafkajs-ready.ts');
-  writeFileSync(src, `import { Kafka, logLevel } from 'kafkajs';
+  writeFileSync(
+    src,
+    `import { Kafka, logLevel } from 'kafkajs';
 const [broker, id] = process.argv.slice(2);
 const admin = new Kafka({ clientId: 'p', brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
 await admin.connect();
 const { brokers } = await admin.describeCluster();
 await admin.disconnect();
 process.exitCode = brokers.some((b) => b.nodeId === Number(id)) ? 0 : 1;
-`);
+`,
+  );
   const out = path.join(work, 'kafkajs-ready.mjs');
-  await build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', target: 'node24', format: 'esm', minify: true, nodePaths: [path.join(ROOT, 'node_modules')], banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" }, logLevel: 'warning' });
+  await build({
+    entryPoints: [src],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
   return out;
 };
 
@@ -47,10 +64,24 @@ try {
   ];
   if (toolsJar) {
     // As kafka-broker-api-versions.sh runs it: kafka-run-class.sh's default tool heap and JVM flags.
-    const jvm = ['-Xmx256M', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true'];
-    commands.push({ name: 'kafka-broker-api-versions (JVM)', argv: ['java', ...jvm, '-cp', `${LIBS['4.2.2']}/*:${toolsJar}`, 'org.apache.kafka.tools.BrokerApiVersionsCommand', '--bootstrap-server', bootstrap] });
+    const jvm = [
+      '-Xmx256M',
+      '-server',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:InitiatingHeapOccupancyPercent=35',
+      '-XX:+ExplicitGCInvokesConcurrent',
+      '-XX:MaxInlineLevel=15',
+      '-Djava.awt.headless=true',
+    ];
+    commands.push({
+      name: 'kafka-broker-api-versions (JVM)',
+      argv: ['java', ...jvm, '-cp', `${LIBS['4.2.2']}/*:${toolsJar}`, 'org.apache.kafka.tools.BrokerApiVersionsCommand', '--bootstrap-server', bootstrap],
+    });
   } else {
-    process.stdout.write('(kafka-tools-4.2.2.jar not found: JVM tool row skipped; mvn dependency:get -Dartifact=org.apache.kafka:kafka-tools:4.2.2 -Dtransitive=false)\n');
+    process.stdout.write(
+      '(kafka-tools-4.2.2.jar not found: JVM tool row skipped; mvn dependency:get -Dartifact=org.apache.kafka:kafka-tools:4.2.2 -Dtransitive=false)\n',
+    );
   }
   const probeFigures = measure(commands, { runs: 20, warmup: 3 });
   process.stdout.write(report('kafka-probe vs the JVM tool and kafkajs (Kafka 4.2.2, loopback)', probeFigures, 'node -e 0'));
@@ -63,8 +94,24 @@ try {
   mkdirSync(path.join(vol, 'data'), { recursive: true });
   writeFileSync(path.join(vol, 'data/meta.properties'), 'version=1\nnode.id=2\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=abcdefghijklmnopqrstuv\n');
   const seed = ['--override', 'num.partitions=1', '--override', 'log.retention.hours=168'];
-  const entrypoint = [NODE, path.join(ROOT, 'dist/kafka-entrypoint.cjs'), '--hostname=kafka-2', '--service=kafka', '--controllers=3', '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg', `--data-dir=${vol}`, '--java=/bin/true', ...seed];
-  const entry = measure([{ name: 'node -e 0', argv: [NODE, '-e', '0'] }, { name: 'kafka-entrypoint until execve', argv: entrypoint }], { runs: 20, warmup: 3 });
+  const entrypoint = [
+    NODE,
+    path.join(ROOT, 'dist/kafka-entrypoint.cjs'),
+    '--hostname=kafka-2',
+    '--service=kafka',
+    '--controllers=3',
+    '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg',
+    `--data-dir=${vol}`,
+    '--java=/bin/true',
+    ...seed,
+  ];
+  const entry = measure(
+    [
+      { name: 'node -e 0', argv: [NODE, '-e', '0'] },
+      { name: 'kafka-entrypoint until execve', argv: entrypoint },
+    ],
+    { runs: 20, warmup: 3 },
+  );
   process.stdout.write(report('kafka-entrypoint overhead before the JVM (goal <= 150 ms including Node start)', entry, 'node -e 0'));
 } finally {
   for (const fn of teardowns.reverse()) await fn();

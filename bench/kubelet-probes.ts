@@ -19,13 +19,16 @@ const WINDOW_MS = Number(process.env['WINDOW_S'] ?? 60) * 1000;
 const TICK_MS = 1000 / 100; // USER_HZ
 
 const pidsOf = (name: string): number[] =>
-  readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
-    } catch {
-      return false;
-    }
-  });
+  readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    });
 
 // utime + stime (+ reaped children's, for the shims that reap runc) in ms.
 const cpuOf = (pid: number, children: boolean): number => {
@@ -62,7 +65,9 @@ const probeCount = async (kube: Awaited<ReturnType<typeof createNamespace>>['kub
 const sample = async (kube: Awaited<ReturnType<typeof createNamespace>>['kube'], cgroup: string): Promise<Sample> => ({
   pod: Number(readFileSync(path.join(cgroup, 'cpuacct.usage'), 'utf8')) / 1e6,
   containerd: pidsOf('containerd').reduce((s, p) => s + cpuOf(p, false), 0),
-  shims: pidsOf('containerd-shim').concat(pidsOf('containerd-shim-runc-v2')).reduce((s, p) => s + cpuOf(p, true), 0),
+  shims: pidsOf('containerd-shim')
+    .concat(pidsOf('containerd-shim-runc-v2'))
+    .reduce((s, p) => s + cpuOf(p, true), 0),
   kubelet: pidsOf('kubelet').reduce((s, p) => s + cpuOf(p, false), 0),
   probes: await probeCount(kube),
 });
@@ -89,18 +94,31 @@ try {
     const before = await sample(kube, cgroup);
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const after = await sample(kube, cgroup);
-    rows[mode] = { pod: after.pod - before.pod, containerd: after.containerd - before.containerd, shims: after.shims - before.shims, kubelet: after.kubelet - before.kubelet, probes: after.probes - before.probes };
+    rows[mode] = {
+      pod: after.pod - before.pod,
+      containerd: after.containerd - before.containerd,
+      shims: after.shims - before.shims,
+      kubelet: after.kubelet - before.kubelet,
+      probes: after.probes - before.probes,
+    };
     process.stdout.write(`${mode}: ${JSON.stringify(rows[mode])}\n`);
   }
   const base = rows['none']!;
   const total = (s: Sample) => s.pod + s.containerd + s.shims + s.kubelet;
-  const lines = ['', `Probe CPU on the node, real kubelet, ${WINDOW_MS / 1000} s per mode, baseline (no probes) subtracted`, '| mode | probes | pod ms | containerd+shims ms | kubelet ms | CPU per probe | per pod-day (25,920 probes) |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '',
+    `Probe CPU on the node, real kubelet, ${WINDOW_MS / 1000} s per mode, baseline (no probes) subtracted`,
+    '| mode | probes | pod ms | containerd+shims ms | kubelet ms | CPU per probe | per pod-day (25,920 probes) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   const perProbe: Record<string, number> = {};
   for (const mode of ['httpGet', 'exec'] as const) {
     const s = rows[mode]!;
     const extra = total(s) - total(base);
     perProbe[mode] = extra / Math.max(1, s.probes);
-    lines.push(`| ${mode} | ${s.probes} | ${Math.round(s.pod - base.pod)} | ${Math.round(s.containerd + s.shims - base.containerd - base.shims)} | ${Math.round(s.kubelet - base.kubelet)} | ${perProbe[mode]!.toFixed(2)} ms | ${((perProbe[mode]! * 25_920) / 1000).toFixed(1)} s |`);
+    lines.push(
+      `| ${mode} | ${s.probes} | ${Math.round(s.pod - base.pod)} | ${Math.round(s.containerd + s.shims - base.containerd - base.shims)} | ${Math.round(s.kubelet - base.kubelet)} | ${perProbe[mode]!.toFixed(2)} ms | ${((perProbe[mode]! * 25_920) / 1000).toFixed(1)} s |`,
+    );
   }
   lines.push(`exec / httpGet CPU per probe: ${(perProbe['exec']! / Math.max(perProbe['httpGet']!, 0.001)).toFixed(0)}x`, '');
   process.stdout.write(lines.join('\n'));

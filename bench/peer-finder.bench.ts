@@ -41,7 +41,16 @@ try {
   writeFileSync(resolvConf, kubeletResolvConf());
   const small = await startDnsmasq(t, srvRecords('zk', 'zoo', ordinals(3)));
   const big = await startDnsmasq(t, srvRecords('zk', 'zoo', ordinals(1000)));
-  const run = (port: number): string[] => [NODE, BUNDLE, '-on-start=cat >/dev/null', '-service=zk', '-ns=default', '-hostname=zoo-1', `-resolv-conf=${resolvConf}`, `-dns-port=${port}`];
+  const run = (port: number): string[] => [
+    NODE,
+    BUNDLE,
+    '-on-start=cat >/dev/null',
+    '-service=zk',
+    '-ns=default',
+    '-hostname=zoo-1',
+    `-resolv-conf=${resolvConf}`,
+    `-dns-port=${port}`,
+  ];
 
   const whole = measure(
     [
@@ -57,14 +66,25 @@ try {
 
   // One lookup in-process, the figure the goal is about, next to Node's own resolver on the same server and name.
   const lookups: Array<[string, { median: number; p95: number }]> = [];
-  for (const [label, dns] of [['3 members', small], ['1,000 members', big]] as const) {
+  for (const [label, dns] of [
+    ['3 members', small],
+    ['1,000 members', big],
+  ] as const) {
     const client = createDnsClient({ resolv: parseResolvConf(kubeletResolvConf()), port: dns.port });
     lookups.push([`our client, ${label}, short name via search list`, await timeCalls(50, () => client.lookupSrv('zk'))]);
     const cares = new Resolver({ timeout: 5000, tries: 1 });
     cares.setServers([`127.0.0.1:${dns.port}`]);
     lookups.push([`node:dns resolveSrv, ${label}, FQDN`, await timeCalls(50, () => cares.resolveSrv('zk.default.svc.cluster.local'))]);
   }
-  out(['## One SRV lookup in-process (50 runs)', '| lookup | median ms | p95 ms |', '|---|---|---|', ...lookups.map(([n, f]) => `| ${n} | ${f.median.toFixed(2)} | ${f.p95.toFixed(2)} |`), ''].join('\n') + '\n');
+  out(
+    [
+      '## One SRV lookup in-process (50 runs)',
+      '| lookup | median ms | p95 ms |',
+      '|---|---|---|',
+      ...lookups.map(([n, f]) => `| ${n} | ${f.median.toFixed(2)} | ${f.p95.toFixed(2)} |`),
+      '',
+    ].join('\n') + '\n',
+  );
 
   // From a record appearing to the hook starting, with the default 1 s poll period: the sidecar waits for zoo-1,
   // the record is added (dnsmasq restarted with it), and the hook writes its start time.
@@ -73,7 +93,11 @@ try {
   for (let round = 0; round < 5; round++) {
     await grow.setRecords(srvRecords('zk', 'zoo', [0]));
     const stamp = path.join(work, `hook-${round}`);
-    const child = spawn(NODE, [BUNDLE, `-on-start=date +%s%3N > ${stamp}`, '-service=zk', '-ns=default', '-hostname=zoo-1', `-resolv-conf=${resolvConf}`, `-dns-port=${grow.port}`], { stdio: 'ignore' });
+    const child = spawn(
+      NODE,
+      [BUNDLE, `-on-start=date +%s%3N > ${stamp}`, '-service=zk', '-ns=default', '-hostname=zoo-1', `-resolv-conf=${resolvConf}`, `-dns-port=${grow.port}`],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     t.teardown(() => child.kill('SIGKILL'));
     // Let it settle into waiting, at a different phase of its poll period each round.
@@ -84,7 +108,9 @@ try {
     delays.push(Number(readFileSync(stamp, 'utf8').trim()) - appeared);
   }
   delays.sort((a, b) => a - b);
-  out(`## Record appearing -> hook starting (poll period 1 s, 5 rounds)\nms: ${delays.join(', ')} (median ${percentile(delays, 0.5)}, max ${delays.at(-1)}; goal: within one poll period, 1000 ms)\n\n`);
+  out(
+    `## Record appearing -> hook starting (poll period 1 s, 5 rounds)\nms: ${delays.join(', ')} (median ${percentile(delays, 0.5)}, max ${delays.at(-1)}; goal: within one poll period, 1000 ms)\n\n`,
+  );
 } finally {
   for (const fn of teardowns.reverse()) await fn();
 }

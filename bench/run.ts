@@ -14,5 +14,14 @@ for (const file of files) {
 }
 if (only.length === 0) {
   // The floor every agent is compared with: the runtime's own start.
-  process.stdout.write(report('Runtime floor', measure([{ name: 'node -e 0', argv: [process.execPath, '-e', '0'] }, { name: 'true', argv: ['true'] }]), 'node -e 0'));
+  process.stdout.write(
+    report(
+      'Runtime floor',
+      measure([
+        { name: 'node -e 0', argv: [process.execPath, '-e', '0'] },
+        { name: 'true', argv: ['true'] },
+      ]),
+      'node -e 0',
+    ),
+  );
 }

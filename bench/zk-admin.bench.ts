@@ -24,16 +24,35 @@ try { await getConfig(s); } finally { s.close(); }`;
 
 const timed = async (call: () => Promise<unknown>): Promise<{ ms: number; outcome: string }> => {
   const started = performance.now();
-  const outcome = await call().then(() => 'ok', (error: unknown) => (error as { code?: string }).code ?? String(error));
+  const outcome = await call().then(
+    () => 'ok',
+    (error: unknown) => (error as { code?: string }).code ?? String(error),
+  );
   return { ms: Math.round(performance.now() - started), outcome };
 };
 
 try {
   const bundle = path.join(work, 'get-config.mjs');
-  await build({ stdin: { contents: oneShot, resolveDir: REPO_ROOT, loader: 'ts' }, outfile: bundle, bundle: true, platform: 'node', target: 'node24', format: 'esm', minify: true, banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" }, logLevel: 'warning' });
+  await build({
+    stdin: { contents: oneShot, resolveDir: REPO_ROOT, loader: 'ts' },
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    minify: true,
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
   const zk = await startFirstMember(t);
   const connectString = zk.connectString;
-  const figures = measure([{ name: 'node -e 0', argv: [NODE, '-e', '0'] }, { name: 'getConfig one-shot', argv: [NODE, bundle, connectString] }], { runs: 30, warmup: 5 });
+  const figures = measure(
+    [
+      { name: 'node -e 0', argv: [NODE, '-e', '0'] },
+      { name: 'getConfig one-shot', argv: [NODE, bundle, connectString] },
+    ],
+    { runs: 30, warmup: 5 },
+  );
   process.stdout.write(report(`zk-admin getConfig as a process (ZooKeeper 3.9.5, loopback; bundle ${statSync(bundle).size} bytes)`, figures, 'node -e 0'));
 
   const rounds: number[] = [];
@@ -57,7 +76,9 @@ try {
   const silentPort = (silent.address() as { port: number }).port;
   const refused = await timed(() => openSession({ connectString: `127.0.0.1:${closed}`, timeoutMs: 800 }));
   const mute = await timed(() => openSession({ connectString: `127.0.0.1:${silentPort}`, timeoutMs: 800 }));
-  process.stdout.write(`## openSession with an 800 ms deadline\nnothing listens: ${refused.outcome} after ${refused.ms} ms; accepts but never answers: ${mute.outcome} after ${mute.ms} ms\n\n`);
+  process.stdout.write(
+    `## openSession with an 800 ms deadline\nnothing listens: ${refused.outcome} after ${refused.ms} ms; accepts but never answers: ${mute.outcome} after ${mute.ms} ms\n\n`,
+  );
 } finally {
   for (const fn of teardowns.reverse()) await fn();
 }

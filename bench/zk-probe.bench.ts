@@ -20,7 +20,11 @@ t.teardown(() => rmSync(work, { recursive: true, force: true }));
 // Three voters from the first `java` start: zoo-0 founds, zoo-1 and zoo-2 join one after the other (OrderedReady).
 const ensembleMs = async (): Promise<number> => {
   const inner: Array<() => unknown> = [];
-  const [zoo0, zoo1, zoo2] = (await loopbackPods({ teardown: (fn) => void inner.push(fn) }, 3)) as [Awaited<ReturnType<typeof loopbackPods>>[0], Awaited<ReturnType<typeof loopbackPods>>[0], Awaited<ReturnType<typeof loopbackPods>>[0]];
+  const [zoo0, zoo1, zoo2] = (await loopbackPods({ teardown: (fn) => void inner.push(fn) }, 3)) as [
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+  ];
   try {
     await zoo0.init([zoo0]);
     const started = Date.now();
@@ -45,7 +49,18 @@ try {
   for (let i = 0; i < 500; i++) await sendFourLetterWord({ host: '127.0.0.1', port: zk.ports.client, word: i % 2 ? 'conf' : 'ruok', timeoutMs: 2000 });
   const probe = path.join(REPO_ROOT, 'dist/zk-probe.cjs');
   // As zkCli.sh runs it: zkEnv.sh's client heap (ZK_CLIENT_HEAP 256 MB), log4j-less, same jars as the server.
-  const zkCli = ['java', '-Xmx256m', '-Dzookeeper.log.dir=/tmp', '-cp', `${zookeeperLibs}/*`, 'org.apache.zookeeper.ZooKeeperMain', '-server', `127.0.0.1:${port}`, 'ls', '/'];
+  const zkCli = [
+    'java',
+    '-Xmx256m',
+    '-Dzookeeper.log.dir=/tmp',
+    '-cp',
+    `${zookeeperLibs}/*`,
+    'org.apache.zookeeper.ZooKeeperMain',
+    '-server',
+    `127.0.0.1:${port}`,
+    'ls',
+    '/',
+  ];
   const figures = measure(
     [
       { name: 'node -e 0', argv: [NODE, '-e', '0'] },
@@ -58,16 +73,20 @@ try {
     ],
     { runs: 30, warmup: 5 },
   );
-  process.stdout.write(report('zk-probe vs the seed\'s zkCli probe (ZooKeeper 3.9.5, loopback)', figures, 'node -e 0'));
+  process.stdout.write(report("zk-probe vs the seed's zkCli probe (ZooKeeper 3.9.5, loopback)", figures, 'node -e 0'));
   const cli = figures.find((f) => f.name.startsWith('zkCli'));
   const ready = figures.find((f) => f.name === 'zk-probe ready');
   const floor = figures.find((f) => f.name === 'node -e 0');
   if (cli && ready && floor) {
-    process.stdout.write(`zkCli / zk-probe ready = ${(cli.medianMs / ready.medianMs).toFixed(1)}x (goal >= 10x); zk-probe ready / node -e 0 = ${(ready.medianMs / floor.medianMs).toFixed(2)}x (goal <= 1.2x, issue 10); RSS ${(ready.maxRssKb / 1024).toFixed(1)} MB (goal <= 45 MB)\n\n`);
+    process.stdout.write(
+      `zkCli / zk-probe ready = ${(cli.medianMs / ready.medianMs).toFixed(1)}x (goal >= 10x); zk-probe ready / node -e 0 = ${(ready.medianMs / floor.medianMs).toFixed(2)}x (goal <= 1.2x, issue 10); RSS ${(ready.maxRssKb / 1024).toFixed(1)} MB (goal <= 45 MB)\n\n`,
+    );
   }
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) runs.push(await ensembleMs());
-  process.stdout.write(`## First server JVM start to 3 voting members (zk-bootstrap joins, loopback)\nruns: ${runs.join(', ')} ms; median ${[...runs].sort((a, b) => a - b)[1]} ms (goal <= 3500 ms)\n\n`);
+  process.stdout.write(
+    `## First server JVM start to 3 voting members (zk-bootstrap joins, loopback)\nruns: ${runs.join(', ')} ms; median ${[...runs].sort((a, b) => a - b)[1]} ms (goal <= 3500 ms)\n\n`,
+  );
 } finally {
   for (const fn of teardowns.reverse()) await fn();
 }

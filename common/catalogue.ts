@@ -9,7 +9,9 @@ export type Codes<K extends string = string> = { readonly [C in K]: Code<C> };
 
 /** `defineCodes({ ZK_TIMEOUT: [EXIT.failed, 'a ZooKeeper call passed -timeout'] })` → `CODES.ZK_TIMEOUT.exit === 1`. */
 export const defineCodes = <const K extends string>(table: { readonly [C in K]: readonly [ExitCode, string] }): Codes<K> =>
-  Object.freeze(Object.fromEntries(Object.entries<readonly [ExitCode, string]>(table).map(([code, [exit, when]]) => [code, Object.freeze({ code, exit, when })]))) as Codes<K>;
+  Object.freeze(
+    Object.fromEntries(Object.entries<readonly [ExitCode, string]>(table).map(([code, [exit, when]]) => [code, Object.freeze({ code, exit, when })])),
+  ) as Codes<K>;
 
 export type Events<K extends string = string> = { readonly [E in K]: E };
 
@@ -32,7 +34,10 @@ export const COMMON_CODES = defineCodes({
 });
 
 /** --help's exit-code rows, each listing the codes that end with it (`1  <summary>: A, B`). */
-export const exitCodeRows = (summaries: ReadonlyArray<readonly [ExitCode | number, string]>, ...catalogues: readonly Codes[]): Array<readonly [number, string]> => {
+export const exitCodeRows = (
+  summaries: ReadonlyArray<readonly [ExitCode | number, string]>,
+  ...catalogues: readonly Codes[]
+): Array<readonly [number, string]> => {
   const codes = catalogues.flatMap((c) => Object.values(c));
   return summaries.map(([exit, summary]) => {
     const named = codes.filter((c) => c.exit === exit && c.code !== 'INTERNAL').map((c) => c.code);

@@ -114,12 +114,30 @@ export const createDnsClient = (options: DnsClientOptions) => {
   return {
     /** SRV records of `name`; targets without the trailing root dot. */
     lookupSrv: (name: string, options: LookupOptions = {}): Promise<LookupResult<SrvRecord>> =>
-      lookup(name, 'SRV', (answers) =>
-        screened(answers as SrvAnswer[], (a) => [a.name, a.data.target], (a) => ({ target: a.data.target.replace(/\.$/, ''), port: a.data.port, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0 })),
-      options),
+      lookup(
+        name,
+        'SRV',
+        (answers) =>
+          screened(
+            answers as SrvAnswer[],
+            (a) => [a.name, a.data.target],
+            (a) => ({ target: a.data.target.replace(/\.$/, ''), port: a.data.port, priority: a.data.priority ?? 0, weight: a.data.weight ?? 0 }),
+          ),
+        options,
+      ),
     /** A or AAAA records of `name`, as address strings. */
     lookupAddresses: (name: string, type: 'A' | 'AAAA' = 'A', options: LookupOptions = {}): Promise<LookupResult<string>> =>
-      lookup(name, type, (answers) => screened(answers as StringAnswer[], (a) => [a.name], (a) => a.data), options),
+      lookup(
+        name,
+        type,
+        (answers) =>
+          screened(
+            answers as StringAnswer[],
+            (a) => [a.name],
+            (a) => a.data,
+          ),
+        options,
+      ),
   };
 };
 

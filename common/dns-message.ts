@@ -46,7 +46,12 @@ const malformedReason = (error: unknown): string => {
   if (message.includes('name too long')) return 'a name longer than 255 bytes';
   if (message.includes('bad label')) return 'a label of a reserved type (0x40/0x80)';
   if (message.includes('Header must be')) return 'shorter than a DNS header';
-  if (message.includes('buffer overflow') || (error as NodeJS.ErrnoException).code === 'ERR_OUT_OF_RANGE' || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_OUT_OF_BOUNDS' || error instanceof RangeError) {
+  if (
+    message.includes('buffer overflow') ||
+    (error as NodeJS.ErrnoException).code === 'ERR_OUT_OF_RANGE' ||
+    (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_OUT_OF_BOUNDS' ||
+    error instanceof RangeError
+  ) {
     return 'truncated: it ends inside a record, or its counts promise more records than it holds';
   }
   return `undecodable (${message.slice(0, 80)})`;

@@ -102,7 +102,11 @@ const tcpRoundTrip = (trip: Trip): Promise<Raw> =>
       // A stream carries only the answer to what we sent; anything else means the server is broken (dnsmasq 2.90
       // wraps the 16-bit length of an answer over 64 KiB to a small number, which lands here as malformed).
       const { reply, problem } = unusable(trip, message, 'tcp');
-      finish(reply ? { kind: 'reply', reply } : { kind: 'error', reason: 'malformed', detail: `${problem as string} (length field ${message.length}, ${buffer.length} bytes received)` });
+      finish(
+        reply
+          ? { kind: 'reply', reply }
+          : { kind: 'error', reason: 'malformed', detail: `${problem as string} (length field ${message.length}, ${buffer.length} bytes received)` },
+      );
     });
   });
 

@@ -42,7 +42,9 @@ export const readBounded = (file: string, what: string, maxBytes = DEFAULT_MAX_F
       if (n === 0) break;
       length += n;
       if (length > maxBytes) {
-        throw new AgentError(COMMON_CODES.FILE_TOO_LARGE, `${what} ${file} is larger than ${maxBytes} bytes: point it at the right file`, { context: { file, maxBytes } });
+        throw new AgentError(COMMON_CODES.FILE_TOO_LARGE, `${what} ${file} is larger than ${maxBytes} bytes: point it at the right file`, {
+          context: { file, maxBytes },
+        });
       }
       if (length === buffer.length) break;
     }
@@ -61,7 +63,11 @@ export const readTextBounded = (file: string, what: string, encoding: BufferEnco
  * leftover is never written through), synced, then renamed over the target. On any failure the temp file is
  * removed and the target is as it was; the error names the target and the errno (exit 1).
  */
-export const replaceFileAtomically = (file: string, data: string | Buffer, options: { readonly mode?: number; readonly encoding?: BufferEncoding; readonly errorCode?: Code | string } = {}): void => {
+export const replaceFileAtomically = (
+  file: string,
+  data: string | Buffer,
+  options: { readonly mode?: number; readonly encoding?: BufferEncoding; readonly errorCode?: Code | string } = {},
+): void => {
   const { mode = 0o644, encoding = 'utf8', errorCode = COMMON_CODES.FILE_WRITE_FAILED } = options;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
   let fd: number;
@@ -72,7 +78,7 @@ export const replaceFileAtomically = (file: string, data: string | Buffer, optio
   }
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;

@@ -138,7 +138,9 @@ export const durationInRange = (label: string, text: string, range: DurationRang
   const ms = durationMs(text);
   if (ms !== undefined && ms >= range.min && ms <= max) return ms;
   const note = range.note === undefined ? '' : ` (${range.note})`;
-  problems.push(`${label} takes a Go duration from ${formatDuration(range.min)} to ${formatDuration(max)}, such as ${range.example ?? '500ms, 90s or 5m'}${note}, got ${excerpt(text)}`);
+  problems.push(
+    `${label} takes a Go duration from ${formatDuration(range.min)} to ${formatDuration(max)}, such as ${range.example ?? '500ms, 90s or 5m'}${note}, got ${excerpt(text)}`,
+  );
   return undefined;
 };
 

@@ -50,7 +50,9 @@ export const startHealthServer = async (options: HealthOptions, checks: HealthCh
     const late = new Promise<Verdict>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'fail', detail: `no verdict within ${options.checkTimeoutMs} ms (server hung?)` }), options.checkTimeoutMs);
     });
-    const checked = checks.check(name, deadline, closing.signal).catch((error: unknown): Verdict => ({ kind: 'unknown', detail: error instanceof Error ? error.message : String(error) }));
+    const checked = checks
+      .check(name, deadline, closing.signal)
+      .catch((error: unknown): Verdict => ({ kind: 'unknown', detail: error instanceof Error ? error.message : String(error) }));
     const result = Promise.race([checked, late]).then((verdict) => {
       clearTimeout(timer);
       inFlight.delete(name);
@@ -63,35 +65,52 @@ export const startHealthServer = async (options: HealthOptions, checks: HealthCh
   };
 
   const respond = (req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: string): void => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...(status === 405 && { allow: 'GET, HEAD' }) });
+    res.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      ...(status === 405 && { allow: 'GET, HEAD' }),
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 1_000 }, (req, res) => {
-    // A body is never read: drop it instead of buffering it.
-    req.resume();
-    if (req.method !== 'GET' && req.method !== 'HEAD') return respond(req, res, 405, 'text/plain', 'only GET and HEAD\n');
-    const route = ROUTES[(req.url ?? '').split('?')[0] as string];
-    if (route === undefined) return respond(req, res, 404, 'text/plain', 'not found: /livez, /readyz, /status\n');
-    if (route === 'status') return respond(req, res, 200, 'application/json', JSON.stringify({ ...checks.status(), checks: last }) + '\n');
-    void runCheck(route).then(({ verdict, ms }) => respond(req, res, verdict.kind === 'ok' ? 200 : 503, 'text/plain', verdictLine(route, verdict, ms) + '\n'));
-  });
+  const server = http.createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 1_000 },
+    (req, res) => {
+      // A body is never read: drop it instead of buffering it.
+      req.resume();
+      if (req.method !== 'GET' && req.method !== 'HEAD') return respond(req, res, 405, 'text/plain', 'only GET and HEAD\n');
+      const route = ROUTES[(req.url ?? '').split('?')[0] as string];
+      if (route === undefined) return respond(req, res, 404, 'text/plain', 'not found: /livez, /readyz, /status\n');
+      if (route === 'status') return respond(req, res, 200, 'application/json', JSON.stringify({ ...checks.status(), checks: last }) + '\n');
+      void runCheck(route).then(({ verdict, ms }) =>
+        respond(req, res, verdict.kind === 'ok' ? 200 : 503, 'text/plain', verdictLine(route, verdict, ms) + '\n'),
+      );
+    },
+  );
   server.maxConnections = MAX_CONNECTIONS;
   // The endpoint never keeps the agent alive: the agent's life is its server's.
   server.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new AgentError(COMMON_CODES.HEALTH_PORT_UNAVAILABLE, `cannot serve health endpoints on port ${options.port}: ${error.code ?? error.message}; pick a free port with -health-port (0 turns the endpoints off)`, { context: { port: options.port } })),
+      reject(
+        new AgentError(
+          COMMON_CODES.HEALTH_PORT_UNAVAILABLE,
+          `cannot serve health endpoints on port ${options.port}: ${error.code ?? error.message}; pick a free port with -health-port (0 turns the endpoints off)`,
+          { context: { port: options.port } },
+        ),
+      ),
     );
     server.listen(options.port, options.host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      closing.abort();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 };

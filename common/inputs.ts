@@ -32,7 +32,14 @@ type Result<T, O> = O extends { readonly default: T } ? T : T | undefined;
 
 const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && 'refused' in value;
 
-const input = <T, O extends Options<T>>(name: string, kind: FlagKind, accepts: string, o: O, parse: Parse<T>, show: (value: T) => string): Input<T, Result<T, O>> => ({
+const input = <T, O extends Options<T>>(
+  name: string,
+  kind: FlagKind,
+  accepts: string,
+  o: O,
+  parse: Parse<T>,
+  show: (value: T) => string,
+): Input<T, Result<T, O>> => ({
   name,
   kind,
   accepts,
@@ -65,18 +72,42 @@ export type DurationOptions = Options<number> & {
 export const inputs = {
   // Free text, printable, bounded; with `check`, a stricter shape.
   text: <O extends TextOptions>(name: string, o: O) =>
-    input<string, O>(name, 'string', 'text', o, (text) => {
-      const why = plainTextProblem(text, o.max ?? 1024) ?? o.check?.(text);
-      return why === undefined ? text : { refused: `text that ${why.replace(/^is /, 'is not ')}` };
-    }, (v) => v),
+    input<string, O>(
+      name,
+      'string',
+      'text',
+      o,
+      (text) => {
+        const why = plainTextProblem(text, o.max ?? 1024) ?? o.check?.(text);
+        return why === undefined ? text : { refused: `text that ${why.replace(/^is /, 'is not ')}` };
+      },
+      (v) => v,
+    ),
   int: <O extends IntOptions>(name: string, o: O) =>
-    input<number, O>(name, 'int', `${o.min}-${o.max}`, o, (text) => {
-      const n = Number(text);
-      return /^\d{1,16}$/.test(text) && n >= o.min && n <= o.max ? n : { refused: `an integer ${o.min}-${o.max}` };
-    }, String),
+    input<number, O>(
+      name,
+      'int',
+      `${o.min}-${o.max}`,
+      o,
+      (text) => {
+        const n = Number(text);
+        return /^\d{1,16}$/.test(text) && n >= o.min && n <= o.max ? n : { refused: `an integer ${o.min}-${o.max}` };
+      },
+      String,
+    ),
   port: <O extends Options<number> & { readonly allowZero?: boolean }>(name: string, o: O) => {
     const min = o.allowZero ? 0 : 1;
-    return input<number, O>(name, 'int', `${min}-65535`, o, (text) => (/^\d{1,5}$/.test(text) && Number(text) >= min && Number(text) <= 65535 ? Number(text) : { refused: `a port ${min}-65535${o.allowZero ? ' (0: off)' : ''}` }), String);
+    return input<number, O>(
+      name,
+      'int',
+      `${min}-65535`,
+      o,
+      (text) =>
+        /^\d{1,5}$/.test(text) && Number(text) >= min && Number(text) <= 65535
+          ? Number(text)
+          : { refused: `a port ${min}-65535${o.allowZero ? ' (0: off)' : ''}` },
+      String,
+    );
   },
   bool: <O extends Options<boolean>>(name: string, o: O) =>
     input<boolean, O>(name, 'bool', 'true|false', o, (text) => (/^(1|0|t|f|true|false)$/i.test(text) ? boolValue(text) : { refused: 'true or false' }), String),
@@ -84,22 +115,54 @@ export const inputs = {
     const max = o.max ?? MAX_DURATION_MS;
     const range = `${formatDuration(o.min)}-${formatDuration(max)}`;
     const note = o.note === undefined ? '' : ` (${o.note})`;
-    return input<number, O>(name, 'duration', range, o, (text) => {
-      const ms = durationMs(text);
-      return ms !== undefined && ms >= o.min && ms <= max ? ms : { refused: `a Go duration from ${formatDuration(o.min)} to ${formatDuration(max)}, such as ${o.example ?? '500ms, 90s or 5m'}${note}` };
-    }, formatDuration);
+    return input<number, O>(
+      name,
+      'duration',
+      range,
+      o,
+      (text) => {
+        const ms = durationMs(text);
+        return ms !== undefined && ms >= o.min && ms <= max
+          ? ms
+          : { refused: `a Go duration from ${formatDuration(o.min)} to ${formatDuration(max)}, such as ${o.example ?? '500ms, 90s or 5m'}${note}` };
+      },
+      formatDuration,
+    );
   },
   oneOf: <const V extends string, O extends Options<V>>(name: string, values: readonly V[], o: O) =>
-    input<V, O>(name, 'string', values.join('|'), o, (text) => ((values as readonly string[]).includes(text) ? (text as V) : { refused: `one of ${values.join(', ')}` }), (v) => v),
+    input<V, O>(
+      name,
+      'string',
+      values.join('|'),
+      o,
+      (text) => ((values as readonly string[]).includes(text) ? (text as V) : { refused: `one of ${values.join(', ')}` }),
+      (v) => v,
+    ),
   // An absolute path. Given empty it is refused, never read as the working directory or / (issue 8), unless
   // `emptyIsUnset` says empty means "use the default". Trailing slashes are dropped.
   path: <O extends Options<string>>(name: string, o: O) =>
-    input<string, O & { emptyIsUnset: boolean }>(name, 'string', 'absolute path', { emptyIsUnset: false, ...o }, (text) => {
-      const why = absolutePathProblem(text);
-      return why === undefined ? text.replace(/(.)\/+$/, '$1') : { refused: `an absolute path (this one ${why.replace(/; expected an absolute path( \()?/, ': ').replace(/(: )?\)?$/, '')})` };
-    }, (v) => v),
+    input<string, O & { emptyIsUnset: boolean }>(
+      name,
+      'string',
+      'absolute path',
+      { emptyIsUnset: false, ...o },
+      (text) => {
+        const why = absolutePathProblem(text);
+        return why === undefined
+          ? text.replace(/(.)\/+$/, '$1')
+          : { refused: `an absolute path (this one ${why.replace(/; expected an absolute path( \()?/, ': ').replace(/(: )?\)?$/, '')})` };
+      },
+      (v) => v,
+    ),
   host: <O extends Options<string>>(name: string, o: O) =>
-    input<string, O>(name, 'string', 'host name or IP', o, (text) => (isHostName(text) || /^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(text) ? text : { refused: 'a host name or an IP address' }), (v) => v),
+    input<string, O>(
+      name,
+      'string',
+      'host name or IP',
+      o,
+      (text) => (isHostName(text) || /^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(text) ? text : { refused: 'a host name or an IP address' }),
+      (v) => v,
+    ),
   /** A repeatable flag (`-x a -x b`); each value is checked by `each` when given. Lists have no env fallback. */
   list: (name: string, o: { readonly help: string; readonly each?: Parse<string> }): ListInput => ({
     name,
@@ -111,7 +174,12 @@ export const inputs = {
     emptyIsUnset: false,
   }),
   /** `-log-format` / LOG_FORMAT: every agent logs text or JSON lines. */
-  logFormat: () => inputs.oneOf('log-format', ['text', 'json'], { help: 'text (event key=value lines) or json (one object per line), on stderr', env: 'LOG_FORMAT', default: 'text' as LogFormat }),
+  logFormat: () =>
+    inputs.oneOf('log-format', ['text', 'json'], {
+      help: 'text (event key=value lines) or json (one object per line), on stderr',
+      env: 'LOG_FORMAT',
+      default: 'text' as LogFormat,
+    }),
 };
 
 /** A repeatable flag: each value parsed on its own; always a list (empty when not given). */
@@ -120,7 +188,9 @@ export type ListInput = FlagSpec & { readonly kind: 'list'; readonly parse: Pars
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any input, whatever its value type
 export type AnyInput = Input<any, any> | ListInput;
 export type Specs = Readonly<Record<string, AnyInput>>;
-export type Values<S extends Specs> = { readonly [K in keyof S]: S[K] extends ListInput ? readonly string[] : S[K] extends Input<infer _T, infer R> ? R : never };
+export type Values<S extends Specs> = {
+  readonly [K in keyof S]: S[K] extends ListInput ? readonly string[] : S[K] extends Input<infer _T, infer R> ? R : never;
+};
 
 export type Read<S extends Specs> = {
   readonly values: Values<S>;
@@ -170,7 +240,11 @@ export const readInputs = <S extends Specs>(specs: S, argv: readonly string[], e
     given.add(key);
     const value = spec.parse(text);
     if (isRefused(value)) {
-      problems.push(text === '' ? `${inputLabel(spec)} is empty: give ${value.refused.replace(/ \(this one.*$/, '')}, or leave it unset${spec.default === undefined ? '' : ` for the default (${spec.default})`}` : `${inputLabel(spec)} takes ${value.refused}, got ${excerpt(text)}`);
+      problems.push(
+        text === ''
+          ? `${inputLabel(spec)} is empty: give ${value.refused.replace(/ \(this one.*$/, '')}, or leave it unset${spec.default === undefined ? '' : ` for the default (${spec.default})`}`
+          : `${inputLabel(spec)} takes ${value.refused}, got ${excerpt(text)}`,
+      );
       values[key] = spec.fallback;
     } else values[key] = value;
   }
@@ -178,11 +252,18 @@ export const readInputs = <S extends Specs>(specs: S, argv: readonly string[], e
 };
 
 /** The subcommand in `positionals[0]` when it is one of `commands`, else a problem naming them; extra words are refused. */
-export const subcommand = <const C extends string>(positionals: readonly string[], commands: readonly C[], problems: string[], extraHint = ''): C | undefined => {
+export const subcommand = <const C extends string>(
+  positionals: readonly string[],
+  commands: readonly C[],
+  problems: string[],
+  extraHint = '',
+): C | undefined => {
   const [first, ...extra] = positionals;
   if (extra.length > 0) problems.push(`unexpected arguments ${excerpt(extra.join(' '))}${extraHint}`);
   if ((commands as readonly string[]).includes(first ?? '')) return first as C;
-  problems.push(`first argument must be ${commands.slice(0, -1).join(', ')}${commands.length > 1 ? ' or ' : ''}${commands.at(-1)}, got ${excerpt(first ?? '')}`);
+  problems.push(
+    `first argument must be ${commands.slice(0, -1).join(', ')}${commands.length > 1 ? ' or ' : ''}${commands.at(-1)}, got ${excerpt(first ?? '')}`,
+  );
   return undefined;
 };
 

@@ -2,9 +2,7 @@
 // the mounted server.properties, meta.properties on each log dir, and the server.properties we write.
 export type Properties = ReadonlyMap<string, string>;
 
-export type ParsedProperties =
-  | { readonly ok: true; readonly props: Properties }
-  | { readonly ok: false; readonly line: number; readonly reason: string };
+export type ParsedProperties = { readonly ok: true; readonly props: Properties } | { readonly ok: false; readonly line: number; readonly reason: string };
 
 const ESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', f: '\f' };
 
@@ -91,7 +89,10 @@ const escapeChar = (c: string, isKey: boolean, leading: boolean): string => {
 
 // Escape per UTF-16 unit, so characters outside the BMP become two \u escapes, as Java writes them.
 const escaped = (text: string, isKey: boolean): string =>
-  text.split('').map((c, i) => escapeChar(c, isKey, i === 0)).join('');
+  text
+    .split('')
+    .map((c, i) => escapeChar(c, isKey, i === 0))
+    .join('');
 
 // Render properties in sorted key order with a trailing newline, so the same inputs give a byte-identical file.
 export const renderProperties = (props: Properties, header: readonly string[] = []): string => {

@@ -24,7 +24,10 @@ const brokerCheck = async (config: KafkaCheck, o: SessionOptions): Promise<Verdi
   const conn = await connectTo(config.endpoint, o);
   try {
     const v = m.METADATA_VERSIONS.min;
-    const [readVersions, readMetadata] = conn.send([m.apiVersionsRequest(3, o.clientId), m.metadataRequest(v)]) as [() => Promise<Reader>, () => Promise<Reader>];
+    const [readVersions, readMetadata] = conn.send([m.apiVersionsRequest(3, o.clientId), m.metadataRequest(v)]) as [
+      () => Promise<Reader>,
+      () => Promise<Reader>,
+    ];
     versionOf(m.parseApiVersions(await readVersions(), 3), m.API.Metadata, { min: v, max: v }, 'Metadata');
     const md = await readMetadata();
     return brokerVerdict(m.parseMetadata(md), config.nodeId);

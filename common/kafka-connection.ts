@@ -167,7 +167,8 @@ export class KafkaConnection {
     for (;;) {
       if (this.#buffered.length >= 4) {
         const size = this.#buffered.readInt32BE(0);
-        if (size < 4 || size > MAX_FRAME_BYTES) throw this.#error('KAFKA_PROTOCOL', `announced a response frame of ${size} bytes (at most ${MAX_FRAME_BYTES} accepted)`);
+        if (size < 4 || size > MAX_FRAME_BYTES)
+          throw this.#error('KAFKA_PROTOCOL', `announced a response frame of ${size} bytes (at most ${MAX_FRAME_BYTES} accepted)`);
         if (this.#buffered.length >= 4 + size) {
           const frame = this.#buffered.subarray(4, 4 + size);
           this.#buffered = this.#buffered.subarray(4 + size);

@@ -11,7 +11,11 @@ export const parseEndpoint = (text: string): Endpoint | undefined => {
 
 // A comma-separated list (Kafka's bootstrap lists); undefined when empty or any entry is not host:port.
 export const parseEndpoints = (text: string): Endpoint[] | undefined => {
-  const endpoints = text.split(',').map((s) => s.trim()).filter(Boolean).map(parseEndpoint);
+  const endpoints = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(parseEndpoint);
   return endpoints.length > 0 && endpoints.every((e) => e !== undefined) ? (endpoints as Endpoint[]) : undefined;
 };
 

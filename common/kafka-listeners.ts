@@ -6,7 +6,10 @@ export type ParsedListeners = { readonly ok: true; readonly listeners: readonly 
 // Parse `listeners` / `advertised.listeners`; IPv6 hosts are bracketed as Kafka writes them.
 export const parseListeners = (text: string): ParsedListeners => {
   const listeners: Listener[] = [];
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z0-9_-]+):\/\/(\[[0-9a-fA-F:.]*\]|[^:/[\]]*):(\d{1,5})$/.exec(item);
     const port = Number(match?.[3]);
     if (!match || port > 65535) return { ok: false, reason: `"${item}" is not NAME://host:port` };
@@ -16,8 +19,7 @@ export const parseListeners = (text: string): ParsedListeners => {
   return { ok: true, listeners };
 };
 
-export const renderListeners = (listeners: readonly Listener[]): string =>
-  listeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(',');
+export const renderListeners = (listeners: readonly Listener[]): string => listeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(',');
 
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '[::]', '[::0]']);
 

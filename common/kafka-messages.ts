@@ -2,12 +2,31 @@
 // decoded by hand from the message JSONs in clients/src/main/resources/common/message. Pure.
 import { Reader, Writer, WireError } from './kafka-wire.ts';
 
-export const API = { Metadata: 3, SaslHandshake: 17, ApiVersions: 18, SaslAuthenticate: 36, DescribeQuorum: 55, DescribeCluster: 60, RemoveRaftVoter: 81 } as const;
+export const API = {
+  Metadata: 3,
+  SaslHandshake: 17,
+  ApiVersions: 18,
+  SaslAuthenticate: 36,
+  DescribeQuorum: 55,
+  DescribeCluster: 60,
+  RemoveRaftVoter: 81,
+} as const;
 
 export const ERRORS: Readonly<Record<number, string>> = {
-  0: 'NONE', 3: 'UNKNOWN_TOPIC_OR_PARTITION', 6: 'NOT_LEADER_OR_FOLLOWER', 7: 'REQUEST_TIMED_OUT', 31: 'CLUSTER_AUTHORIZATION_FAILED',
-  33: 'UNSUPPORTED_SASL_MECHANISM', 35: 'UNSUPPORTED_VERSION', 41: 'NOT_CONTROLLER', 42: 'INVALID_REQUEST', 58: 'SASL_AUTHENTICATION_FAILED',
-  104: 'INCONSISTENT_CLUSTER_ID', 125: 'INVALID_VOTER_KEY', 126: 'DUPLICATE_VOTER', 127: 'VOTER_NOT_FOUND',
+  0: 'NONE',
+  3: 'UNKNOWN_TOPIC_OR_PARTITION',
+  6: 'NOT_LEADER_OR_FOLLOWER',
+  7: 'REQUEST_TIMED_OUT',
+  31: 'CLUSTER_AUTHORIZATION_FAILED',
+  33: 'UNSUPPORTED_SASL_MECHANISM',
+  35: 'UNSUPPORTED_VERSION',
+  41: 'NOT_CONTROLLER',
+  42: 'INVALID_REQUEST',
+  58: 'SASL_AUTHENTICATION_FAILED',
+  104: 'INCONSISTENT_CLUSTER_ID',
+  125: 'INVALID_VOTER_KEY',
+  126: 'DUPLICATE_VOTER',
+  127: 'VOTER_NOT_FOUND',
 };
 export const errorName = (code: number): string => ERRORS[code] ?? `error ${code}`;
 
@@ -18,7 +37,11 @@ export const requestFrame = (req: Request, correlationId: number, clientId: stri
   const header = new Writer().int16(req.apiKey).int16(req.version).int32(correlationId).string(clientId);
   if (req.flexible) header.noTags();
   const head = header.done();
-  return new Writer().int32(head.length + req.body.length).bytes(head).bytes(req.body).done();
+  return new Writer()
+    .int32(head.length + req.body.length)
+    .bytes(head)
+    .bytes(req.body)
+    .done();
 };
 
 // The body of a response frame (without its size prefix), after checking the correlation id. ApiVersions always
@@ -108,7 +131,12 @@ export const describeClusterRequest = (version: number, endpointType: 1 | 2): Re
   return { apiKey: API.DescribeCluster, version, flexible: true, body: w.noTags().done() };
 };
 
-export type DescribeCluster = { readonly errorCode: number; readonly errorMessage: string | null; readonly controllerId: number; readonly nodes: readonly BrokerNode[] };
+export type DescribeCluster = {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly controllerId: number;
+  readonly nodes: readonly BrokerNode[];
+};
 
 export const parseDescribeCluster = (r: Reader, version: number): DescribeCluster => {
   r.int32(); // throttle_time_ms
@@ -203,7 +231,12 @@ export const parseRemoveRaftVoter = (r: Reader): { readonly errorCode: number; r
 
 // SASL over the Kafka protocol (KIP-152): SaslHandshake v1 names the mechanism, SaslAuthenticate v1 carries
 // each round's bytes. Both stay in Kafka 4.x (KIP-896 removed only SaslHandshake v0).
-export const saslHandshakeRequest = (mechanism: string): Request => ({ apiKey: API.SaslHandshake, version: 1, flexible: false, body: new Writer().string(mechanism).done() });
+export const saslHandshakeRequest = (mechanism: string): Request => ({
+  apiKey: API.SaslHandshake,
+  version: 1,
+  flexible: false,
+  body: new Writer().string(mechanism).done(),
+});
 
 export const parseSaslHandshake = (r: Reader): { readonly errorCode: number; readonly mechanisms: readonly string[] } => {
   const errorCode = r.int16();
@@ -213,7 +246,12 @@ export const parseSaslHandshake = (r: Reader): { readonly errorCode: number; rea
   return { errorCode, mechanisms };
 };
 
-export const saslAuthenticateRequest = (bytes: Uint8Array): Request => ({ apiKey: API.SaslAuthenticate, version: 1, flexible: false, body: new Writer().int32(bytes.length).bytes(bytes).done() });
+export const saslAuthenticateRequest = (bytes: Uint8Array): Request => ({
+  apiKey: API.SaslAuthenticate,
+  version: 1,
+  flexible: false,
+  body: new Writer().int32(bytes.length).bytes(bytes).done(),
+});
 
 export const parseSaslAuthenticate = (r: Reader): { readonly errorCode: number; readonly errorMessage: string | null; readonly bytes: Uint8Array } => {
   const errorCode = r.int16();

@@ -8,7 +8,8 @@ import type { OpenSession, Session } from './kafka-session.ts';
 // The version to send, or API_UNSUPPORTED naming what the listener lacks.
 export const versionOf = (versions: m.ApiVersions, key: number, ours: m.VersionRange, name: string): number => {
   const v = m.pickVersion(versions.apis, key, ours);
-  if (v === undefined) throw new AgentError('API_UNSUPPORTED', `this listener does not serve ${name} v${ours.min}-${ours.max} (a controller listener has no Metadata)`);
+  if (v === undefined)
+    throw new AgentError('API_UNSUPPORTED', `this listener does not serve ${name} v${ours.min}-${ours.max} (a controller listener has no Metadata)`);
   return v;
 };
 
@@ -32,7 +33,8 @@ export type QuorumView =
 // `first` when known, so a leader is not dialled twice. The caller closes `leader` when it is not `first`.
 export const quorumView = async (open: OpenSession, first: Session, firstId?: number): Promise<QuorumView> => {
   const cluster = await describeControllers(first);
-  if (cluster.errorCode !== 0) return { kind: 'no-leader', detail: `DescribeCluster error ${m.errorName(cluster.errorCode)} ${cluster.errorMessage ?? ''}`.trim() };
+  if (cluster.errorCode !== 0)
+    return { kind: 'no-leader', detail: `DescribeCluster error ${m.errorName(cluster.errorCode)} ${cluster.errorMessage ?? ''}`.trim() };
   if (cluster.controllerId < 0) return { kind: 'no-leader', detail: 'no quorum leader known yet' };
   let leader = first;
   if (cluster.controllerId !== firstId) {

@@ -18,7 +18,13 @@ export type ScramSession = {
   readonly serverVerified: (serverFinal: string) => boolean;
 };
 
-export const scramSession = (crypto: ScramCrypto, hash: ScramHash, username: string, password: string, nonce = crypto.randomBytes(18).toString('base64')): ScramSession => {
+export const scramSession = (
+  crypto: ScramCrypto,
+  hash: ScramHash,
+  username: string,
+  password: string,
+  nonce = crypto.randomBytes(18).toString('base64'),
+): ScramSession => {
   const { createHash, createHmac, pbkdf2Sync } = crypto;
   const clientFirstBare = `n=${saslName(username)},r=${nonce}`;
   const hmac = (key: Buffer, text: string): Buffer => createHmac(hash, key).update(text).digest();
@@ -30,7 +36,8 @@ export const scramSession = (crypto: ScramCrypto, hash: ScramHash, username: str
       const serverNonce = f.get('r') ?? '';
       const iterations = Number(f.get('i'));
       if (f.has('e')) throw new Error(`SCRAM server error: ${f.get('e')}`);
-      if (!serverNonce.startsWith(nonce) || !f.has('s') || !Number.isInteger(iterations) || iterations < 1) throw new Error('malformed SCRAM server-first message');
+      if (!serverNonce.startsWith(nonce) || !f.has('s') || !Number.isInteger(iterations) || iterations < 1)
+        throw new Error('malformed SCRAM server-first message');
       const salted = pbkdf2Sync(password, Buffer.from(f.get('s') as string, 'base64'), iterations, hash === 'sha256' ? 32 : 64, hash);
       const clientKey = hmac(salted, 'Client Key');
       const storedKey = createHash(hash).update(clientKey).digest();

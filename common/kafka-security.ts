@@ -42,7 +42,8 @@ export const securityFromProperties = (props: ReadonlyMap<string, string>): Secu
       const hasFile = props.has(`ssl.${store}.location`);
       if (hasFile && type !== 'PEM') return { ok: false, problem: `ssl.${store}.type=${type}: the agents read PEM only (set ssl.${store}.type=PEM)` };
     }
-    const opt = <K extends string>(key: K, prop: string): Partial<Record<K, string>> => (props.has(prop) ? ({ [key]: props.get(prop) } as Record<K, string>) : {});
+    const opt = <K extends string>(key: K, prop: string): Partial<Record<K, string>> =>
+      props.has(prop) ? ({ [key]: props.get(prop) } as Record<K, string>) : {};
     tls = {
       ...opt('caFile', 'ssl.truststore.location'),
       ...opt('ca', 'ssl.truststore.certificates'),

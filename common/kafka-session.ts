@@ -71,4 +71,7 @@ export const openSession = async (endpoint: Endpoint, o: SessionOptions): Promis
 };
 
 // Sessions to any endpoint with the same options (a quorum's leader is found on one controller, asked on another).
-export const sessionsWith = (o: SessionOptions): OpenSession => (endpoint) => openSession(endpoint, o);
+export const sessionsWith =
+  (o: SessionOptions): OpenSession =>
+  (endpoint) =>
+    openSession(endpoint, o);

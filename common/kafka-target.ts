@@ -23,26 +23,46 @@ export type TargetResult = { readonly ok: true; readonly target: Target } | { re
 const PROTOCOLS = new Set(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
 
 // A wildcard or empty listener host is dialled on loopback: the probe runs in the broker's own pod.
-const dialable = (l: Listener): Endpoint => ({ host: l.host === '' || l.host === '0.0.0.0' || l.host === '[::]' ? '127.0.0.1' : l.host.replace(/^\[|\]$/g, ''), port: l.port });
+const dialable = (l: Listener): Endpoint => ({
+  host: l.host === '' || l.host === '0.0.0.0' || l.host === '[::]' ? '127.0.0.1' : l.host.replace(/^\[|\]$/g, ''),
+  port: l.port,
+});
 
 const protocolMap = (text: string | undefined): Map<string, string> =>
-  new Map((text ?? '').split(',').map((p) => p.trim().split(':')).filter((kv) => kv.length === 2).map(([k, v]) => [(k as string).toUpperCase(), (v as string).toUpperCase()]));
+  new Map(
+    (text ?? '')
+      .split(',')
+      .map((p) => p.trim().split(':'))
+      .filter((kv) => kv.length === 2)
+      .map(([k, v]) => [(k as string).toUpperCase(), (v as string).toUpperCase()]),
+  );
 
 export const targetFromProperties = (props: ReadonlyMap<string, string>): TargetResult => {
   const idText = props.get('node.id') ?? props.get('broker.id');
   if (idText === undefined || !/^\d+$/.test(idText)) return { ok: false, problem: 'node.id / broker.id is missing or not a number' };
   const zk = props.has('zookeeper.connect') && !props.has('process.roles');
-  const roles = zk ? (['broker'] as Role[]) : ((props.get('process.roles') ?? '').split(',').map((r) => r.trim()).filter((r): r is Role => r === 'broker' || r === 'controller'));
+  const roles = zk
+    ? (['broker'] as Role[])
+    : (props.get('process.roles') ?? '')
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r): r is Role => r === 'broker' || r === 'controller');
   if (roles.length === 0) return { ok: false, problem: 'process.roles is missing (and no zookeeper.connect)' };
   const parsed = parseListeners(props.get('listeners') ?? 'PLAINTEXT://:9092');
   if (!parsed.ok) return { ok: false, problem: `listeners ${parsed.reason}` };
-  const controllerNames = new Set((props.get('controller.listener.names') ?? '').split(',').map((n) => n.trim().toUpperCase()).filter(Boolean));
+  const controllerNames = new Set(
+    (props.get('controller.listener.names') ?? '')
+      .split(',')
+      .map((n) => n.trim().toUpperCase())
+      .filter(Boolean),
+  );
   const map = protocolMap(props.get('listener.security.protocol.map'));
   const protocolOf = (name: string): string => map.get(name) ?? (PROTOCOLS.has(name) ? name : 'PLAINTEXT');
   const brokerListeners = parsed.listeners.filter((l) => !controllerNames.has(l.name));
   // Prefer the inter-broker listener: every broker has it, so the Metadata answer lists this node on it.
   const interBroker = props.get('inter.broker.listener.name')?.toUpperCase();
-  const brokerListener = brokerListeners.find((l) => l.name === interBroker) ?? brokerListeners.find((l) => protocolOf(l.name) === 'PLAINTEXT') ?? brokerListeners[0];
+  const brokerListener =
+    brokerListeners.find((l) => l.name === interBroker) ?? brokerListeners.find((l) => protocolOf(l.name) === 'PLAINTEXT') ?? brokerListeners[0];
   const controllerListener = parsed.listeners.find((l) => controllerNames.has(l.name));
   return {
     ok: true,
@@ -75,7 +95,11 @@ export const DEFAULT_MAX_LAG = '2s';
 // The role a check judges and the listener it dials, unless flags name them: a node without the broker role is
 // judged as a controller. live asks the listener that opens first: a KRaft broker listener opens only once unfenced
 // (KAFKA-14658).
-export const checkTarget = (check: CheckName, target: Target | undefined, given: { readonly role?: Role | undefined; readonly endpoint?: Endpoint | undefined } = {}): { readonly role: Role; readonly endpoint: Endpoint | undefined } => {
+export const checkTarget = (
+  check: CheckName,
+  target: Target | undefined,
+  given: { readonly role?: Role | undefined; readonly endpoint?: Endpoint | undefined } = {},
+): { readonly role: Role; readonly endpoint: Endpoint | undefined } => {
   const role = given.role ?? (target && !target.roles.includes('broker') ? 'controller' : 'broker');
   const listener = check === 'live' ? (target?.controller ?? target?.broker) : role === 'controller' ? target?.controller : target?.broker;
   return { role, endpoint: given.endpoint ?? listener };

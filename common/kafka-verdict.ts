@@ -25,7 +25,8 @@ export const brokerVerdict = (metadata: Metadata, nodeId: number): Verdict => {
 export const controllerVerdict = (quorum: DescribeQuorum, nodeId: number, maxLagMs: number): Verdict => {
   const code = quorum.errorCode || quorum.partitionErrorCode;
   if (code !== 0) return { kind: 'fail', detail: `DescribeQuorum error ${errorName(code)}` };
-  if (quorum.leaderId === nodeId) return { kind: 'ok', detail: `node ${nodeId} leads the quorum (epoch ${quorum.leaderEpoch}, ${quorum.voters.length} voters)` };
+  if (quorum.leaderId === nodeId)
+    return { kind: 'ok', detail: `node ${nodeId} leads the quorum (epoch ${quorum.leaderEpoch}, ${quorum.voters.length} voters)` };
   const self = quorum.voters.find((v) => v.replicaId === nodeId);
   if (!self) {
     const observer = quorum.observers.some((o) => o.replicaId === nodeId);
@@ -34,7 +35,10 @@ export const controllerVerdict = (quorum: DescribeQuorum, nodeId: number, maxLag
   const leader = quorum.voters.find((v) => v.replicaId === quorum.leaderId);
   const lag = leader ? Number(leader.lastCaughtUpTimestamp - self.lastCaughtUpTimestamp) : Number.POSITIVE_INFINITY;
   if (self.lastCaughtUpTimestamp < 0n || lag > maxLagMs) {
-    return { kind: 'fail', detail: `node ${nodeId} is a voter but not caught up (${Number.isFinite(lag) ? `${lag} ms behind` : 'never caught up'}; leader ${quorum.leaderId})` };
+    return {
+      kind: 'fail',
+      detail: `node ${nodeId} is a voter but not caught up (${Number.isFinite(lag) ? `${lag} ms behind` : 'never caught up'}; leader ${quorum.leaderId})`,
+    };
   }
   return { kind: 'ok', detail: `node ${nodeId} is a caught-up voter (leader ${quorum.leaderId}, epoch ${quorum.leaderEpoch}, lag ${lag} ms)` };
 };

@@ -8,5 +8,10 @@ const MAX_LINE = 512;
 export const verdictLine = (check: string, verdict: Verdict, ms: number): string => {
   const line = `${check} ${verdict.kind}: ${verdict.detail.replace(/\s+/g, ' ')} (${ms}ms)`;
   const bytes = Buffer.from(line, 'utf8');
-  return bytes.length <= MAX_LINE ? line : bytes.subarray(0, MAX_LINE - 3).toString('utf8').replace(/\uFFFD$/, '') + '...';
+  return bytes.length <= MAX_LINE
+    ? line
+    : bytes
+        .subarray(0, MAX_LINE - 3)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '') + '...';
 };

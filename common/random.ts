@@ -13,7 +13,7 @@ export const randomBytes = (length: number): Buffer => {
     return process.getBuiltinModule('node:crypto').randomBytes(length);
   }
   try {
-    for (let filled = 0; filled < length; ) filled += readSync(fd, bytes, filled, length - filled, null);
+    for (let filled = 0; filled < length;) filled += readSync(fd, bytes, filled, length - filled, null);
   } finally {
     closeSync(fd);
   }

@@ -42,7 +42,17 @@ export const DEFAULT_STOP_GRACE_MS = 20_000;
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 const STOPS: ReadonlySet<NodeJS.Signals> = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT']);
 // The command itself is wrong (missing, not executable, a directory): the manifest or image must change.
-const BAD_COMMAND: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'ENOEXEC', 'EISDIR', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE']);
+const BAD_COMMAND: ReadonlySet<string> = new Set([
+  'ENOENT',
+  'EACCES',
+  'ENOEXEC',
+  'EISDIR',
+  'ENOTDIR',
+  'ELOOP',
+  'ENAMETOOLONG',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_ARG_TYPE',
+]);
 
 // One line naming the program and the errno. Never the arguments or the environment: Node's spawn error carries
 // `spawnargs` (zk-bootstrap's hold the super user's digest), so it is not kept as the cause either.
@@ -50,9 +60,13 @@ const startFailed = (file: string, error: NodeJS.ErrnoException): AgentError => 
   const code = error.code ?? 'unknown error';
   const bad = BAD_COMMAND.has(code);
   const why = code.startsWith('ERR_') ? 'an argument or environment value holds a NUL byte' : code;
-  return new AgentError(bad ? COMMON_CODES.CHILD_COMMAND_INVALID : COMMON_CODES.CHILD_START_FAILED, `cannot start ${JSON.stringify(file.slice(0, 200))}: ${why}${bad ? ' (fix the command after --, or the image)' : ''}`, {
-    context: { command: file.slice(0, 200), errno: code },
-  });
+  return new AgentError(
+    bad ? COMMON_CODES.CHILD_COMMAND_INVALID : COMMON_CODES.CHILD_START_FAILED,
+    `cannot start ${JSON.stringify(file.slice(0, 200))}: ${why}${bad ? ' (fix the command after --, or the image)' : ''}`,
+    {
+      context: { command: file.slice(0, 200), errno: code },
+    },
+  );
 };
 
 export const startSupervised = (file: string, args: readonly string[], env: Readonly<Record<string, string>>, options: SuperviseOptions = {}): Supervised => {
@@ -79,11 +93,14 @@ export const startSupervised = (file: string, args: readonly string[], env: Read
     if (STOPS.has(signal) && options.beforeStop && stopSignal === undefined) {
       stopSignal = signal;
       holding = true;
-      void options.beforeStop(signal).catch(() => {}).finally(() => {
-        holding = false;
-        escalateLater();
-        child.kill(signal);
-      });
+      void options
+        .beforeStop(signal)
+        .catch(() => {})
+        .finally(() => {
+          holding = false;
+          escalateLater();
+          child.kill(signal);
+        });
       return;
     }
     // A second stop signal while the hook runs waits for it too: the child is stopped once the hook is done.

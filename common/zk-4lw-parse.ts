@@ -16,9 +16,7 @@ const NOT_SERVING = 'This ZooKeeper instance is not currently serving requests';
 const NOT_WHITELISTED = /^(\w{4}) is not executed because it is not in the whitelist\./;
 
 export type Unavailable =
-  | { readonly kind: 'not-serving' }
-  | { readonly kind: 'not-whitelisted'; readonly word: string }
-  | { readonly kind: 'unrecognised'; readonly text: string };
+  { readonly kind: 'not-serving' } | { readonly kind: 'not-whitelisted'; readonly word: string } | { readonly kind: 'unrecognised'; readonly text: string };
 
 /** Recognises the two fixed refusals every command shares; undefined when the text is a real answer. */
 export const unavailableFromText = (text: string): Unavailable | undefined => {
@@ -65,7 +63,8 @@ export const serverLineFromText = (line: string): ServerLine | undefined => {
   // The address and client part go into connect strings and dynamic files: a name with a ',', a control byte or
   // a '\r' (a line break to java.util.Properties) from a hostile config text makes the line no server line.
   const client = m[3] === undefined ? undefined : /^(?:(.+):)?(\d{1,5})$/.exec(m[3]);
-  if (!parts || !isHostAddress(parts[1] as string) || (m[3] !== undefined && (!client || (client[1] !== undefined && !isHostAddress(client[1]))))) return undefined;
+  if (!parts || !isHostAddress(parts[1] as string) || (m[3] !== undefined && (!client || (client[1] !== undefined && !isHostAddress(client[1])))))
+    return undefined;
   return {
     id: Number(m[1]),
     address: parts[1] as string,
@@ -93,8 +92,7 @@ export const membershipFromText = (text: string): Membership => {
 };
 
 export type Conf =
-  | { readonly kind: 'conf'; readonly serverId: number | undefined; readonly membership: Membership; readonly values: ReadonlyMap<string, string> }
-  | Unavailable;
+  { readonly kind: 'conf'; readonly serverId: number | undefined; readonly membership: Membership; readonly values: ReadonlyMap<string, string> } | Unavailable;
 
 // What every `conf` answer of a serving 3.8/3.9 server has (captured from 3.9.5: ZooKeeperServer.dumpConf, plus
 // QuorumZooKeeperServer's keys and a `membership:` block on a quorum server). Requiring them, all numeric where
@@ -122,7 +120,10 @@ export const confFromText = (text: string): Conf => {
   }
   if (!CONF_KEYS.every((k) => values.has(k)) || !CONF_NUMBERS.every((k) => /^\d{1,10}$/.test(values.get(k) ?? ''))) return unrecognised;
   if (marker === -1) return { kind: 'conf', serverId: Number(values.get('serverId')), membership: { servers: [], version: undefined }, values };
-  const block = text.slice(marker + 1).split('\n').slice(1);
+  const block = text
+    .slice(marker + 1)
+    .split('\n')
+    .slice(1);
   const wellFormed = block.every((line) => line.trim() === '' || serverLineFromText(line) !== undefined || /^version=[0-9a-fA-F]+\s*$/.test(line));
   const membership = membershipFromText(block.join('\n'));
   if (!QUORUM_KEYS.every((k) => values.has(k)) || !wellFormed || membership.servers.length === 0) return unrecognised;

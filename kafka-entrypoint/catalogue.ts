@@ -54,7 +54,8 @@ const LEAVE_ONLY = new Set(['LEAVE_NO_CONFIG', 'LEAVE_WHILE_RUNNING', 'LAST_VOTE
 export const START_CODES = Object.values(CODES).filter((c) => !LEAVE_ONLY.has(c.code));
 export const LEAVE_CODES = Object.values(CODES).filter((c) => LEAVE_ONLY.has(c.code));
 
-export type StorageRefusal = 'META_UNREADABLE' | 'META_WRONG_MODE' | 'NODE_ID_MISMATCH' | 'CLUSTER_ID_MISMATCH' | 'METADATA_DIR_LOST' | 'LOG_DIR_NOT_EMPTY' | 'QUORUM_UNKNOWN';
+export type StorageRefusal =
+  'META_UNREADABLE' | 'META_WRONG_MODE' | 'NODE_ID_MISMATCH' | 'CLUSTER_ID_MISMATCH' | 'METADATA_DIR_LOST' | 'LOG_DIR_NOT_EMPTY' | 'QUORUM_UNKNOWN';
 export type LeaveRefusal = 'LAST_VOTER' | 'NO_DIRECTORY_ID' | 'REMOVE_REFUSED';
 
 export const EVENT_TEXT = {

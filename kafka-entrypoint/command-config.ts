@@ -12,7 +12,8 @@ export type CommandConfigValues = { readonly commandConfig: string | undefined; 
 // Which file, and through which flag (the one a problem names). Both given with different files is a problem.
 export const commandConfigInput = (values: CommandConfigValues, problems: string[]): CommandConfigInput | undefined => {
   const { commandConfig: given, healthCommandConfig: old } = values;
-  if (given !== undefined && old !== undefined && given !== old) problems.push('-command-config and -health-command-config name different files: keep -command-config (the old name means the same)');
+  if (given !== undefined && old !== undefined && given !== old)
+    problems.push('-command-config and -health-command-config name different files: keep -command-config (the old name means the same)');
   if (given !== undefined) return { flag: '-command-config', path: given };
   return old === undefined ? undefined : { flag: '-health-command-config', path: old };
 };

@@ -99,7 +99,13 @@ export const identityOf = (hostname: string, problems: string[]): PodIdentity | 
 };
 
 // Step 2, the user's property layers, lowest to highest: mounted file, KAFKA_* env, --override.
-export const userLayers = (configFile: FileRead | undefined, env: Env, overrides: readonly string[], ordinal: number | undefined, problems: string[]): { user: Layered; ignoredServiceLinks: readonly string[] } => {
+export const userLayers = (
+  configFile: FileRead | undefined,
+  env: Env,
+  overrides: readonly string[],
+  ordinal: number | undefined,
+  problems: string[],
+): { user: Layered; ignoredServiceLinks: readonly string[] } => {
   let user: Layered = emptyLayered;
   const configText = fileText(configFile, '-config-file', problems);
   if (configText !== undefined && configFile !== undefined) {
@@ -126,7 +132,14 @@ export const rackOf = (rack: string | undefined, rackFile: FileRead | undefined,
 };
 
 // Step 3, the cluster id: given (flag, env, file), else derived for KRaft from a seed every pod shares.
-export const clusterIdOf = ({ values }: Inputs, env: Env, file: FileRead | undefined, kraft: boolean, setName: string | undefined, problems: string[]): ClusterId | undefined => {
+export const clusterIdOf = (
+  { values }: Inputs,
+  env: Env,
+  file: FileRead | undefined,
+  kraft: boolean,
+  setName: string | undefined,
+  problems: string[],
+): ClusterId | undefined => {
   const idText = values.clusterId ?? fileText(file, '-cluster-id-file', problems)?.trim();
   if (idText !== undefined) {
     // The flag wins over env CLUSTER_ID; the same value in both is named as env.
@@ -142,13 +155,22 @@ export const clusterIdOf = ({ values }: Inputs, env: Env, file: FileRead | undef
 };
 
 // Step 4a, leaving the quorum: only a dynamic-quorum controller with -controllers-file.
-export const leaveOf = (values: Values, node: Node | undefined, ordinal: number | undefined, configOut: string, security: Security, problems: string[]): LeaveSettings | undefined => {
+export const leaveOf = (
+  values: Values,
+  node: Node | undefined,
+  ordinal: number | undefined,
+  configOut: string,
+  security: Security,
+  problems: string[],
+): LeaveSettings | undefined => {
   if (values.controllersFile === undefined || node?.roles.includes('controller') !== true) return undefined;
   if (node.quorum.kind !== 'dynamic') {
     problems.push('-controllers-file needs --quorum=dynamic: the voters of a static quorum cannot leave');
     return undefined;
   }
-  return ordinal === undefined ? undefined : { serverProperties: configOut, ordinal, controllersFile: values.controllersFile, timeoutMs: values.leaveTimeout, security };
+  return ordinal === undefined
+    ? undefined
+    : { serverProperties: configOut, ordinal, controllersFile: values.controllersFile, timeoutMs: values.leaveTimeout, security };
 };
 
 // Step 4b, the health endpoints: 0 (the default) keeps the exec path: no port, no resident process besides the JVM.
@@ -210,9 +232,11 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
   const health = healthOf(values, node, clientSecurity, problems);
   for (const scram of values.addScram) {
     // The refusal never echoes the password.
-    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(scram)) problems.push(`-add-scram ${excerpt(scram.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
+    if (!/^SCRAM-SHA-(256|512)=\[.*name=.*\]$/.test(scram))
+      problems.push(`-add-scram ${excerpt(scram.replace(/password=[^,\]]*/g, 'password=...'))}: expected SCRAM-SHA-256=[name=<user>,password=<password>]`);
   }
-  if (values.addScram.length > 0 && node?.mode === 'zookeeper') problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
+  if (values.addScram.length > 0 && node?.mode === 'zookeeper')
+    problems.push('-add-scram is KRaft-only (in ZooKeeper mode use kafka-configs.sh against ZooKeeper)');
   const jvm = jvmOf(values, env, problems);
   if (problems.length > 0 || node === undefined) throw new ConfigError(problems);
   return Object.freeze({

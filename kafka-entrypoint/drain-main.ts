@@ -10,7 +10,12 @@ import { CODES, EVENTS } from './catalogue.ts';
 // A drained broker id never serves its old log dirs silently (drain-plan.ts returningProblem says why and the fix).
 export const refuseReturning = async (s: DrainSettings, dirs: readonly LogDirState[], fx: DrainEffects): Promise<void> => {
   const text = await fx.readText(s.markerFile);
-  const problem = returningCheck(typeof text === 'string' ? text : undefined, dirs.some((d) => d.kind === 'meta'), s.markerFile, `kubectl delete pvc of this pod, after scaling it away`);
+  const problem = returningCheck(
+    typeof text === 'string' ? text : undefined,
+    dirs.some((d) => d.kind === 'meta'),
+    s.markerFile,
+    `kubectl delete pvc of this pod, after scaling it away`,
+  );
   if (problem) throw new AgentError(CODES.DRAINED_BROKER_RETURNS, problem, { context: { marker: s.markerFile } });
 };
 
@@ -27,7 +32,11 @@ export const drainBeforeStop = (s: DrainSettings, fx: DrainEffects): { readonly 
       } else if (outcome.kind === 'timed-out') log.error(EVENTS['kafka-entrypoint.drain-timed-out'], { code: outcome.code, detail: outcome.detail });
       else log.info(EVENTS['kafka-entrypoint.drain-done'], { outcome: outcome.kind, detail: outcome.detail });
     } catch (error) {
-      log.error(EVENTS['kafka-entrypoint.drain-failed'], { code: (error as AgentError).code ?? CODES.DRAIN_FAILED.code, message: (error as Error).message, hint: 'the JVM stops anyway; check replicas with kafka-topics.sh --describe --under-replicated-partitions' });
+      log.error(EVENTS['kafka-entrypoint.drain-failed'], {
+        code: (error as AgentError).code ?? CODES.DRAIN_FAILED.code,
+        message: (error as Error).message,
+        hint: 'the JVM stops anyway; check replicas with kafka-topics.sh --describe --under-replicated-partitions',
+      });
     }
   };
   return { run, refused: () => refused };

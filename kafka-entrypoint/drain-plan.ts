@@ -37,7 +37,8 @@ export type DrainIntent = { readonly kind: 'drain' | 'keep'; readonly reason: st
 // An unreadable count keeps the replicas: a broker stopped without a drain comes back with its volume, a drained
 // one on a mere restart has moved its data for nothing (and is then refused at its next start, drain-marker).
 export const drainIntent = (ordinal: number, desired: DesiredBrokers): DrainIntent => {
-  if (desired.kind === 'unknown') return { kind: 'keep', reason: `desired broker count unknown (${desired.reason}): cannot tell a scale-down from a restart, no drain` };
+  if (desired.kind === 'unknown')
+    return { kind: 'keep', reason: `desired broker count unknown (${desired.reason}): cannot tell a scale-down from a restart, no drain` };
   return ordinal >= desired.count
     ? { kind: 'drain', reason: `ordinal ${ordinal} >= ${desired.count} desired brokers: scale-down` }
     : { kind: 'keep', reason: `ordinal ${ordinal} < ${desired.count} desired brokers: a restart, not a scale-down` };
@@ -47,7 +48,13 @@ const name = (p: Partition): string => `${p.topic}-${p.partition}`;
 
 // The target for one replica: not already a replica; the leaving replica's rack first (keeps the spread as it is),
 // else a rack no other replica uses; then the broker holding fewest replicas after the moves so far; then lowest id.
-const pick = (candidates: readonly Broker[], replicas: readonly number[], rackOf: ReadonlyMap<number, string | undefined>, leavingRack: string | undefined, load: Map<number, number>): Broker | undefined => {
+const pick = (
+  candidates: readonly Broker[],
+  replicas: readonly number[],
+  rackOf: ReadonlyMap<number, string | undefined>,
+  leavingRack: string | undefined,
+  load: Map<number, number>,
+): Broker | undefined => {
   const usedRacks = new Set(replicas.map((id) => rackOf.get(id)).filter((r) => r !== undefined));
   const score = (b: Broker): number => (leavingRack !== undefined && b.rack === leavingRack ? 0 : b.rack !== undefined && !usedRacks.has(b.rack) ? 1 : 2);
   return candidates
@@ -90,7 +97,12 @@ export const drainPlan = (f: DrainFacts): DrainPlan => {
   }
   const remaining = `${targets.length} broker(s) remain (${targets.map((b) => b.id).join(',') || 'none'})`;
   if (lastReplica.length > 0) {
-    return { kind: 'refuse', code: 'DRAIN_LAST_REPLICA', partitions: lastReplica, message: `broker ${f.nodeId} holds the only replica of ${list(lastReplica)} and ${remaining}: raise the broker count in -brokers-file back, or delete the topic first` };
+    return {
+      kind: 'refuse',
+      code: 'DRAIN_LAST_REPLICA',
+      partitions: lastReplica,
+      message: `broker ${f.nodeId} holds the only replica of ${list(lastReplica)} and ${remaining}: raise the broker count in -brokers-file back, or delete the topic first`,
+    };
   }
   if (belowMinIsr.length > 0) {
     return {

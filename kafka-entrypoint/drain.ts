@@ -30,7 +30,11 @@ export type DrainAdmin = {
   readonly partitions: () => Promise<readonly Partition[]>;
   readonly minIsr: (topics: readonly string[]) => Promise<ReadonlyMap<string, number>>;
   /** Read-modify-write of dynamic configs (kafkajs 2.2.4 has no IncrementalAlterConfigs); returns the prior values. */
-  readonly setConfigs: (kind: 'broker' | 'topic', name: string, set: ReadonlyMap<string, string | undefined>) => Promise<ReadonlyMap<string, string | undefined>>;
+  readonly setConfigs: (
+    kind: 'broker' | 'topic',
+    name: string,
+    set: ReadonlyMap<string, string | undefined>,
+  ) => Promise<ReadonlyMap<string, string | undefined>>;
   readonly reassign: (moves: readonly Move[]) => Promise<void>;
   /** Partitions (topic-partition) still being reassigned among `moves`. */
   readonly ongoing: (moves: readonly Move[]) => Promise<readonly string[]>;
@@ -69,11 +73,17 @@ const setThrottles = async (admin: DrainAdmin, moves: readonly Move[], rate: num
   const undo: Undo[] = [];
   const involved = new Set(moves.flatMap((m) => [...m.from, ...m.to]));
   for (const id of [...involved].toSorted((a, b) => a - b)) {
-    const set = new Map([['leader.replication.throttled.rate', String(rate)], ['follower.replication.throttled.rate', String(rate)]]);
+    const set = new Map([
+      ['leader.replication.throttled.rate', String(rate)],
+      ['follower.replication.throttled.rate', String(rate)],
+    ]);
     undo.push({ kind: 'broker', name: String(id), prior: await admin.setConfigs('broker', String(id), set) });
   }
   for (const [topic, lists] of throttleLists(moves)) {
-    const set = new Map([['leader.replication.throttled.replicas', lists.leader.join(',')], ['follower.replication.throttled.replicas', lists.follower.join(',')]]);
+    const set = new Map([
+      ['leader.replication.throttled.replicas', lists.leader.join(',')],
+      ['follower.replication.throttled.replicas', lists.follower.join(',')],
+    ]);
     undo.push({ kind: 'topic', name: topic, prior: await admin.setConfigs('topic', topic, set) });
   }
   return undo;
@@ -85,7 +95,13 @@ const removeThrottles = async (admin: DrainAdmin, undo: readonly Undo[]): Promis
     try {
       await admin.setConfigs(u.kind, u.name, u.prior);
     } catch (error) {
-      log.error(EVENTS['kafka-entrypoint.drain-throttle-left'], { code: CODES.DRAIN_THROTTLE_LEFT.code, resource: `${u.kind} ${u.name}`, keys: [...u.prior.keys()].join(','), error: (error as Error).message, hint: 'kafka-configs.sh --alter --delete-config ...' });
+      log.error(EVENTS['kafka-entrypoint.drain-throttle-left'], {
+        code: CODES.DRAIN_THROTTLE_LEFT.code,
+        resource: `${u.kind} ${u.name}`,
+        keys: [...u.prior.keys()].join(','),
+        error: (error as Error).message,
+        hint: 'kafka-configs.sh --alter --delete-config ...',
+      });
     }
   }
 };
@@ -94,7 +110,10 @@ const readDesired = async (file: string, fx: DrainEffects): Promise<DesiredBroke
   const text = await fx.readText(file);
   if (typeof text === 'string') return brokersFromText(text);
   // deploy/ sets the key only for a scale-down: its absence is the normal case, not a fault.
-  return { kind: 'unknown', reason: text.error.startsWith('ENOENT') ? `no count in ${file} (set only for a scale-down)` : `${file} cannot be read: ${text.error}` };
+  return {
+    kind: 'unknown',
+    reason: text.error.startsWith('ENOENT') ? `no count in ${file} (set only for a scale-down)` : `${file} cannot be read: ${text.error}`,
+  };
 };
 
 export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<DrainOutcome> => {
@@ -114,7 +133,13 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
     if (plan.kind === 'refuse') return { kind: 'refused', code: plan.code, detail: plan.message };
     const moves = plan.kind === 'move' ? plan.moves : [];
     if (plan.kind === 'move') {
-      log.info(EVENTS['kafka-entrypoint.drain-moving'], { nodeId: s.nodeId, partitions: moves.length, throttleBytes: s.throttleBytes, shrunk: plan.shrunk.join(',') || undefined, via: endpointText(s.endpoint) });
+      log.info(EVENTS['kafka-entrypoint.drain-moving'], {
+        nodeId: s.nodeId,
+        partitions: moves.length,
+        throttleBytes: s.throttleBytes,
+        shrunk: plan.shrunk.join(',') || undefined,
+        via: endpointText(s.endpoint),
+      });
       const undo = await setThrottles(admin, moves, s.throttleBytes);
       try {
         await admin.reassign(moves);
@@ -122,7 +147,11 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
           const left = await admin.ongoing(moves);
           if (left.length === 0) break;
           if (fx.now() + POLL_MS > deadline) {
-            return { kind: 'timed-out', code: 'DRAIN_TIMEOUT', detail: `${left.length} partition(s) still moving after ${s.timeoutMs} ms (${left.slice(0, 10).join(', ')}): the reassignment goes on without this broker; check with kafka-reassign-partitions.sh --verify, raise -drain-timeout and terminationGracePeriodSeconds` };
+            return {
+              kind: 'timed-out',
+              code: 'DRAIN_TIMEOUT',
+              detail: `${left.length} partition(s) still moving after ${s.timeoutMs} ms (${left.slice(0, 10).join(', ')}): the reassignment goes on without this broker; check with kafka-reassign-partitions.sh --verify, raise -drain-timeout and terminationGracePeriodSeconds`,
+            };
           }
           await fx.sleep(POLL_MS);
         }
@@ -132,7 +161,9 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
     }
     const moved = moves.map(key);
     await fx.writeText(s.markerFile, markerText({ nodeId: s.nodeId, drainedAt: new Date(fx.now()).toISOString(), moved }));
-    return plan.kind === 'nothing' ? { kind: 'nothing', detail: plan.reason } : { kind: 'drained', detail: `${moved.length} replica(s) moved in ${fx.now() - started} ms` };
+    return plan.kind === 'nothing'
+      ? { kind: 'nothing', detail: plan.reason }
+      : { kind: 'drained', detail: `${moved.length} replica(s) moved in ${fx.now() - started} ms` };
   } finally {
     await admin.close().catch(() => {});
   }
@@ -148,8 +179,13 @@ export const kafkajsAdmin = async (endpoint: Endpoint): Promise<DrainAdmin> => {
   return {
     brokers: async () => {
       const { brokers } = await admin.describeCluster();
-      const described = await admin.describeConfigs({ resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['broker.rack'] })), includeSynonyms: false });
-      const rackOf = new Map(described.resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'broker.rack')?.configValue || undefined]));
+      const described = await admin.describeConfigs({
+        resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['broker.rack'] })),
+        includeSynonyms: false,
+      });
+      const rackOf = new Map(
+        described.resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'broker.rack')?.configValue || undefined]),
+      );
       return brokers.map((b) => ({ id: b.nodeId, rack: rackOf.get(String(b.nodeId)) ?? undefined }));
     },
     partitions: async () => {
@@ -158,21 +194,30 @@ export const kafkajsAdmin = async (endpoint: Endpoint): Promise<DrainAdmin> => {
     },
     minIsr: async (topics) => {
       if (topics.length === 0) return new Map();
-      const described = await admin.describeConfigs({ resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })), includeSynonyms: false });
-      return new Map(described.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1)]));
+      const described = await admin.describeConfigs({
+        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+        includeSynonyms: false,
+      });
+      return new Map(
+        described.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1)]),
+      );
     },
     setConfigs: async (kind, name, set) => {
       const [current] = (await admin.describeConfigs({ resources: [{ type: typeOf(kind), name }], includeSynonyms: false })).resources;
       const dynamic = (current?.configEntries ?? []).filter((e) => Number(e.configSource) === dynamicSource(kind));
       // AlterConfigs replaces every dynamic config of the resource: a password (never returned) would be erased.
-      if (dynamic.some((e) => e.isSensitive)) throw new AgentError(CODES.DRAIN_SENSITIVE_CONFIG, `${kind} ${name} has a dynamic password config that AlterConfigs would erase; not throttled`);
+      if (dynamic.some((e) => e.isSensitive))
+        throw new AgentError(CODES.DRAIN_SENSITIVE_CONFIG, `${kind} ${name} has a dynamic password config that AlterConfigs would erase; not throttled`);
       const entries = new Map(dynamic.map((e) => [e.configName, e.configValue]));
       const prior = new Map([...set.keys()].map((k) => [k, entries.get(k)]));
       for (const [k, v] of set) {
         if (v === undefined) entries.delete(k);
         else entries.set(k, v);
       }
-      await admin.alterConfigs({ validateOnly: false, resources: [{ type: typeOf(kind), name, configEntries: [...entries].map(([n, value]) => ({ name: n, value })) }] });
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: typeOf(kind), name, configEntries: [...entries].map(([n, value]) => ({ name: n, value })) }],
+      });
       return prior;
     },
     reassign: async (moves) => {
@@ -181,7 +226,10 @@ export const kafkajsAdmin = async (endpoint: Endpoint): Promise<DrainAdmin> => {
       await admin.alterPartitionReassignments({ topics: [...byTopic].map(([topic, partitionAssignment]) => ({ topic, partitionAssignment })) });
     },
     ongoing: async (moves) => {
-      const topics = [...new Set(moves.map((m) => m.topic))].map((topic) => ({ topic, partitions: moves.filter((m) => m.topic === topic).map((m) => m.partition) }));
+      const topics = [...new Set(moves.map((m) => m.topic))].map((topic) => ({
+        topic,
+        partitions: moves.filter((m) => m.topic === topic).map((m) => m.partition),
+      }));
       const answer = await admin.listPartitionReassignments({ topics });
       return answer.topics.flatMap((t) => t.partitions.map((p) => `${t.topic}-${p.partitionIndex}`));
     },

@@ -31,7 +31,13 @@ export type Effects = {
   readonly runTool: (java: string, args: readonly string[]) => Promise<void>;
   readonly execJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv) => Promise<never>;
   /** The JVM as this process's child: its PID once started, and its exit (signals forwarded meanwhile). */
-  readonly superviseJvm: (java: string, args: readonly string[], env: NodeJS.ProcessEnv, stopGraceMs: number, beforeStop?: () => Promise<void>) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
+  readonly superviseJvm: (
+    java: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    stopGraceMs: number,
+    beforeStop?: () => Promise<void>,
+  ) => Promise<{ readonly pid: number | undefined; readonly exited: Promise<ChildExit> }>;
   /** Bind the health port on all addresses (HEALTH_PORT_UNAVAILABLE, exit 2, when taken) and answer each probe with a fresh check. */
   readonly serveHealth: (health: Health, status: () => Readonly<Record<string, unknown>>) => Promise<HealthServer>;
   readonly leave: LeaveEffects;
@@ -46,7 +52,8 @@ export const readInputFile = (file: string | undefined, what: string, encoding: 
   try {
     return { path: file, text: readTextBounded(file, what, encoding) };
   } catch (error) {
-    if (isAgentError(error)) return { path: file, error: error.code === 'FILE_TOO_LARGE' ? `larger than ${DEFAULT_MAX_FILE_BYTES} bytes` : 'not a regular file' };
+    if (isAgentError(error))
+      return { path: file, error: error.code === 'FILE_TOO_LARGE' ? `larger than ${DEFAULT_MAX_FILE_BYTES} bytes` : 'not a regular file' };
     return { path: file, error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
 };
@@ -57,7 +64,13 @@ const readInputs: Effects['readInputs'] = async (paths) => {
   const clusterIdFile = readInputFile(paths.clusterIdFile, '-cluster-id-file', 'utf8');
   const rackFile = readInputFile(paths.rackFile, '-rack-file', 'utf8');
   const commandConfig = readInputFile(paths.commandConfig, '-command-config', 'latin1');
-  return { hostname: os.hostname(), ...(configFile && { configFile }), ...(clusterIdFile && { clusterIdFile }), ...(rackFile && { rackFile }), ...(commandConfig && { commandConfig }) };
+  return {
+    hostname: os.hostname(),
+    ...(configFile && { configFile }),
+    ...(clusterIdFile && { clusterIdFile }),
+    ...(rackFile && { rackFile }),
+    ...(commandConfig && { commandConfig }),
+  };
 };
 
 // Up to `max` names of a directory (never the whole listing of a huge one); a missing directory is empty.
@@ -107,7 +120,10 @@ const readLogDirs: Effects['readLogDirs'] = async (dirs) =>
 const askController = async (endpoint: Endpoint, deadline: number, security: Security): Promise<ControllerAnswer> => {
   const { conn, versions } = await openSession(endpoint, { clientId: 'kafka-entrypoint', deadline, security });
   try {
-    const leaderId = pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined ? -1 : (await describeControllers({ conn, versions })).controllerId;
+    const leaderId =
+      pickVersion(versions.apis, API.DescribeCluster, DESCRIBE_CLUSTER_VERSIONS) === undefined
+        ? -1
+        : (await describeControllers({ conn, versions })).controllerId;
     return { endpoint: endpointText(endpoint), leaderId, metadataEpoch: versions.finalizedFeaturesEpoch };
   } finally {
     conn.close();
@@ -117,7 +133,12 @@ const askController = async (endpoint: Endpoint, deadline: number, security: Sec
 const askControllers: Effects['askControllers'] = async (endpoints, timeoutMs, security) => {
   const deadline = Date.now() + timeoutMs;
   return Promise.all(
-    endpoints.map((e) => askController(e, deadline, security).catch((err: Error): ControllerAnswer => ({ endpoint: endpointText(e), error: (err as AgentError).code ?? err.message }))),
+    endpoints.map((e) =>
+      askController(e, deadline, security).catch((err: Error): ControllerAnswer => ({
+        endpoint: endpointText(e),
+        error: (err as AgentError).code ?? err.message,
+      })),
+    ),
   );
 };
 
@@ -173,15 +194,23 @@ const resolveExecutable = async (name: string): Promise<string> => {
 const runTool: Effects['runTool'] = async (java, args) => {
   const file = await resolveExecutable(java);
   const { code, stopSignal } = await startSupervised(file, args, definedEnv(process.env)).exited;
-  if (stopSignal) throw new AgentError(CODES.STORAGE_FORMAT_INTERRUPTED, `${stopSignal} while formatting storage: passed on to the StorageTool (exit ${code}) and stopped; the next start formats again`, { context: { signal: stopSignal, exitCode: code } });
-  if (code !== 0) throw new AgentError(CODES.STORAGE_FORMAT_FAILED, `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
+  if (stopSignal)
+    throw new AgentError(
+      CODES.STORAGE_FORMAT_INTERRUPTED,
+      `${stopSignal} while formatting storage: passed on to the StorageTool (exit ${code}) and stopped; the next start formats again`,
+      { context: { signal: stopSignal, exitCode: code } },
+    );
+  if (code !== 0)
+    throw new AgentError(CODES.STORAGE_FORMAT_FAILED, `kafka.tools.StorageTool format exited ${code}; its output is above`, { context: { exitCode: code } });
 };
 
-const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> => Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+const definedEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 
 // Replace this process with the JVM so it keeps the PID and receives SIGTERM itself (controlled shutdown).
 const execJvm: Effects['execJvm'] = async (java, args, env) => {
-  if (typeof process.execve !== 'function') throw new AgentError(CODES.EXEC_UNSUPPORTED, `process.execve is missing in Node ${process.version}; use Node 24 or later`);
+  if (typeof process.execve !== 'function')
+    throw new AgentError(CODES.EXEC_UNSUPPORTED, `process.execve is missing in Node ${process.version}; use Node 24 or later`);
   const file = await resolveExecutable(java);
   // Flush the log lines already written: after execve nothing of this process is left to do it.
   await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
@@ -200,7 +229,10 @@ const superviseJvm: Effects['superviseJvm'] = async (java, args, env, stopGraceM
 // closing it aborts the checks in flight (their sockets destroyed), so neither holds the entrypoint open after the
 // JVM is gone.
 const serveHealth: Effects['serveHealth'] = (health, status) =>
-  startHealthServer({ port: health.port, checkTimeoutMs: health.checkTimeoutMs }, { check: (name, deadline, signal) => checkKafka(health.checks[name], { clientId: 'kafka-entrypoint', deadline, signal }), status });
+  startHealthServer(
+    { port: health.port, checkTimeoutMs: health.checkTimeoutMs },
+    { check: (name, deadline, signal) => checkKafka(health.checks[name], { clientId: 'kafka-entrypoint', deadline, signal }), status },
+  );
 
 export const realEffects: Effects = {
   readInputs,

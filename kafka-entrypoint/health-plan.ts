@@ -33,7 +33,11 @@ export type JvmRun = { readonly kind: 'exec' } | { readonly kind: 'supervise'; r
 // exec keeps the JVM as the container's PID 1 and costs nothing; the entrypoint stays its parent only when it has
 // work while the JVM runs (health endpoints) or after it stops (leaving the quorum).
 export const jvmRun = (config: { readonly health: Health | undefined; readonly leave: unknown; readonly drain?: unknown }): JvmRun => {
-  const why = [config.health && `health endpoints on port ${config.health.port}`, config.leave && 'leave the quorum after a scale-down', config.drain && 'drain before the JVM stops on a scale-down'].filter(Boolean);
+  const why = [
+    config.health && `health endpoints on port ${config.health.port}`,
+    config.leave && 'leave the quorum after a scale-down',
+    config.drain && 'drain before the JVM stops on a scale-down',
+  ].filter(Boolean);
   return why.length === 0 ? { kind: 'exec' } : { kind: 'supervise', why: why.join(', ') };
 };
 

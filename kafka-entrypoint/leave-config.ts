@@ -31,4 +31,3 @@ export const leaveConfig = (read: LeaveRead, hostname: string, files: { readonly
   if (problems.length > 0 || ordinal === undefined) throw new ConfigError(problems);
   return Object.freeze({ serverProperties: values.config, ordinal, controllersFile: values.controllersFile, timeoutMs: values.timeout, security });
 };
-

@@ -65,7 +65,9 @@ export type Desired = { readonly kind: 'unset' } | { readonly kind: 'count'; rea
 
 export const desiredFromText = (text: string): Desired => {
   const trimmed = text.trim();
-  return /^\d{1,4}$/.test(trimmed) && Number(trimmed) >= 1 ? { kind: 'count', count: Number(trimmed) } : { kind: 'unknown', reason: `${excerpt(trimmed, 40)} is not a whole number >= 1` };
+  return /^\d{1,4}$/.test(trimmed) && Number(trimmed) >= 1
+    ? { kind: 'count', count: Number(trimmed) }
+    : { kind: 'unknown', reason: `${excerpt(trimmed, 40)} is not a whole number >= 1` };
 };
 
 export type LeaveIntent = { readonly kind: 'stay' | 'leave'; readonly reason: string };
@@ -74,7 +76,8 @@ export const leaveIntent = (facts: LeaveFacts, ordinal: number, desired: Desired
   if (!facts.isController) return { kind: 'stay', reason: 'not a controller' };
   if (facts.quorum === 'static') return { kind: 'stay', reason: 'static quorum: controller.quorum.voters is fixed' };
   if (desired.kind === 'unset') return { kind: 'leave', reason: 'asked to leave' };
-  if (desired.kind === 'unknown') return { kind: 'stay', reason: `desired controller count unknown (${desired.reason}): cannot tell a scale-down from a restart, keeping the vote` };
+  if (desired.kind === 'unknown')
+    return { kind: 'stay', reason: `desired controller count unknown (${desired.reason}): cannot tell a scale-down from a restart, keeping the vote` };
   return ordinal >= desired.count
     ? { kind: 'leave', reason: `ordinal ${ordinal} >= ${desired.count} desired controllers: scale-down` }
     : { kind: 'stay', reason: `ordinal ${ordinal} < ${desired.count} desired controllers: a restart, not a scale-down` };
@@ -99,10 +102,12 @@ export const removalStep = (quorum: DescribeQuorum, nodeId: number, ownDirectory
   if (code !== 0) return { kind: 'retry', reason: `DescribeQuorum error ${errorName(code)}` };
   const self = quorum.voters.find((v) => v.replicaId === nodeId);
   if (!self) return { kind: 'done', reason: `node ${nodeId} is not a voter (voters ${quorum.voters.map((v) => v.replicaId).join(',')})` };
-  if (quorum.voters.length === 1) return { kind: 'refuse', code: 'LAST_VOTER', reason: `node ${nodeId} is the last voter of the quorum; removing it would leave no quorum` };
+  if (quorum.voters.length === 1)
+    return { kind: 'refuse', code: 'LAST_VOTER', reason: `node ${nodeId} is the last voter of the quorum; removing it would leave no quorum` };
   // The leader's entry names the incarnation that votes; a scale-down removes this node id whatever disk it had.
   const directoryId = self.directoryId ?? ownDirectory;
-  if (directoryId === undefined) return { kind: 'refuse', code: 'NO_DIRECTORY_ID', reason: `node ${nodeId}: no directory id in DescribeQuorum or meta.properties` };
+  if (directoryId === undefined)
+    return { kind: 'refuse', code: 'NO_DIRECTORY_ID', reason: `node ${nodeId}: no directory id in DescribeQuorum or meta.properties` };
   return { kind: 'remove', voterId: nodeId, directoryId };
 };
 

@@ -9,7 +9,18 @@ import { parseRemoveRaftVoter, removeRaftVoterRequest, uuidBytes } from '../comm
 import { quorumView } from '../common/kafka-quorum.ts';
 import { sessionsWith, type OpenSession } from '../common/kafka-session.ts';
 import type { Security } from '../common/kafka-security.ts';
-import { leaveFacts, leaveIntent, desiredFromText, ownMeta, removalStep, removalAnswer, type Desired, type LeaveFacts, type LeaveSettings, type RemovalStep } from './leave-plan.ts';
+import {
+  leaveFacts,
+  leaveIntent,
+  desiredFromText,
+  ownMeta,
+  removalStep,
+  removalAnswer,
+  type Desired,
+  type LeaveFacts,
+  type LeaveSettings,
+  type RemovalStep,
+} from './leave-plan.ts';
 import { CODES, EVENTS } from './catalogue.ts';
 
 export type LeaveEffects = {
@@ -77,13 +88,17 @@ const round = async (facts: LeaveFacts, open: OpenSession, meta: ReturnType<type
 export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<LeaveOutcome> => {
   const text = await fx.readText(s.serverProperties);
   const facts = typeof text === 'string' ? leaveFacts(text) : `cannot be read (${text.error})`;
-  if (typeof facts === 'string') throw new AgentError(CODES.LEAVE_NO_CONFIG, `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`);
+  if (typeof facts === 'string')
+    throw new AgentError(CODES.LEAVE_NO_CONFIG, `${s.serverProperties} ${facts}: leave reads the server.properties kafka-entrypoint wrote (-config)`);
   const intent = leaveIntent(facts, s.ordinal, s.controllersFile === undefined ? { kind: 'unset' } : await readDesired(s.controllersFile, fx));
   log.info(EVENTS['kafka-entrypoint.leave-decision'], { nodeId: facts.nodeId, decision: intent.kind, reason: intent.reason });
   if (intent.kind === 'stay') return { kind: 'stayed', detail: intent.reason };
   // Kafka 4.2's auto-join re-adds a running observer within controller.quorum.fetch.timeout.ms: the JVM must be gone.
   if (facts.autoJoin && facts.ownController && (await runningLocally(fx, facts.ownController, s.security))) {
-    throw new AgentError(CODES.LEAVE_WHILE_RUNNING, `node ${facts.nodeId} still runs with controller.quorum.auto.join.enable=true and would add itself back at once; stop it first (kafka-entrypoint -controllers-file leaves after its JVM exits)`);
+    throw new AgentError(
+      CODES.LEAVE_WHILE_RUNNING,
+      `node ${facts.nodeId} still runs with controller.quorum.auto.join.enable=true and would add itself back at once; stop it first (kafka-entrypoint -controllers-file leaves after its JVM exits)`,
+    );
   }
   const metaText = await fx.readText(`${facts.metadataDir}/meta.properties`);
   const meta = ownMeta(typeof metaText === 'string' ? metaText : undefined);
@@ -97,7 +112,11 @@ export const leaveQuorum = async (s: LeaveSettings, fx: LeaveEffects): Promise<L
     if (step.kind === 'sent') removed = true;
     else if (step.kind === 'retry') log.info(EVENTS['kafka-entrypoint.leave-retrying'], { reason: step.reason });
     if (fx.now() + RETRY_MS > deadline) {
-      throw new AgentError(CODES.LEAVE_TIMEOUT, `node ${facts.nodeId} still a voter after ${s.timeoutMs} ms (${step.kind === 'retry' ? step.reason : 'removal not confirmed'})`, { context: { nodeId: facts.nodeId, timeoutMs: s.timeoutMs } });
+      throw new AgentError(
+        CODES.LEAVE_TIMEOUT,
+        `node ${facts.nodeId} still a voter after ${s.timeoutMs} ms (${step.kind === 'retry' ? step.reason : 'removal not confirmed'})`,
+        { context: { nodeId: facts.nodeId, timeoutMs: s.timeoutMs } },
+      );
     }
     if (step.kind !== 'sent') await fx.sleep(RETRY_MS);
   }

@@ -98,7 +98,11 @@ const leaveAfterStop = async (settings: LeaveSettings, fx: Effects): Promise<voi
     log.info(EVENTS['kafka-entrypoint.leave-done'], { outcome: outcome.kind, detail: outcome.detail });
   } catch (error) {
     if (!isAgentError(error)) throw error;
-    log.error(EVENTS['kafka-entrypoint.leave-failed'], { code: error.code, message: error.message, hint: 'remove it by hand: kafka-metadata-quorum remove-controller' });
+    log.error(EVENTS['kafka-entrypoint.leave-failed'], {
+      code: error.code,
+      message: error.message,
+      hint: 'remove it by hand: kafka-metadata-quorum remove-controller',
+    });
   }
 };
 
@@ -112,7 +116,15 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   }
   const config = configOf(read, env, await fx.readInputs(inputPaths(read)));
   const { node, clusterId } = config;
-  log.info(EVENTS['kafka-entrypoint.node'], { mode: node.mode, roles: node.roles.join(','), [node.idKey]: node.nodeId, fqdn: node.fqdn, quorum: node.quorum.kind, clusterId: clusterId?.value, clusterIdSource: clusterId?.source });
+  log.info(EVENTS['kafka-entrypoint.node'], {
+    mode: node.mode,
+    roles: node.roles.join(','),
+    [node.idKey]: node.nodeId,
+    fqdn: node.fqdn,
+    quorum: node.quorum.kind,
+    clusterId: clusterId?.value,
+    clusterIdSource: clusterId?.source,
+  });
   if (config.ignoredServiceLinks.length > 0) log.info(EVENTS['kafka-entrypoint.service-links-ignored'], { names: config.ignoredServiceLinks.join(',') });
   for (const line of effectiveConfigLines(node.effective)) log.info(EVENTS['kafka-entrypoint.config'], { ...line });
   for (const warning of node.warnings) log.warn(EVENTS['kafka-entrypoint.config-warning'], { warning });
@@ -133,13 +145,20 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   log.info(EVENTS['kafka-entrypoint.storage-plan'], { plan: plan.kind, ...(plan.kind === 'format' && { quorumFlag: plan.quorumFlag }), reason: plan.reason });
 
   const properties = renderProperties(node.effective.props, HEADER);
-  const formatCommand = plan.kind === 'format' && clusterId ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut, config.addScram)) : undefined;
+  const formatCommand =
+    plan.kind === 'format' && clusterId
+      ? javaArgs(config.jvm, STORAGE_TOOL_MAIN, formatArgs(plan, clusterId.value, config.configOut, config.addScram))
+      : undefined;
   const brokerCommand = javaArgs(config.jvm, BROKER_MAIN, [config.configOut]);
   const run = jvmRun(config);
   if (config.dryRun) {
     fx.stdout(properties);
     if (formatCommand) log.info(EVENTS['kafka-entrypoint.would-format'], { command: redactedCommand([config.jvm.java, ...formatCommand]) });
-    log.info(EVENTS['kafka-entrypoint.would-start'], { run: run.kind, command: [config.jvm.java, ...brokerCommand].join(' '), ...(run.kind === 'supervise' && { why: run.why }) });
+    log.info(EVENTS['kafka-entrypoint.would-start'], {
+      run: run.kind,
+      command: [config.jvm.java, ...brokerCommand].join(' '),
+      ...(run.kind === 'supervise' && { why: run.why }),
+    });
     return EXIT.ok;
   }
 
@@ -147,7 +166,12 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
   // port), not after a format, and the endpoints answer (503) while storage is formatted and the JVM starts.
   let jvmPid: number | undefined;
   const health = config.health && (await fx.serveHealth(config.health, () => healthStatus(node, clusterId?.value, jvmPid)));
-  if (health) log.info(EVENTS['kafka-entrypoint.health-endpoints'], { port: health.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health?.checkTimeoutMs });
+  if (health)
+    log.info(EVENTS['kafka-entrypoint.health-endpoints'], {
+      port: health.port,
+      paths: '/livez,/readyz,/status',
+      checkTimeoutMs: config.health?.checkTimeoutMs,
+    });
   let exit: ChildExit;
   const drain = config.drain && drainBeforeStop(config.drain, fx.drain);
   try {

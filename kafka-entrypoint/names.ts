@@ -3,5 +3,4 @@
 import { absolutePathProblem } from '../common/values.ts';
 
 // The java to run: a bare command name (looked up on PATH) or an absolute path.
-export const executableProblem = (text: string): string | undefined =>
-  /^[A-Za-z0-9._+-]+$/.test(text) ? undefined : absolutePathProblem(text);
+export const executableProblem = (text: string): string | undefined => (/^[A-Za-z0-9._+-]+$/.test(text) ? undefined : absolutePathProblem(text));

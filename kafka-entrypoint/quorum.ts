@@ -28,14 +28,19 @@ export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Ro
   const givenVoters = user.props.get('controller.quorum.voters');
   const givenBootstrap = user.props.get('controller.quorum.bootstrap.servers');
   const kind = s.quorum ?? (givenBootstrap !== undefined && givenVoters === undefined ? 'dynamic' : 'static');
-  if (givenVoters !== undefined && kind === 'dynamic') problems.push('controller.quorum.voters is set but --quorum=dynamic; a dynamic quorum uses controller.quorum.bootstrap.servers only');
+  if (givenVoters !== undefined && kind === 'dynamic')
+    problems.push('controller.quorum.voters is set but --quorum=dynamic; a dynamic quorum uses controller.quorum.bootstrap.servers only');
   const set = s.controllerSet ?? (isController ? s.pod.setName : undefined);
   const service = s.controllerService ?? s.service;
   const size = s.controllers;
   const host = (i: number): string => `${set}-${i}.${service}.${s.namespace}.svc.${s.domain}`;
   const canDerive = set !== undefined && service !== undefined && size !== undefined;
   const missing = (what: string): void => {
-    const needs = [set === undefined ? '--controller-set' : '', service === undefined ? '--controller-service (or --service)' : '', size === undefined ? '--controllers' : ''].filter(Boolean);
+    const needs = [
+      set === undefined ? '--controller-set' : '',
+      service === undefined ? '--controller-service (or --service)' : '',
+      size === undefined ? '--controllers' : '',
+    ].filter(Boolean);
     problems.push(`${what} cannot be derived: set ${needs.join(', ')}`);
   };
   if (isController && set !== undefined && set !== s.pod.setName) problems.push(`--controller-set=${set} but this controller runs in set ${s.pod.setName}`);
@@ -71,6 +76,11 @@ export const quorumFor = (s: Settings, user: Layered, self: { roles: readonly Ro
   if (isController) props.set('controller.quorum.auto.join.enable', 'true');
   const own = service === undefined ? undefined : `${s.pod.hostname}.${service}.${s.namespace}.svc.${s.domain}`;
   const others = (bootstrap ?? []).filter((e) => e.host !== own && e.host !== s.pod.hostname);
-  const quorum: Quorum = { kind, bootstrap: bootstrap ?? [], firstController: isController && s.pod.ordinal === 0, otherControllers: isController ? others : [] };
+  const quorum: Quorum = {
+    kind,
+    bootstrap: bootstrap ?? [],
+    firstController: isController && s.pod.ordinal === 0,
+    otherControllers: isController ? others : [],
+  };
   return { quorum, props, problems };
 };

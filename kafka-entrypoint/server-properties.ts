@@ -51,7 +51,9 @@ const MAX_FQDN = 253;
 // The id of the pod with this ordinal under this offset, or why there is none (past int32: Kafka would refuse it,
 // or a voter id would silently wrap).
 export const nodeIdFor = (ordinal: number, offset: number): number | string =>
-  ordinal + offset <= MAX_NODE_ID ? ordinal + offset : `ordinal ${ordinal} + offset ${offset} = ${ordinal + offset} is past the largest Kafka node id ${MAX_NODE_ID}; lower the id offset flag`;
+  ordinal + offset <= MAX_NODE_ID
+    ? ordinal + offset
+    : `ordinal ${ordinal} + offset ${offset} = ${ordinal + offset} is past the largest Kafka node id ${MAX_NODE_ID}; lower the id offset flag`;
 
 export type NodeResult = { readonly ok: true; readonly node: Node } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -60,7 +62,9 @@ export type NodeResult = { readonly ok: true; readonly node: Node } | { readonly
 const warningsFor = (effective: Layered): string[] => {
   const ibp = effective.props.get('inter.broker.protocol.version');
   const old = ibp !== undefined && /^0\.(\d+)/.exec(ibp);
-  return old && Number(old[1]) < 11 ? [`${named('inter.broker.protocol.version', effective)}=${ibp} is refused by Kafka 3.x (needs 0.11.0 or later); remove it to use the broker's own version`] : [];
+  return old && Number(old[1]) < 11
+    ? [`${named('inter.broker.protocol.version', effective)}=${ibp} is refused by Kafka 3.x (needs 0.11.0 or later); remove it to use the broker's own version`]
+    : [];
 };
 
 const named = (key: string, user: Layered): string => `${key} (from ${user.sources.get(key) ?? 'default'})`;
@@ -104,11 +108,14 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   for (const key of ['broker.id', 'node.id']) {
     const given = user.props.get(key);
     if (given !== undefined && given !== String(nodeId)) {
-      problems.push(`${named(key, user)}=${given} disagrees with id ${nodeId} derived from hostname ${settings.pod.hostname} (ordinal ${settings.pod.ordinal} + offset ${offset}); remove it or change the id offset flag`);
+      problems.push(
+        `${named(key, user)}=${given} disagrees with id ${nodeId} derived from hostname ${settings.pod.hostname} (ordinal ${settings.pod.ordinal} + offset ${offset}); remove it or change the id offset flag`,
+      );
     }
   }
   const fqdn = settings.service === undefined ? undefined : `${settings.pod.hostname}.${settings.service}.${settings.namespace}.svc.${settings.domain}`;
-  if (fqdn !== undefined && fqdn.length > MAX_FQDN) problems.push(`the pod FQDN ${excerpt(fqdn)} is ${fqdn.length} characters, past DNS's ${MAX_FQDN}; shorten the names (-service, -namespace, -domain)`);
+  if (fqdn !== undefined && fqdn.length > MAX_FQDN)
+    problems.push(`the pod FQDN ${excerpt(fqdn)} is ${fqdn.length} characters, past DNS's ${MAX_FQDN}; shorten the names (-service, -namespace, -domain)`);
   const derived = new Map<string, string>([[idKey, String(nodeId)]]);
   const defaults = new Map<string, string>();
   if (!user.props.has('log.dirs') && !user.props.has('log.dir')) defaults.set('log.dirs', `${settings.dataDir.replace(/\/+$/, '')}/data`);
@@ -136,18 +143,32 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
       const shown = listeners.filter((l) => l.name !== ctrlName || quorum.kind === 'dynamic');
       if (shown.length > 0) derived.set('advertised.listeners', renderListeners(advertisedListeners(shown, fqdn)));
     }
-    if (isController && quorum.kind === 'dynamic' && fqdn === undefined) problems.push('--service is missing: a dynamic quorum needs the controller listener advertised with the pod FQDN');
+    if (isController && quorum.kind === 'dynamic' && fqdn === undefined)
+      problems.push('--service is missing: a dynamic quorum needs the controller listener advertised with the pod FQDN');
   } else if (!user.props.has('advertised.listeners') && fqdn !== undefined && listeners.length > 0) {
     derived.set('advertised.listeners', renderListeners(advertisedListeners(listeners, fqdn)));
   }
   if (settings.rack !== undefined && roles.includes('broker')) derived.set('broker.rack', settings.rack);
-  if (user.props.has('log.dir') && user.props.has('log.dirs')) problems.push(`${named('log.dir', user)} is ignored by Kafka because log.dirs is also set; keep one`);
-  const effective = overlay(overlay(layerOf(defaults, () => 'default'), layerOf(derived, () => 'derived' as Source)), user);
-  const logDirs = (effective.props.get('log.dirs') ?? effective.props.get('log.dir') ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  if (user.props.has('log.dir') && user.props.has('log.dirs'))
+    problems.push(`${named('log.dir', user)} is ignored by Kafka because log.dirs is also set; keep one`);
+  const effective = overlay(
+    overlay(
+      layerOf(defaults, () => 'default'),
+      layerOf(derived, () => 'derived' as Source),
+    ),
+    user,
+  );
+  const logDirs = (effective.props.get('log.dirs') ?? effective.props.get('log.dir') ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   if (logDirs.length === 0) problems.push('log.dirs is empty: set --data-dir or KAFKA_LOG_DIRS');
   for (const key of ['log.dirs', 'log.dir', 'metadata.log.dir']) {
     const text = effective.props.get(key);
-    const entries = (text ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+    const entries = (text ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
     if (text !== undefined && key === 'metadata.log.dir' && entries.length !== 1) problems.push(`${named(key, effective)} must be one absolute path`);
     // Kafka resolves a relative log dir against its working directory: data would land wherever the JVM started.
     for (const dir of entries) {

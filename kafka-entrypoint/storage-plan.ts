@@ -7,7 +7,12 @@ import { excerpt } from '../common/log.ts';
 import type { StorageRefusal } from './catalogue.ts';
 
 /** One name in a log dir; `children` are read for the one subdirectory a format writes (`__cluster_metadata-0`). */
-export type DirEntry = { readonly name: string; readonly kind: 'file' | 'dir' | 'other'; readonly children?: readonly string[]; readonly childrenComplete?: boolean };
+export type DirEntry = {
+  readonly name: string;
+  readonly kind: 'file' | 'dir' | 'other';
+  readonly children?: readonly string[];
+  readonly childrenComplete?: boolean;
+};
 
 /** A log dir without meta.properties lists what it holds (a missing dir holds nothing); `complete` is false when
  * there were more entries than the effects read (a full listing of a big volume is never needed to refuse it). */
@@ -15,7 +20,12 @@ export type LogDirState =
   | { readonly dir: string; readonly kind: 'unformatted'; readonly entries: readonly DirEntry[]; readonly complete: boolean }
   | { readonly dir: string; readonly kind: 'meta'; readonly text: string };
 
-export type Meta = { readonly version: number; readonly id: number | undefined; readonly clusterId: string | undefined; readonly directoryId: string | undefined };
+export type Meta = {
+  readonly version: number;
+  readonly id: number | undefined;
+  readonly clusterId: string | undefined;
+  readonly directoryId: string | undefined;
+};
 
 export type QuorumFlag = 'none' | 'standalone' | 'no-initial-controllers';
 
@@ -28,8 +38,7 @@ export type StoragePlan =
 /** What one other controller said: the quorum leader it knows (-1: none) and the metadata epoch it has replayed
  * (-1: none), or why it did not answer. */
 export type ControllerAnswer =
-  | { readonly endpoint: string; readonly leaderId: number; readonly metadataEpoch: number }
-  | { readonly endpoint: string; readonly error: string };
+  { readonly endpoint: string; readonly leaderId: number; readonly metadataEpoch: number } | { readonly endpoint: string; readonly error: string };
 
 // Session failures that mean a listener is there but could not be read: refused credentials, a TLS handshake that
 // failed, bytes of another protocol, a connection closed on us (a SASL listener does that to an unauthenticated
@@ -43,7 +52,9 @@ const LISTENER_UNREADABLE = new Set(['SASL_FAILED', 'SASL_MECHANISM', 'TLS_FAILE
 // that was never founded) leave the first controller free to found it; a controller that answered but could not
 // be read (wrong -command-config for a secured controller listener) leaves it unable to tell.
 export const quorumExists = (answers: readonly ControllerAnswer[]): { readonly exists: boolean | 'cannot-tell'; readonly detail: string } => ({
-  exists: answers.some((a) => 'leaderId' in a && (a.leaderId >= 0 || a.metadataEpoch >= 0)) || (answers.some((a) => 'error' in a && LISTENER_UNREADABLE.has(a.error)) ? 'cannot-tell' : false),
+  exists:
+    answers.some((a) => 'leaderId' in a && (a.leaderId >= 0 || a.metadataEpoch >= 0)) ||
+    (answers.some((a) => 'error' in a && LISTENER_UNREADABLE.has(a.error)) ? 'cannot-tell' : false),
   detail: answers.map((a) => ('error' in a ? `${a.endpoint} ${a.error}` : `${a.endpoint} leader=${a.leaderId} metadataEpoch=${a.metadataEpoch}`)).join(', '),
 });
 
@@ -82,7 +93,10 @@ const isHarmless = (e: DirEntry, own: ReadonlySet<string>): boolean => {
 };
 
 // The entries of a log dir that make it not provably empty (directories end in "/"); [] means it may be formatted.
-export const strayEntries = (state: { readonly entries: readonly DirEntry[]; readonly complete: boolean }, ownFiles: readonly string[] = []): readonly string[] => {
+export const strayEntries = (
+  state: { readonly entries: readonly DirEntry[]; readonly complete: boolean },
+  ownFiles: readonly string[] = [],
+): readonly string[] => {
   const own = new Set(ownFiles);
   const stray = state.entries.filter((e) => !isHarmless(e, own)).map((e) => (e.kind === 'dir' ? `${e.name}/` : e.name));
   return [...stray.sort(), ...(state.complete ? [] : ['...'])];
@@ -112,15 +126,28 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
     if (d.kind !== 'meta') continue;
     const meta = parseMeta(d.text);
     const file = `${d.dir}/meta.properties`;
-    if (typeof meta === 'string') return refuse('META_UNREADABLE', d.dir, `${file} cannot be read (${meta}); fix or move the file by hand, the entrypoint never rewrites it`);
+    if (typeof meta === 'string')
+      return refuse('META_UNREADABLE', d.dir, `${file} cannot be read (${meta}); fix or move the file by hand, the entrypoint never rewrites it`);
     if (meta.version !== expectVersion) {
-      return refuse('META_WRONG_MODE', d.dir, `${file} has version=${meta.version}, written in ${meta.version === 0 ? 'ZooKeeper' : 'KRaft'} mode, but this node runs in ${node.mode} mode; migrate the cluster or use a new volume`);
+      return refuse(
+        'META_WRONG_MODE',
+        d.dir,
+        `${file} has version=${meta.version}, written in ${meta.version === 0 ? 'ZooKeeper' : 'KRaft'} mode, but this node runs in ${node.mode} mode; migrate the cluster or use a new volume`,
+      );
     }
     if (meta.id !== undefined && meta.id !== node.nodeId) {
-      return refuse('NODE_ID_MISMATCH', d.dir, `${file} belongs to ${node.idKey} ${meta.id} but this pod is ${node.nodeId}; attach the pod's own volume or fix the id offset flags (data left untouched)`);
+      return refuse(
+        'NODE_ID_MISMATCH',
+        d.dir,
+        `${file} belongs to ${node.idKey} ${meta.id} but this pod is ${node.nodeId}; attach the pod's own volume or fix the id offset flags (data left untouched)`,
+      );
     }
     if (clusterId !== undefined && meta.clusterId !== undefined && meta.clusterId !== clusterId) {
-      return refuse('CLUSTER_ID_MISMATCH', d.dir, `${file} belongs to cluster ${meta.clusterId} but this pod is configured for ${clusterId}; set CLUSTER_ID=${meta.clusterId} or use a new volume (data left untouched)`);
+      return refuse(
+        'CLUSTER_ID_MISMATCH',
+        d.dir,
+        `${file} belongs to cluster ${meta.clusterId} but this pod is configured for ${clusterId}; set CLUSTER_ID=${meta.clusterId} or use a new volume (data left untouched)`,
+      );
     }
   }
   if (node.mode === 'zookeeper') return { kind: 'start', reason: 'ZooKeeper mode: Kafka writes meta.properties itself' };
@@ -128,13 +155,21 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
   const formatted = dirs.filter((d) => d.kind === 'meta');
   if (metadata?.kind === 'meta') return { kind: 'start', reason: `metadata log dir ${node.metadataLogDir} is formatted` };
   if (formatted.length > 0) {
-    return refuse('METADATA_DIR_LOST', node.metadataLogDir, `${node.metadataLogDir} has no meta.properties but ${formatted[0]?.dir} is formatted; restore the metadata log dir (the entrypoint will not format over existing data)`);
+    return refuse(
+      'METADATA_DIR_LOST',
+      node.metadataLogDir,
+      `${node.metadataLogDir} has no meta.properties but ${formatted[0]?.dir} is formatted; restore the metadata log dir (the entrypoint will not format over existing data)`,
+    );
   }
   for (const d of dirs) {
     if (d.kind !== 'unformatted') continue;
     const stray = strayEntries(d, ownFilesIn(d.dir, ownFiles));
     if (stray.length > 0) {
-      return refuse('LOG_DIR_NOT_EMPTY', d.dir, `log dir ${excerpt(d.dir, 200)} has no meta.properties but is not empty (${namesExcerpt(stray)}); the entrypoint formats only an empty log dir: restore meta.properties, or move the contents away to start this node afresh (volume left untouched)`);
+      return refuse(
+        'LOG_DIR_NOT_EMPTY',
+        d.dir,
+        `log dir ${excerpt(d.dir, 200)} has no meta.properties but is not empty (${namesExcerpt(stray)}); the entrypoint formats only an empty log dir: restore meta.properties, or move the contents away to start this node afresh (volume left untouched)`,
+      );
     }
   }
   const isController = node.roles.includes('controller');
@@ -142,7 +177,11 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
   if (!node.quorum.firstController) return { kind: 'format', quorumFlag: 'no-initial-controllers', reason: 'empty volume, joins the existing quorum' };
   if (node.quorum.otherControllers.length > 0 && quorumExists === undefined) return { kind: 'ask-quorum', endpoints: node.quorum.otherControllers };
   if (quorumExists === 'cannot-tell') {
-    return refuse('QUORUM_UNKNOWN', node.metadataLogDir, 'another controller answered but no session could be opened on its listener (answers above), so whether a quorum exists is unknown; not founding one: give -command-config the client properties of the controller listener');
+    return refuse(
+      'QUORUM_UNKNOWN',
+      node.metadataLogDir,
+      'another controller answered but no session could be opened on its listener (answers above), so whether a quorum exists is unknown; not founding one: give -command-config the client properties of the controller listener',
+    );
   }
   // Never two quorums: the first controller founds one only when no other controller has seen one (quorumExists).
   return quorumExists === true
@@ -161,4 +200,5 @@ export const formatArgs = (plan: { quorumFlag: QuorumFlag }, clusterId: string, 
 ];
 
 // A command line as logged: SCRAM passwords replaced, the rest as is.
-export const redactedCommand = (argv: readonly string[]): string => argv.map((a) => a.replace(/(password|saltedpassword)=[^,\]]*/gi, '$1=[redacted]')).join(' ');
+export const redactedCommand = (argv: readonly string[]): string =>
+  argv.map((a) => a.replace(/(password|saltedpassword)=[^,\]]*/gi, '$1=[redacted]')).join(' ');

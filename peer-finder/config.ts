@@ -39,7 +39,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const discoveryOf = (read: Inputs, problems: string[]): Discovery => {
   const { discovery: kind, service } = read.values;
-  const peers = read.values.peers.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const peers = read.values.peers
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (kind !== 'static' && peers.length > 0) problems.push(`-peers is only used with -discovery=static, got -discovery=${kind}`);
   if (kind === 'static') {
     if (peers.length === 0) problems.push('-discovery=static needs -peers=<name>,<name>,...');
@@ -49,7 +52,8 @@ const discoveryOf = (read: Inputs, problems: string[]): Discovery => {
     return { kind, peers };
   }
   // A -service refused by its spec is already named; "required" would send the reader the wrong way.
-  if (service === undefined && !read.given.has('service')) problems.push(`-service is required with -discovery=${kind} (the headless Service name, e.g. -service=zk)`);
+  if (service === undefined && !read.given.has('service'))
+    problems.push(`-service is required with -discovery=${kind} (the headless Service name, e.g. -service=zk)`);
   return { kind, name: service ?? '' };
 };
 

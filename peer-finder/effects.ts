@@ -54,7 +54,13 @@ const addresses = (): string[] =>
 
 // A lookup result in the plan's terms, with the query and server named for the log.
 export const answerOf = <T>(what: string, result: LookupResult<T>, members: (records: readonly T[]) => string[]): Answer => {
-  if (result.kind === 'ok') return { kind: 'members', members: members(result.records), rejected: result.rejected, detail: `${what} ${result.name} via ${result.transport} @${result.server}` };
+  if (result.kind === 'ok')
+    return {
+      kind: 'members',
+      members: members(result.records),
+      rejected: result.rejected,
+      detail: `${what} ${result.name} via ${result.transport} @${result.server}`,
+    };
   if (result.kind === 'not-found') return { kind: 'not-found', detail: `${what}: ${result.rcode} for ${result.names.join(' ')}` };
   return { kind: 'error', detail: `${result.reason}: ${result.detail}` };
 };
@@ -62,7 +68,12 @@ export const answerOf = <T>(what: string, result: LookupResult<T>, members: (rec
 // A records and AAAA records together: members are whatever addresses either has.
 const mergeAddresses = (a: Answer, aaaa: Answer): Answer => {
   if (a.kind === 'members' && aaaa.kind === 'members') {
-    return { kind: 'members', members: [...a.members, ...aaaa.members], rejected: [...(a.rejected ?? []), ...(aaaa.rejected ?? [])], detail: `${a.detail}, ${aaaa.detail}` };
+    return {
+      kind: 'members',
+      members: [...a.members, ...aaaa.members],
+      rejected: [...(a.rejected ?? []), ...(aaaa.rejected ?? [])],
+      detail: `${a.detail}, ${aaaa.detail}`,
+    };
   }
   if (a.kind === 'members') return a;
   if (aaaa.kind === 'members') return aaaa;
@@ -80,13 +91,22 @@ const discoverer = (config: Config): Discover => {
   if (discovery.kind === 'srv') {
     return async (budgetMs) => {
       const { signal } = within(budgetMs);
-      return cutShort(answerOf('SRV', await client.lookupSrv(discovery.name, { signal }), (records) => records.map((r) => r.target)), signal);
+      return cutShort(
+        answerOf('SRV', await client.lookupSrv(discovery.name, { signal }), (records) => records.map((r) => r.target)),
+        signal,
+      );
     };
   }
   return async (budgetMs) => {
     const { signal } = within(budgetMs);
     const [a, aaaa] = await Promise.all([client.lookupAddresses(discovery.name, 'A', { signal }), client.lookupAddresses(discovery.name, 'AAAA', { signal })]);
-    return cutShort(mergeAddresses(answerOf('A', a, (r) => [...r]), answerOf('AAAA', aaaa, (r) => [...r])), signal);
+    return cutShort(
+      mergeAddresses(
+        answerOf('A', a, (r) => [...r]),
+        answerOf('AAAA', aaaa, (r) => [...r]),
+      ),
+      signal,
+    );
   };
 };
 
@@ -134,10 +154,18 @@ export const hookRunner = (options: HookRunnerOptions = {}) => {
       };
       child.stdin.on('error', () => {}); // a hook that does not read its stdin may exit first (EPIPE)
       child.stdin.end(hook.input);
-      child.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'failed', exitCode: undefined, signal: undefined, detail: `cannot start /bin/sh: ${error.code ?? error.message}` }));
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        done({ kind: 'failed', exitCode: undefined, signal: undefined, detail: `cannot start /bin/sh: ${error.code ?? error.message}` }),
+      );
       child.on('close', (code, signal) => {
         if (code === 0 && stoppedBy === undefined) done({ kind: 'ok', durationMs: Date.now() - started });
-        else if (stoppedBy !== undefined) done({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: `stopped: peer-finder received ${stoppedBy} and passed it on (${signal ? `killed by ${signal}` : `exit code ${code}`})` });
+        else if (stoppedBy !== undefined)
+          done({
+            kind: 'failed',
+            exitCode: code ?? undefined,
+            signal: signal ?? undefined,
+            detail: `stopped: peer-finder received ${stoppedBy} and passed it on (${signal ? `killed by ${signal}` : `exit code ${code}`})`,
+          });
         else done({ kind: 'failed', exitCode: code ?? undefined, signal: signal ?? undefined, detail: signal ? `killed by ${signal}` : `exit code ${code}` });
       });
     });

@@ -20,19 +20,47 @@ const command = (name: string, help: string): Input<string> => ({
 });
 
 export const SPECS = {
-  onStart: command('on-start', 'Shell command run once, when this pod first sees itself among the members; the sorted member list is on its stdin, one per line. Run with `sh -c` as written, so quotes and arguments work as in the original.'),
-  onChange: command('on-change', 'Shell command run on every later change of the member set, with the whole new list on stdin. Without -on-start it also runs at start. Without it, peer-finder exits 0 after -on-start.'),
+  onStart: command(
+    'on-start',
+    'Shell command run once, when this pod first sees itself among the members; the sorted member list is on its stdin, one per line. Run with `sh -c` as written, so quotes and arguments work as in the original.',
+  ),
+  onChange: command(
+    'on-change',
+    'Shell command run on every later change of the member set, with the whole new list on stdin. Without -on-start it also runs at start. Without it, peer-finder exits 0 after -on-start.',
+  ),
   service: inputs.text('service', { help: 'Name of the headless Service whose members are looked up (required for -discovery=srv and a).' }),
   ns: inputs.text('ns', { help: 'Namespace of the Service.', env: 'POD_NAMESPACE', defaultText: 'the namespace in the resolv.conf search line' }),
-  domain: inputs.text('domain', { help: 'Cluster domain, e.g. cluster.local.', defaultText: 'detected from the resolv.conf search line, as the original does' }),
-  discovery: inputs.oneOf('discovery', ['srv', 'a', 'static'], { default: 'srv', help: 'How members are found: srv (SRV records of the Service, as the original), a (A/AAAA records of the Service name; members are IP addresses, e.g. Docker compose), static (the -peers list).' }),
-  peers: inputs.list('peers', { help: 'Members for -discovery=static, comma-separated or repeated; this pod is the entry equal to its FQDN or whose first label is its hostname.' }),
-  timeout: inputs.duration('timeout', { min: 0, default: 0, note: '0: no limit', defaultText: '0 (wait forever, as the original)', help: 'Give up with exit 1, naming what was missing, when the first hook has not run within this time (Go duration: 90s, 5m).' }),
+  domain: inputs.text('domain', {
+    help: 'Cluster domain, e.g. cluster.local.',
+    defaultText: 'detected from the resolv.conf search line, as the original does',
+  }),
+  discovery: inputs.oneOf('discovery', ['srv', 'a', 'static'], {
+    default: 'srv',
+    help: 'How members are found: srv (SRV records of the Service, as the original), a (A/AAAA records of the Service name; members are IP addresses, e.g. Docker compose), static (the -peers list).',
+  }),
+  peers: inputs.list('peers', {
+    help: 'Members for -discovery=static, comma-separated or repeated; this pod is the entry equal to its FQDN or whose first label is its hostname.',
+  }),
+  timeout: inputs.duration('timeout', {
+    min: 0,
+    default: 0,
+    note: '0: no limit',
+    defaultText: '0 (wait forever, as the original)',
+    help: 'Give up with exit 1, naming what was missing, when the first hook has not run within this time (Go duration: 90s, 5m).',
+  }),
   pollPeriod: inputs.duration('poll-period', { min: 1, default: 1000, help: 'Time between DNS lookups.' }),
   logFormat: inputs.logFormat(),
   // A DNS-1123 subdomain at most (identity.ts checks the shape), so a 128 KB value is refused by its length alone.
-  hostname: inputs.text('hostname', { max: DNS1123_SUBDOMAIN_MAX, defaultText: 'the system hostname', help: "This pod's hostname (the first label is used, so a FQDN hostname works)." }),
-  resolvConf: inputs.path('resolv-conf', { default: '/etc/resolv.conf', emptyIsUnset: true, help: 'Resolver configuration: nameservers, search list and options ndots, timeout, attempts, rotate, use-vc.' }),
+  hostname: inputs.text('hostname', {
+    max: DNS1123_SUBDOMAIN_MAX,
+    defaultText: 'the system hostname',
+    help: "This pod's hostname (the first label is used, so a FQDN hostname works).",
+  }),
+  resolvConf: inputs.path('resolv-conf', {
+    default: '/etc/resolv.conf',
+    emptyIsUnset: true,
+    help: 'Resolver configuration: nameservers, search list and options ndots, timeout, attempts, rotate, use-vc.',
+  }),
   dnsPort: inputs.port('dns-port', { default: 53, help: 'Port of the resolv.conf nameservers (for tests against a local DNS server).' }),
 };
 
@@ -47,7 +75,7 @@ export const HELP = helpText({
   flags: Object.values(SPECS),
   env: [
     ['POD_NAMESPACE', 'Namespace when -ns is not given (set it from the Downward API).'],
-    ['POD_IP', 'This pod\'s address for -discovery=a (else the addresses of its network interfaces).'],
+    ['POD_IP', "This pod's address for -discovery=a (else the addresses of its network interfaces)."],
     ...HOOK_ENV,
   ],
   exitCodes: exitCodeRows(

@@ -38,11 +38,14 @@ export type HookFacts = {
 // The variables documented in --help, one line each.
 export const HOOK_ENV: ReadonlyArray<readonly [string, string]> = [
   ['PEER_FINDER_EVENT', 'Set for the hook: start (first run) or change.'],
-  ['PEER_FINDER_SELF', 'Set for the hook: this pod\'s entry in the member list (its FQDN; its IP with -discovery=a).'],
-  ['PEER_FINDER_HOSTNAME', 'Set for the hook: this pod\'s hostname (first label).'],
+  ['PEER_FINDER_SELF', "Set for the hook: this pod's entry in the member list (its FQDN; its IP with -discovery=a)."],
+  ['PEER_FINDER_HOSTNAME', "Set for the hook: this pod's hostname (first label)."],
   ['PEER_FINDER_ORDINAL', 'Set for the hook: the StatefulSet ordinal from the hostname (`zoo-2` gives 2); empty when there is none.'],
   ['PEER_FINDER_MEMBER_COUNT', 'Set for the hook: number of members on stdin.'],
-  ['PEER_FINDER_SERVICE, PEER_FINDER_NAMESPACE, PEER_FINDER_DOMAIN', 'Set for the hook: the Service, namespace and cluster domain in use (empty when unknown).'],
+  [
+    'PEER_FINDER_SERVICE, PEER_FINDER_NAMESPACE, PEER_FINDER_DOMAIN',
+    'Set for the hook: the Service, namespace and cluster domain in use (empty when unknown).',
+  ],
 ];
 
 // Environment added for the hook; values come from the config and counts, never a command line.

@@ -31,7 +31,6 @@ export type IdentityInputs = {
   readonly peers: readonly string[];
 };
 
-
 const ordinalOf = (hostname: string): number | undefined => {
   const match = /-(0|[1-9]\d{0,8})$/.exec(hostname);
   return match ? Number(match[1]) : undefined;
@@ -52,13 +51,17 @@ const placeOf = (input: IdentityInputs, problems: string[]): Place => {
     return { namespace, clusterDomain: domain, source: 'flag' };
   }
   if (input.resolvConf === undefined) {
-    if (strict) problems.push(`cannot read ${input.resolvConfPath} to find the cluster domain: pass -domain=<domain> (e.g. cluster.local) and -ns, or fix -resolv-conf`);
+    if (strict)
+      problems.push(`cannot read ${input.resolvConfPath} to find the cluster domain: pass -domain=<domain> (e.g. cluster.local) and -ns, or fix -resolv-conf`);
     return { namespace, clusterDomain: '', source: 'none' };
   }
   const found = detectClusterDomain(input.resolvConf, namespace);
   if (found.kind === 'none') {
     const what = found.reason === 'no-search-line' ? 'has no `search` line' : `has no search domain of the form ${namespace || '<namespace>'}.svc.<domain>`;
-    if (strict) problems.push(`${input.resolvConfPath} ${what}, so the cluster domain is unknown: pass -domain=<domain> (e.g. cluster.local)${namespace ? '' : ' and -ns'}`);
+    if (strict)
+      problems.push(
+        `${input.resolvConfPath} ${what}, so the cluster domain is unknown: pass -domain=<domain> (e.g. cluster.local)${namespace ? '' : ' and -ns'}`,
+      );
     return { namespace, clusterDomain: '', source: 'none' };
   }
   return { namespace: found.namespace, clusterDomain: found.clusterDomain, source: 'resolv.conf' };
@@ -67,7 +70,7 @@ const placeOf = (input: IdentityInputs, problems: string[]): Place => {
 const selfNamesOf = (input: IdentityInputs, hostname: string, fqdn: string, problems: string[]): string[] => {
   if (input.kind === 'srv') return [fqdn.toLowerCase()];
   if (input.kind === 'a') {
-    if (input.addresses.length === 0) problems.push('-discovery=a needs this pod\'s address: set POD_IP (Downward API status.podIP)');
+    if (input.addresses.length === 0) problems.push("-discovery=a needs this pod's address: set POD_IP (Downward API status.podIP)");
     return input.addresses.map((a) => a.toLowerCase());
   }
   const mine = input.peers.filter((p) => {
@@ -83,7 +86,10 @@ export const identity = (input: IdentityInputs): { identity: Identity; problems:
   const problems: string[] = [];
   // A pod's hostname is a DNS-1123 label; a FQDN one (setHostnameAsFQDN) is a subdomain whose first label counts.
   const fullHostname = input.hostname.replace(/\.$/, '');
-  const badHostname = input.hostname === '' ? 'the hostname is empty: pass -hostname=<pod name>' : k8sNameProblem('the hostname (-hostname, else the system hostname)', 'subdomain', fullHostname);
+  const badHostname =
+    input.hostname === ''
+      ? 'the hostname is empty: pass -hostname=<pod name>'
+      : k8sNameProblem('the hostname (-hostname, else the system hostname)', 'subdomain', fullHostname);
   if (badHostname) problems.push(badHostname);
   const hostname = badHostname ? '' : (fullHostname.split('.')[0] as string);
   const service = input.service ?? '';
@@ -95,7 +101,8 @@ export const identity = (input: IdentityInputs): { identity: Identity; problems:
   const complete = hostname !== '' && service !== '' && !badService && place.namespace !== '' && !badNamespace && place.clusterDomain !== '';
   const fqdn = complete ? `${hostname}.${service}.${place.namespace}.svc.${place.clusterDomain}` : '';
   // Every part valid and the whole too long: no DNS answer can ever name this pod, so waiting would be forever.
-  if (fqdn.length > DNS1123_SUBDOMAIN_MAX) problems.push(`this pod's name ${fqdn.slice(0, 40)}… is ${fqdn.length} characters, more than DNS allows (${DNS1123_SUBDOMAIN_MAX}): use shorter names`);
+  if (fqdn.length > DNS1123_SUBDOMAIN_MAX)
+    problems.push(`this pod's name ${fqdn.slice(0, 40)}… is ${fqdn.length} characters, more than DNS allows (${DNS1123_SUBDOMAIN_MAX}): use shorter names`);
   const selfNames = selfNamesOf(input, hostname, fqdn, problems);
   return {
     identity: {

@@ -54,9 +54,13 @@ const startFields = (config: Config) => ({
 // So does a hook stopped because peer-finder was told to stop (SIGTERM passed on to it).
 const requireSuccess = (hook: HookRun, outcome: HookOutcome): void => {
   if (outcome.kind === 'ok') return;
-  throw new AgentError(outcome.stoppedBy ? CODES.HOOK_STOPPED : CODES.HOOK_FAILED, `${hook.which} hook ${outcome.stoppedBy ? 'was stopped' : 'failed'}: ${outcome.detail}`, {
-    context: { command: hook.command, exitCode: outcome.exitCode, signal: outcome.signal },
-  });
+  throw new AgentError(
+    outcome.stoppedBy ? CODES.HOOK_STOPPED : CODES.HOOK_FAILED,
+    `${hook.which} hook ${outcome.stoppedBy ? 'was stopped' : 'failed'}: ${outcome.detail}`,
+    {
+      context: { command: hook.command, exitCode: outcome.exitCode, signal: outcome.signal },
+    },
+  );
 };
 
 // Run only as the entry point (the bundle), so tests can import main with their own effects.

@@ -26,7 +26,11 @@ export type State = {
   readonly rejectedKey: string;
 };
 
-export type Note = { readonly level: 'info' | 'warn'; readonly event: (typeof EVENTS)[keyof typeof EVENTS]; readonly fields: Readonly<Record<string, unknown>> };
+export type Note = {
+  readonly level: 'info' | 'warn';
+  readonly event: (typeof EVENTS)[keyof typeof EVENTS];
+  readonly fields: Readonly<Record<string, unknown>>;
+};
 
 export type HookRun = {
   readonly which: 'on-start' | 'on-change';
@@ -37,7 +41,15 @@ export type HookRun = {
 
 export type Step =
   | { readonly kind: 'wait'; readonly state: State; readonly retryMs: number; readonly note?: Note; readonly warning?: Note }
-  | { readonly kind: 'run'; readonly state: State; readonly retryMs: number; readonly note: Note; readonly hook: HookRun; readonly final: boolean; readonly warning?: Note }
+  | {
+      readonly kind: 'run';
+      readonly state: State;
+      readonly retryMs: number;
+      readonly note: Note;
+      readonly hook: HookRun;
+      readonly final: boolean;
+      readonly warning?: Note;
+    }
   /** `missing`: what the last lookup lacked; `message`: the error's one line, naming -timeout too. */
   | { readonly kind: 'timeout'; readonly state: State; readonly note: Note; readonly missing: string; readonly message: string; readonly warning?: Note };
 
@@ -45,7 +57,15 @@ export type Step =
 export const REMIND_EVERY_MS = 60_000;
 const LIST_CAP = 10;
 
-export const initialState = (nowMs: number): State => ({ event: 'start', lastRun: undefined, waitKey: '', startedAtMs: nowMs, lastNoteAtMs: nowMs, missing: '', rejectedKey: '' });
+export const initialState = (nowMs: number): State => ({
+  event: 'start',
+  lastRun: undefined,
+  waitKey: '',
+  startedAtMs: nowMs,
+  lastNoteAtMs: nowMs,
+  missing: '',
+  rejectedKey: '',
+});
 
 // A list for a log line, capped so a 1,000-member service does not flood the log.
 export const capped = (items: readonly string[]): string =>
@@ -65,13 +85,25 @@ type Waiting = { key: string; note: Note; missing: string };
 // Why this answer does not lead to a hook run (undefined: it does).
 const waitingFor = (config: Config, state: State, answer: Answer, members: readonly string[], retryMs: number): Waiting | undefined => {
   if (answer.kind === 'cut-short') {
-    return { key: state.waitKey, note: { level: 'warn', event: EVENTS['peer-finder.lookup-cut-short'], fields: { detail: answer.detail } }, missing: state.missing || `an answer from DNS (${answer.detail})` };
+    return {
+      key: state.waitKey,
+      note: { level: 'warn', event: EVENTS['peer-finder.lookup-cut-short'], fields: { detail: answer.detail } },
+      missing: state.missing || `an answer from DNS (${answer.detail})`,
+    };
   }
   if (answer.kind === 'error') {
-    return { key: `error ${answer.detail}`, note: { level: 'warn', event: EVENTS['peer-finder.lookup-failed'], fields: { detail: answer.detail, retryMs } }, missing: `an answer from DNS (${answer.detail})` };
+    return {
+      key: `error ${answer.detail}`,
+      note: { level: 'warn', event: EVENTS['peer-finder.lookup-failed'], fields: { detail: answer.detail, retryMs } },
+      missing: `an answer from DNS (${answer.detail})`,
+    };
   }
   if (answer.kind === 'not-found') {
-    return { key: `not-found ${answer.detail}`, note: { level: 'info', event: EVENTS['peer-finder.no-members-yet'], fields: { detail: answer.detail, retryMs } }, missing: `any member (${answer.detail})` };
+    return {
+      key: `not-found ${answer.detail}`,
+      note: { level: 'info', event: EVENTS['peer-finder.no-members-yet'], fields: { detail: answer.detail, retryMs } },
+      missing: `any member (${answer.detail})`,
+    };
   }
   const self = config.fqdn || config.selfNames.join(',');
   if (selfIn(config, members) === undefined) {
@@ -100,7 +132,10 @@ const rejection = (state: State, answer: Answer): { rejectedKey: string; warning
   const rejected = answer.rejected ?? [];
   const rejectedKey = rejected.join('\n');
   if (rejectedKey === '' || rejectedKey === state.rejectedKey) return { rejectedKey };
-  return { rejectedKey, warning: { level: 'warn', event: EVENTS['peer-finder.names-rejected'], fields: { count: rejected.length, names: capped(rejected), from: answer.detail } } };
+  return {
+    rejectedKey,
+    warning: { level: 'warn', event: EVENTS['peer-finder.names-rejected'], fields: { count: rejected.length, names: capped(rejected), from: answer.detail } },
+  };
 };
 
 // One poll round: the step to take and the state for the next round.
@@ -128,16 +163,27 @@ const stepFor = (config: Config, state: State, answer: Answer, nowMs: number): S
       retryMs,
       final,
       hook: { which, command, input: hookInput(members), env: hookEnv({ ...config, event: state.event, self, members }) },
-      note: { level: 'info', event: EVENTS['peer-finder.peers-updated'], fields: { hook: which, self, count: members.length, added: capped(added), removed: capped(removed), from: answer.detail } },
+      note: {
+        level: 'info',
+        event: EVENTS['peer-finder.peers-updated'],
+        fields: { hook: which, self, count: members.length, added: capped(added), removed: capped(removed), from: answer.detail },
+      },
     };
   }
   if (config.timeoutMs > 0 && state.lastRun === undefined && nowMs - state.startedAtMs >= config.timeoutMs) {
     const message = `no hook ran within -timeout=${config.timeoutMs}ms: still missing ${waiting.missing}`;
-    return { kind: 'timeout', state, missing: waiting.missing, message, note: { level: 'warn', event: EVENTS['peer-finder.giving-up'], fields: { missing: waiting.missing, timeoutMs: config.timeoutMs } } };
+    return {
+      kind: 'timeout',
+      state,
+      missing: waiting.missing,
+      message,
+      note: { level: 'warn', event: EVENTS['peer-finder.giving-up'], fields: { missing: waiting.missing, timeoutMs: config.timeoutMs } },
+    };
   }
   const changed = waiting.key !== state.waitKey;
   const remind = !changed && waiting.key !== 'unchanged' && nowMs - state.lastNoteAtMs >= REMIND_EVERY_MS;
-  const note = changed || remind ? { ...waiting.note, fields: { ...waiting.note.fields, ...(remind ? { waitedMs: nowMs - state.startedAtMs } : {}) } } : undefined;
+  const note =
+    changed || remind ? { ...waiting.note, fields: { ...waiting.note.fields, ...(remind ? { waitedMs: nowMs - state.startedAtMs } : {}) } } : undefined;
   const next: State = { ...state, waitKey: waiting.key, lastNoteAtMs: note ? nowMs : state.lastNoteAtMs, missing: waiting.missing };
   return note ? { kind: 'wait', state: next, retryMs, note } : { kind: 'wait', state: next, retryMs };
 };

@@ -20,17 +20,24 @@ const TIERS = ['test:unit', 'test:cli', 'test:pods', 'test:kubernetes'] as const
 t.test('every test file is in exactly one tier', async (t) => {
   t.ok(files.length > 50, `${files.length} test files`);
   const tiersOf = new Map(files.map((f) => [f, TIERS.filter((tier) => selection(tier).includes(f))]));
-  t.same([...tiersOf].filter(([, tiers]) => tiers.length !== 1).map(([f, tiers]) => `${f}: ${tiers.join(', ') || 'no tier'}`), []);
+  t.same(
+    [...tiersOf].filter(([, tiers]) => tiers.length !== 1).map(([f, tiers]) => `${f}: ${tiers.join(', ') || 'no tier'}`),
+    [],
+  );
   for (const tier of TIERS) t.ok(selection(tier).length > 0, `${tier} selects some files`);
 });
 
 t.test('test:fast is unit and cli; the full run is every tier', async (t) => {
   t.same(selection('test:fast'), [...selection('test:unit'), ...selection('test:cli')].sort());
-  t.same(files.filter((f) => pkg.tap.include.some((g) => matchesGlob(f, g))), files);
+  t.same(
+    files.filter((f) => pkg.tap.include.some((g) => matchesGlob(f, g))),
+    files,
+  );
 });
 
 // Value imports that mean child processes, sockets or servers (a `import type` is fine).
-const HEAVY = /^import (?!type )[^;]*from '(node:child_process|node:net|node:dgram|node:http|[./]+harness\/[^']*|[./]+fixtures\/(hostile-[a-z]+|loopback-[a-z]+|real-kafka|zk-pods|pod-specs|kube)\.ts)'/m;
+const HEAVY =
+  /^import (?!type )[^;]*from '(node:child_process|node:net|node:dgram|node:http|[./]+harness\/[^']*|[./]+fixtures\/(hostile-[a-z]+|loopback-[a-z]+|real-kafka|zk-pods|pod-specs|kube)\.ts)'/m;
 // Scratch files: a unit test reads checked-in files at most.
 const WRITES = /\b(t\.testdir|mkdtempSync|mkdtemp|writeFileSync|writeFile|mkdirSync|symlinkSync)\(/;
 // What only the pods tier may use: a JVM (loopback ZooKeeper, real Kafka) or harness pods.

@@ -57,7 +57,8 @@ export const configFrom = (read: Read<typeof SPECS>, env: Env, files: { readonly
   const problems = [...read.problems];
   const serverCommand = read.rest;
   const command = subcommand(read.positionals, COMMANDS, problems, ' (the server command goes after --)');
-  if (command === 'run' && serverCommand.length === 0) problems.push('run needs the server command after --, e.g. run -- java ... QuorumPeerMain /data/conf/zoo.cfg');
+  if (command === 'run' && serverCommand.length === 0)
+    problems.push('run needs the server command after --, e.g. run -- java ... QuorumPeerMain /data/conf/zoo.cfg');
 
   let pod: PodIdentity = { hostname: '', setName: '', ordinal: 0 };
   const hostname = env.HOSTNAME || files.hostname;
@@ -72,21 +73,42 @@ export const configFrom = (read: Read<typeof SPECS>, env: Env, files: { readonly
   if (myid < 1 || myid > MAX_MYID) problems.push(`myid ${myid} (ordinal ${pod.ordinal} + -id-offset ${offset}) must be 1-${MAX_MYID}`);
   const confDir = v.confDir ?? `${dataDir}/conf`;
   const ports = { client: v.clientPort, quorum: v.quorumPort, election: v.electionPort };
-  if (new Set([ports.client, ports.quorum, ports.election]).size < 3) problems.push(`client, quorum and election ports must differ, got ${ports.client}, ${ports.quorum}, ${ports.election}`);
-  if (mode === 'static' && replicas !== undefined && offset + replicas - 1 > MAX_MYID) problems.push(`-replicas ${replicas} with -id-offset ${offset} gives ids up to ${offset + replicas - 1}; ZooKeeper ids must be 1-${MAX_MYID}`);
+  if (new Set([ports.client, ports.quorum, ports.election]).size < 3)
+    problems.push(`client, quorum and election ports must differ, got ${ports.client}, ${ports.quorum}, ${ports.election}`);
+  if (mode === 'static' && replicas !== undefined && offset + replicas - 1 > MAX_MYID)
+    problems.push(`-replicas ${replicas} with -id-offset ${offset} gives ids up to ${offset + replicas - 1}; ZooKeeper ids must be 1-${MAX_MYID}`);
   const zoo = zooSettingsFromEnv(env, mode, problems);
   if (mode === 'static' && zoo.staticServers.length === 0 && (replicas === undefined || domain === undefined)) {
     problems.push('static mode needs ZOO_SERVERS, or -replicas (env ZK_REPLICAS) and -domain (env ZK_DOMAIN)');
   }
-  if (role === 'observer' && mode === 'static' && zoo.staticServers.length === 0) problems.push('-role=observer in static mode needs ZOO_SERVERS with :observer lines');
+  if (role === 'observer' && mode === 'static' && zoo.staticServers.length === 0)
+    problems.push('-role=observer in static mode needs ZOO_SERVERS with :observer lines');
 
   const secretFile = v.secretFile;
-  const secret: SecretSource = secretFile ? { kind: 'file', path: secretFile } : env.ZK_SUPER_SECRET ? { kind: 'env', value: env.ZK_SUPER_SECRET } : { kind: 'none' };
-  if (mode === 'dynamic' && secret.kind === 'none') problems.push('dynamic mode needs the super user password for reconfig: -secret-file (env ZK_SUPER_SECRET_FILE) or env ZK_SUPER_SECRET');
+  const secret: SecretSource = secretFile
+    ? { kind: 'file', path: secretFile }
+    : env.ZK_SUPER_SECRET
+      ? { kind: 'env', value: env.ZK_SUPER_SECRET }
+      : { kind: 'none' };
+  if (mode === 'dynamic' && secret.kind === 'none')
+    problems.push('dynamic mode needs the super user password for reconfig: -secret-file (env ZK_SUPER_SECRET_FILE) or env ZK_SUPER_SECRET');
   // The health server binds before the JVM starts: a port ZooKeeper needs would go to the endpoint instead.
-  const adminPort = zoo.adminServer ? Number(zoo.extra.filter((e) => e.startsWith('admin.serverPort=')).at(-1)?.slice('admin.serverPort='.length) ?? 8080) : undefined;
-  const taken = [['client', ports.client], ['quorum', ports.quorum], ['election', ports.election], ['AdminServer (admin.serverPort; ZOO_ADMINSERVER_ENABLED=false frees it)', adminPort]] as const;
-  for (const [what, port] of taken) if (healthPort !== 0 && healthPort === port) problems.push(`-health-port (env ZK_HEALTH_PORT) ${healthPort} is ZooKeeper's ${what} port; pick another`);
+  const adminPort = zoo.adminServer
+    ? Number(
+        zoo.extra
+          .filter((e) => e.startsWith('admin.serverPort='))
+          .at(-1)
+          ?.slice('admin.serverPort='.length) ?? 8080,
+      )
+    : undefined;
+  const taken = [
+    ['client', ports.client],
+    ['quorum', ports.quorum],
+    ['election', ports.election],
+    ['AdminServer (admin.serverPort; ZOO_ADMINSERVER_ENABLED=false frees it)', adminPort],
+  ] as const;
+  for (const [what, port] of taken)
+    if (healthPort !== 0 && healthPort === port) problems.push(`-health-port (env ZK_HEALTH_PORT) ${healthPort} is ZooKeeper's ${what} port; pick another`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({

@@ -54,14 +54,31 @@ const readStdin = (maxBytes: number, timeoutMs: number, input: NodeJS.ReadStream
       input.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => finish(new AgentError(CODES.ZK_PEERS_UNREAD, `the peer list on stdin did not end within ${timeoutMs}ms (-timeout): run zk-bootstrap init as peer-finder's -on-start hook`, { context: { timeoutMs } })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish(
+          new AgentError(
+            CODES.ZK_PEERS_UNREAD,
+            `the peer list on stdin did not end within ${timeoutMs}ms (-timeout): run zk-bootstrap init as peer-finder's -on-start hook`,
+            { context: { timeoutMs } },
+          ),
+        ),
+      timeoutMs,
+    );
     input.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return finish(new AgentError(CODES.ZK_PEERS_TOO_LARGE, `the peer list on stdin is larger than ${maxBytes} bytes: it is not peer-finder's list of member names`, { context: { maxBytes } }));
+      if (size > maxBytes)
+        return finish(
+          new AgentError(CODES.ZK_PEERS_TOO_LARGE, `the peer list on stdin is larger than ${maxBytes} bytes: it is not peer-finder's list of member names`, {
+            context: { maxBytes },
+          }),
+        );
       chunks.push(chunk);
     });
     input.once('end', () => finish(undefined));
-    input.once('error', (error: NodeJS.ErrnoException) => finish(new AgentError(CODES.ZK_PEERS_UNREAD, `cannot read the peer list on stdin: ${error.code ?? error.message}`, { context: { errno: error.code } })));
+    input.once('error', (error: NodeJS.ErrnoException) =>
+      finish(new AgentError(CODES.ZK_PEERS_UNREAD, `cannot read the peer list on stdin: ${error.code ?? error.message}`, { context: { errno: error.code } })),
+    );
   });
 
 // The super user's password, from the file or the env var readConfig chose.
@@ -75,7 +92,9 @@ const loadAuth = async (config: Config): Promise<DigestAuth | undefined> => {
     text = readTextBounded(source.path, '-secret-file', 'utf8', 64 * 1024);
   } catch (error) {
     const why = error instanceof AgentError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
-    throw new AgentError(CODES.ZK_SECRET_UNREADABLE, `-secret-file ${source.path} cannot be read (${why}): mount the secret there`, { context: { file: source.path } });
+    throw new AgentError(CODES.ZK_SECRET_UNREADABLE, `-secret-file ${source.path} cannot be read (${why}): mount the secret there`, {
+      context: { file: source.path },
+    });
   }
   const secret = text.replace(/\r?\n$/, '');
   if (secret === '') throw new AgentError(CODES.ZK_SECRET_EMPTY, `-secret-file ${source.path} is empty`, { context: { file: source.path } });

@@ -15,7 +15,10 @@ export const healthWord = (check: CheckName): FourLetterWord => (check === 'live
 export const healthVerdict = (check: CheckName, answer: FourLetterResult, role: MemberRole): Verdict =>
   check === 'live' ? liveVerdict(answer) : readyFromConf(answer, role);
 
-export type Committed = { readonly version: string | undefined; readonly servers: ReadonlyArray<{ readonly id: number; readonly address: string; readonly role: MemberRole }> };
+export type Committed = {
+  readonly version: string | undefined;
+  readonly servers: ReadonlyArray<{ readonly id: number; readonly address: string; readonly role: MemberRole }>;
+};
 
 // The committed membership a `conf` answer lists, for /status; undefined when the server did not serve one.
 export const committedFromConf = (answer: FourLetterResult): Committed | undefined => {
@@ -27,7 +30,11 @@ export const committedFromConf = (answer: FourLetterResult): Committed | undefin
 
 // /status: who this member is and what it expects, from config and the last ready check. No secret: the super
 // user's password and digest stay out (the endpoint is unauthenticated, reachable from the pod network).
-export const healthStatus = (config: Pick<Config, 'myid' | 'mode' | 'role' | 'ports'>, serverPid: number | undefined, committed: Committed | undefined): Record<string, unknown> => ({
+export const healthStatus = (
+  config: Pick<Config, 'myid' | 'mode' | 'role' | 'ports'>,
+  serverPid: number | undefined,
+  committed: Committed | undefined,
+): Record<string, unknown> => ({
   agent: 'zk-bootstrap',
   myid: config.myid,
   mode: config.mode,

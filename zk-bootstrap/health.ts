@@ -21,26 +21,41 @@ const BACKSTOP_MARGIN_MS = 25;
 // port throws HEALTH_PORT_UNAVAILABLE (exit 2, the port named): call it before starting the server. Closing it
 // aborts the checks in flight (their sockets destroyed), so a probe that hangs on a stopped server never holds the
 // agent's exit to its deadline.
-export const startZkHealth = async (config: Config, serverPid: () => number | undefined, fx: HealthEffects = realEffects): Promise<HealthServer | undefined> => {
+export const startZkHealth = async (
+  config: Config,
+  serverPid: () => number | undefined,
+  fx: HealthEffects = realEffects,
+): Promise<HealthServer | undefined> => {
   if (config.health === undefined) return undefined;
   const host = localHost(config);
   let committed: Committed | undefined;
-  const server = await startHealthServer({ port: config.health.port, checkTimeoutMs: config.health.checkTimeoutMs, now: fx.now }, {
-    check: async (check, deadline, signal) => {
-      const abortable: Connect = (port, to) => {
-        const socket = fx.connect(port, to);
-        const destroy = () => socket.destroy();
-        signal.addEventListener('abort', destroy, { once: true });
-        socket.once('close', () => signal.removeEventListener('abort', destroy)); // one probe per period, for days
-        return socket;
-      };
-      // zk-probe's bound on an answer; a conf of a large ensemble stays well below it.
-      const answer = await sendFourLetterWord({ host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 }, abortable);
-      if (check === 'ready') committed = committedFromConf(answer);
-      return healthVerdict(check, answer, config.role);
+  const server = await startHealthServer(
+    { port: config.health.port, checkTimeoutMs: config.health.checkTimeoutMs, now: fx.now },
+    {
+      check: async (check, deadline, signal) => {
+        const abortable: Connect = (port, to) => {
+          const socket = fx.connect(port, to);
+          const destroy = () => socket.destroy();
+          signal.addEventListener('abort', destroy, { once: true });
+          socket.once('close', () => signal.removeEventListener('abort', destroy)); // one probe per period, for days
+          return socket;
+        };
+        // zk-probe's bound on an answer; a conf of a large ensemble stays well below it.
+        const answer = await sendFourLetterWord(
+          { host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 },
+          abortable,
+        );
+        if (check === 'ready') committed = committedFromConf(answer);
+        return healthVerdict(check, answer, config.role);
+      },
+      status: () => healthStatus(config, serverPid(), committed),
     },
-    status: () => healthStatus(config, serverPid(), committed),
+  );
+  log.info(EVENTS['zk-bootstrap.health'], {
+    port: server.port,
+    paths: '/livez,/readyz,/status',
+    checkTimeoutMs: config.health.checkTimeoutMs,
+    role: config.role,
   });
-  log.info(EVENTS['zk-bootstrap.health'], { port: server.port, paths: '/livez,/readyz,/status', checkTimeoutMs: config.health.checkTimeoutMs, role: config.role });
   return server;
 };

@@ -32,11 +32,25 @@ const duration = (name: string, help: string, fallback: number, env: string) =>
   inputs.duration(name, { min: 1, example: '5s or 2m', default: fallback, help, env, emptyIsUnset: false });
 
 export const SPECS = {
-  mode: inputs.oneOf('mode', ['dynamic', 'static'], { help: 'dynamic (join/leave by reconfig, the seed) or static (every server listed, no reconfig)', default: 'dynamic', env: 'ZK_MODE', emptyIsUnset: false }),
-  role: inputs.oneOf('role', ['participant', 'observer'], { help: 'what this member should be: participant (votes) or observer', default: 'participant', env: 'ZK_ROLE', emptyIsUnset: false }),
+  mode: inputs.oneOf('mode', ['dynamic', 'static'], {
+    help: 'dynamic (join/leave by reconfig, the seed) or static (every server listed, no reconfig)',
+    default: 'dynamic',
+    env: 'ZK_MODE',
+    emptyIsUnset: false,
+  }),
+  role: inputs.oneOf('role', ['participant', 'observer'], {
+    help: 'what this member should be: participant (votes) or observer',
+    default: 'participant',
+    env: 'ZK_ROLE',
+    emptyIsUnset: false,
+  }),
   idOffset: inputs.int('id-offset', { min: 0, max: MAX_MYID, help: 'myid = pod ordinal + this (zoo-0 -> 1)', default: 1, env: 'ZK_ID_OFFSET' }),
   dataDir: zooPath('data-dir', { help: 'ZooKeeper dataDir on the persistent volume (myid, version-2/)', default: '/data', env: 'ZOO_DATA_DIR' }),
-  dataLogDir: zooPath('data-log-dir', { help: 'ZooKeeper dataLogDir (transaction logs); unset or empty = the data dir', env: 'ZOO_DATA_LOG_DIR', emptyIsUnset: true }),
+  dataLogDir: zooPath('data-log-dir', {
+    help: 'ZooKeeper dataLogDir (transaction logs); unset or empty = the data dir',
+    env: 'ZOO_DATA_LOG_DIR',
+    emptyIsUnset: true,
+  }),
   confDir: zooPath('conf-dir', {
     help: 'where zoo.cfg and zoo.cfg.dynamic live; must be on the persistent volume because ZooKeeper rewrites them (ZOO_CONF_DIR is not read: the official image sets it to /conf, which is no volume)',
     defaultText: '<data-dir>/conf',
@@ -46,22 +60,43 @@ export const SPECS = {
   quorumPort: inputs.port('quorum-port', { help: 'follower-to-leader port', default: 2888, env: 'ZK_SERVER_PORT' }),
   electionPort: inputs.port('election-port', { help: 'leader election port', default: 3888, env: 'ZK_ELECTION_PORT' }),
   clientAddress: zooHost('client-address', { help: 'address the client port binds', default: '0.0.0.0', env: 'ZK_CLIENT_ADDRESS' }),
-  address: zooHost('address', { help: "this member's address in its server line; default: its entry in the peer list (init), else the line init wrote, else <hostname>.<domain>", env: 'ZK_ADDRESS' }),
+  address: zooHost('address', {
+    help: "this member's address in its server line; default: its entry in the peer list (init), else the line init wrote, else <hostname>.<domain>",
+    env: 'ZK_ADDRESS',
+  }),
   // A DNS suffix, so a host name only (no IP); a trailing root dot is accepted and dropped.
   domain: {
-    ...inputs.host('domain', { help: 'DNS suffix after a pod name (zk.default.svc.cluster.local): static mode addresses, own address fallback', env: 'ZK_DOMAIN' }),
+    ...inputs.host('domain', {
+      help: 'DNS suffix after a pod name (zk.default.svc.cluster.local): static mode addresses, own address fallback',
+      env: 'ZK_DOMAIN',
+    }),
     accepts: 'host name',
     parse: (text: string) => (isHostName(text.replace(/\.$/, '')) ? text.replace(/\.$/, '') : { refused: HOST_NAME }),
   },
-  replicas: inputs.int('replicas', { min: 1, max: MAX_MYID, help: 'static mode: number of servers (<set>-0 .. <set>-N-1); ZOO_SERVERS lines replace it', env: 'ZK_REPLICAS' }),
+  replicas: inputs.int('replicas', {
+    min: 1,
+    max: MAX_MYID,
+    help: 'static mode: number of servers (<set>-0 .. <set>-N-1); ZOO_SERVERS lines replace it',
+    env: 'ZK_REPLICAS',
+  }),
   superUser: {
-    ...inputs.text('super-user', { help: 'digest user authorised for reconfig (the server gets its superDigest from zk-bootstrap run)', default: 'super', env: 'ZK_SUPER_USER', emptyIsUnset: false }),
+    ...inputs.text('super-user', {
+      help: 'digest user authorised for reconfig (the server gets its superDigest from zk-bootstrap run)',
+      default: 'super',
+      env: 'ZK_SUPER_USER',
+      emptyIsUnset: false,
+    }),
     accepts: "1-128 printable ASCII, no ':'",
     parse: (text: string) => (SUPER_USER.test(text) ? text : { refused: "1-128 printable ASCII characters without ':' or spaces" }),
   },
   secretFile: zooPath('secret-file', { help: "file holding the super user's password (or env ZK_SUPER_SECRET; never a flag)", env: 'ZK_SUPER_SECRET_FILE' }),
   timeout: duration('timeout', 'deadline of each ZooKeeper call (connect, sync, read, reconfig)', 5000, 'ZK_TIMEOUT'),
-  leaveSettle: duration('leave-settle', 'leave, pod 0 only: how long the config must stay unchanged before pod 0 stops as a voter while others remain', 3000, 'ZK_LEAVE_SETTLE'),
+  leaveSettle: duration(
+    'leave-settle',
+    'leave, pod 0 only: how long the config must stay unchanged before pod 0 stops as a voter while others remain',
+    3000,
+    'ZK_LEAVE_SETTLE',
+  ),
   stopGrace: duration(
     'stop-grace',
     'run: after SIGTERM (forwarded, or a failed promotion), how long the server may take to exit before it gets SIGKILL; keep it below terminationGracePeriodSeconds',
@@ -80,7 +115,12 @@ export const SPECS = {
     2000,
     'ZK_HEALTH_CHECK_TIMEOUT',
   ),
-  waitTimeout: duration('wait-timeout', 'how long init/run/leave keep retrying (ensemble unreachable, reconfig in progress) before exiting 1', 600_000, 'ZK_WAIT_TIMEOUT'),
+  waitTimeout: duration(
+    'wait-timeout',
+    'how long init/run/leave keep retrying (ensemble unreachable, reconfig in progress) before exiting 1',
+    600_000,
+    'ZK_WAIT_TIMEOUT',
+  ),
   logFormat: inputs.logFormat(),
 };
 

@@ -14,7 +14,13 @@ type Start<S, A> = { readonly state: S; readonly action: A };
 
 // The one loop: do the action, give what it saw and the time to the step function, log the step's notes, sleep as
 // long as it says, and go on until it is done or fails. Ends quietly once `signal` is aborted.
-const drive = async <S, A, O>(start: Start<S, A>, step: (state: S, seen: O, nowMs: number) => Step<S, A>, act: (action: A) => Promise<O>, fx: Pick<Effects, 'now' | 'sleep'>, signal?: AbortSignal): Promise<void> => {
+const drive = async <S, A, O>(
+  start: Start<S, A>,
+  step: (state: S, seen: O, nowMs: number) => Step<S, A>,
+  act: (action: A) => Promise<O>,
+  fx: Pick<Effects, 'now' | 'sleep'>,
+  signal?: AbortSignal,
+): Promise<void> => {
   let { state, action } = start;
   for (;;) {
     const seen = await act(action);

@@ -27,9 +27,13 @@ export const readJavaMajor = (java: string, env: Readonly<Record<string, string 
 export const checkJavaReadsJdkOptions = async (java: string, env: Readonly<Record<string, string | undefined>>): Promise<void> => {
   const major = await readJavaMajor(java, env);
   if (major !== undefined && major < MIN_JAVA_MAJOR) {
-    throw new AgentError(CODES.ZK_JAVA_TOO_OLD, `${java} is Java ${major}: zk-bootstrap run passes the super user's digest in JDK_JAVA_OPTIONS, which Java ${MIN_JAVA_MAJOR}+ reads; use a newer java`, {
-      context: { java, major },
-    });
+    throw new AgentError(
+      CODES.ZK_JAVA_TOO_OLD,
+      `${java} is Java ${major}: zk-bootstrap run passes the super user's digest in JDK_JAVA_OPTIONS, which Java ${MIN_JAVA_MAJOR}+ reads; use a newer java`,
+      {
+        context: { java, major },
+      },
+    );
   }
 };
 

@@ -23,7 +23,7 @@ const HELP = helpText({
   summary: [
     'init   peer-finder -on-start hook: reads the sorted peer FQDNs on stdin, writes myid (= ordinal + offset), zoo.cfg and',
     '       zoo.cfg.dynamic on the volume. Data on the volume: files kept. Empty volume: founds the ensemble only when no',
-    '       other member exists, otherwise joins as an observer from the running ensemble\'s config, or waits.',
+    "       other member exists, otherwise joins as an observer from the running ensemble's config, or waits.",
     'run    run -- java ... QuorumPeerMain <conf-dir>/zoo.cfg: starts the server once (signals forwarded, its exit code is',
     '       ours), and after it serves makes sure the committed config lists this member with -role (reconfig -add).',
     '       With -health-port: HTTP /livez (zk-probe live), /readyz (zk-probe ready with -role; 200 or 503, the verdict',
@@ -39,7 +39,7 @@ const HELP = helpText({
       [EXIT.failed, 'ensemble unreachable past -wait-timeout, reconfig refused, volume unreadable or unwritable (any other ZooKeeper error: ZK_<name>)'],
       [EXIT.usage, 'bad flags, env, peer list, volume or server command'],
       [EXIT.internal, 'a bug'],
-      [128, '+ N: run only, the server died of signal N (any other code: the server\'s own)'],
+      [128, "+ N: run only, the server died of signal N (any other code: the server's own)"],
     ],
     CODES,
     COMMON_CODES,
@@ -50,7 +50,11 @@ const init = async (config: Config, fx: Effects): Promise<number> => {
   const auth = await fx.loadAuth(config);
   const peers = config.mode === 'dynamic' ? peersFromText((await fx.readStdin(MAX_PEER_LIST_BYTES, config.timeoutMs)).toString('utf8'), config) : undefined;
   if (peers && peers.dropped.length > 0) {
-    log.warn(EVENTS['zk-bootstrap.peers-dropped'], { count: peers.dropped.length, first: truncated(peers.dropped[0] as string, 48), reason: 'not-a-host-name' });
+    log.warn(EVENTS['zk-bootstrap.peers-dropped'], {
+      count: peers.dropped.length,
+      first: truncated(peers.dropped[0] as string, 48),
+      reason: 'not-a-host-name',
+    });
   }
   await prepareVolume(config, peers, auth, fx);
   return EXIT.ok;
@@ -98,7 +102,10 @@ const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, st
   }
   if (first.error === undefined) return serverExit;
   // Promotion failed for good (wrong digest, reconfig disabled, deadline): stop the server so the failure is seen.
-  log.error(EVENTS['zk-bootstrap.promote-failed'], { error: first.error instanceof Error ? first.error.message : String(first.error), code: (first.error as { code?: string }).code });
+  log.error(EVENTS['zk-bootstrap.promote-failed'], {
+    error: first.error instanceof Error ? first.error.message : String(first.error),
+    code: (first.error as { code?: string }).code,
+  });
   server.stop('SIGTERM');
   await serverExit;
   throw first.error;

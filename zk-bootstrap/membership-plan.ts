@@ -25,7 +25,9 @@ export const planRepair = (wantedSpec: string, committed: string): RepairDecisio
   if (!wanted) throw new Error(`bug: not a server line: ${wantedSpec}`);
   const listed = serverLines(committed).find((s) => s.id === wanted.id);
   if (listed && sameLine(listed, wanted)) return { kind: 'in-place', note: `server ${wanted.id} is a ${wanted.role} in the committed config` };
-  const why = listed ? `listed as ${listed.role} ${listed.address}:${listed.quorumPort}:${listed.electionPort};${clientOf(listed)}` : 'not in the committed config';
+  const why = listed
+    ? `listed as ${listed.role} ${listed.address}:${listed.quorumPort}:${listed.electionPort};${clientOf(listed)}`
+    : 'not in the committed config';
   return { kind: 'add', spec: wantedSpec, note: `server ${wanted.id} is ${why}: adding ${wantedSpec}` };
 };
 
@@ -44,7 +46,8 @@ export const planLeave = (myid: number, ordinal: number, committed: string): Lea
   if (!own) return { kind: 'stay', note: `server ${myid} is not in the committed config: nothing to leave` };
   const voters = servers.filter((s) => s.role === 'participant');
   if (own.role === 'participant' && voters.length === 1) return { kind: 'stay', note: `server ${myid} is the last voting member: it never removes itself` };
-  if (ordinal === 0 && own.role === 'participant') return { kind: 'linger', note: `server ${myid} is pod 0: it stays a voter and waits while ${voters.length - 1} other voter(s) may be leaving` };
+  if (ordinal === 0 && own.role === 'participant')
+    return { kind: 'linger', note: `server ${myid} is pod 0: it stays a voter and waits while ${voters.length - 1} other voter(s) may be leaving` };
   return { kind: 'remove', id: myid, note: `removing server ${myid} (${own.role}); ${voters.filter((s) => s.id !== myid).length} voting member(s) remain` };
 };
 
@@ -74,7 +77,12 @@ export type PromoteStep = Step<PromoteState, PromoteAction>;
 export const SERVING_POLL_MS = 200;
 const SERVING_TIMEOUT_MS = 1000;
 
-const checkServing = (config: Config): PromoteAction => ({ kind: 'check-serving', host: localHost(config), port: config.ports.client, timeoutMs: SERVING_TIMEOUT_MS });
+const checkServing = (config: Config): PromoteAction => ({
+  kind: 'check-serving',
+  host: localHost(config),
+  port: config.ports.client,
+  timeoutMs: SERVING_TIMEOUT_MS,
+});
 const localServer = (config: Config): string => `${localHost(config)}:${config.ports.client}`;
 
 export const promoteStart = (config: Config, address: string, nowMs: number): { state: PromoteState; action: PromoteAction } => ({
@@ -88,10 +96,16 @@ export const promoteStart = (config: Config, address: string, nowMs: number): { 
 export const promoteStep = (config: Config, state: PromoteState, seen: PromoteSeen, nowMs: number): PromoteStep => {
   const local = localServer(config);
   const retry = (error: unknown): PromoteStep =>
-    retryStep<PromoteState, PromoteAction>('promote', state.attempt, error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, attempt }, action: { kind: 'read-committed', connectString: local } }));
+    retryStep<PromoteState, PromoteAction>('promote', state.attempt, error, nowMs, state.deadlineMs, (attempt) => ({
+      state: { ...state, attempt },
+      action: { kind: 'read-committed', connectString: local },
+    }));
   if (seen.kind === 'serving') {
     if (seen.mode !== undefined) return act(state, { kind: 'read-committed', connectString: local });
-    if (nowMs > state.deadlineMs) return fail(new AgentError(CODES.ZK_NOT_SERVING, `the local server on ${local} did not serve within ${config.waitTimeoutMs}ms`, { context: { address: local } }));
+    if (nowMs > state.deadlineMs)
+      return fail(
+        new AgentError(CODES.ZK_NOT_SERVING, `the local server on ${local} did not serve within ${config.waitTimeoutMs}ms`, { context: { address: local } }),
+      );
     const notes = state.polls === 0 ? [info(EVENTS['zk-bootstrap.waiting'], { for: 'local server to serve (synced with a leader)', address: local })] : [];
     return act({ ...state, polls: state.polls + 1 }, checkServing(config), SERVING_POLL_MS, notes);
   }
@@ -102,10 +116,13 @@ export const promoteStep = (config: Config, state: PromoteState, seen: PromoteSe
   // Ask the other members, never the local server: its super digest comes from this pod's own secret, so it would
   // accept a wrong one. The ensemble's members decide whether this pod may change the membership.
   const others = connectStringOf(seen.config.text, config.myid, config.ports.client);
-  return act(state, { kind: 'reconfig', connectString: others, joining: step.spec }, 0, [info(EVENTS['zk-bootstrap.reconfig'], { note: step.note, from: seen.config.version })]);
+  return act(state, { kind: 'reconfig', connectString: others, joining: step.spec }, 0, [
+    info(EVENTS['zk-bootstrap.reconfig'], { note: step.note, from: seen.config.version }),
+  ]);
 };
 
-export type LeaveAction = { readonly kind: 'read-committed'; readonly connectString: string } | { readonly kind: 'remove'; readonly connectString: string; readonly id: number };
+export type LeaveAction =
+  { readonly kind: 'read-committed'; readonly connectString: string } | { readonly kind: 'remove'; readonly connectString: string; readonly id: number };
 
 export type LeaveSeen = CallSeen<'committed' | 'removed'>;
 
@@ -135,11 +152,15 @@ export const leaveStart = (config: Config, volume: VolumeFacts, nowMs: number): 
 // back; pod 0 lingers until it is the last voter, the config has been quiet for -leave-settle, or the deadline.
 export const leaveStep = (config: Config, state: LeaveState, seen: LeaveSeen, nowMs: number): LeaveStep => {
   const retry = (error: unknown): LeaveStep =>
-    retryStep<LeaveState, LeaveAction>('leave', state.attempt, error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, attempt }, action: { kind: 'read-committed', connectString: state.connectString } }));
+    retryStep<LeaveState, LeaveAction>('leave', state.attempt, error, nowMs, state.deadlineMs, (attempt) => ({
+      state: { ...state, attempt },
+      action: { kind: 'read-committed', connectString: state.connectString },
+    }));
   if (seen.kind === 'failed') return retry(seen.error);
   const { text, version } = seen.config;
   if (seen.kind === 'removed') {
-    if (planLeave(config.myid, config.pod.ordinal, text).kind !== 'stay') return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but server ${config.myid} is still listed`));
+    if (planLeave(config.myid, config.pod.ordinal, text).kind !== 'stay')
+      return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but server ${config.myid} is still listed`));
     return done([info(EVENTS['zk-bootstrap.left'], { myid: config.myid, version })]);
   }
   const step = planLeave(config.myid, config.pod.ordinal, text);
@@ -151,7 +172,8 @@ export const leaveStep = (config: Config, state: LeaveState, seen: LeaveSeen, no
   if (step.kind === 'remove') return act(state, { kind: 'remove', connectString: localServer(config), id: step.id }, 0, notes);
   // Others leaving change the config every few hundred ms; a quiet config means nobody else is going.
   const quiet = state.quiet !== undefined && state.quiet.version === version ? state.quiet : { version, since: nowMs };
-  if (nowMs - quiet.since >= config.leaveSettleMs) return done([...notes, info(EVENTS['zk-bootstrap.leave'], { note: `config quiet for ${config.leaveSettleMs}ms: stopping as a voter`, version })]);
+  if (nowMs - quiet.since >= config.leaveSettleMs)
+    return done([...notes, info(EVENTS['zk-bootstrap.leave'], { note: `config quiet for ${config.leaveSettleMs}ms: stopping as a voter`, version })]);
   if (nowMs > state.deadlineMs) return done(notes);
   return act({ ...state, quiet, round: state.round + 1, attempt: 0 }, { kind: 'read-committed', connectString: state.connectString }, LINGER_POLL_MS, notes);
 };

@@ -23,22 +23,34 @@ const shortList = (names: readonly string[]): string =>
 // reading it as "no other member" could found a second ensemble. For the same reason, a list whose only other
 // entries were dropped is refused: dropping them must not turn "others exist" into "found a new ensemble".
 export const peersFromText = (text: string, config: Pick<Config, 'pod' | 'address'>): PeerList => {
-  const lines = text.split('\n').map((l) => l.trim().replace(/\.$/, '')).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim().replace(/\.$/, ''))
+    .filter(Boolean);
   const dropped = lines.filter((l) => !isHostName(l));
   const names = [...new Set(lines.filter((l) => isHostName(l)))].sort();
   const isSelf = (name: string): boolean => name === config.address || name.split('.')[0] === config.pod.hostname;
   const self = names.find(isSelf);
   const others = names.filter((n) => !isSelf(n));
-  const droppedNote = dropped.length === 0 ? '' : `; ${dropped.length} line(s) that are not host names were dropped, the first ${excerpt(dropped[0] as string)}`;
+  const droppedNote =
+    dropped.length === 0 ? '' : `; ${dropped.length} line(s) that are not host names were dropped, the first ${excerpt(dropped[0] as string)}`;
   if (self === undefined) {
-    throw new AgentError(CODES.ZK_PEERS_WITHOUT_SELF, `the peer list on stdin (${names.length} names: ${shortList(names)}${droppedNote}) does not contain this pod (${config.pod.hostname}); run zk-bootstrap init as peer-finder's -on-start hook`, {
-      context: { hostname: config.pod.hostname, peers: names.length, dropped: dropped.length },
-    });
+    throw new AgentError(
+      CODES.ZK_PEERS_WITHOUT_SELF,
+      `the peer list on stdin (${names.length} names: ${shortList(names)}${droppedNote}) does not contain this pod (${config.pod.hostname}); run zk-bootstrap init as peer-finder's -on-start hook`,
+      {
+        context: { hostname: config.pod.hostname, peers: names.length, dropped: dropped.length },
+      },
+    );
   }
   if (dropped.length > 0 && others.length === 0) {
-    throw new AgentError(CODES.ZK_PEERS_INVALID, `the peer list on stdin has no other valid member${droppedNote}: refusing to found an ensemble beside members whose names cannot be used; fix the Service's DNS records`, {
-      context: { hostname: config.pod.hostname, dropped: dropped.length },
-    });
+    throw new AgentError(
+      CODES.ZK_PEERS_INVALID,
+      `the peer list on stdin has no other valid member${droppedNote}: refusing to found an ensemble beside members whose names cannot be used; fix the Service's DNS records`,
+      {
+        context: { hostname: config.pod.hostname, dropped: dropped.length },
+      },
+    );
   }
   return { self, others, dropped };
 };

@@ -46,10 +46,21 @@ export const prepareStart = (config: Pick<Config, 'waitTimeoutMs'>, nowMs: numbe
 });
 
 // Each distinct note once; a wait's note again once WAIT_NOTE_EVERY_MS have passed since it was last logged.
-const planNote = (config: Config, state: PrepareState, step: Exclude<StartStep, { kind: 'refuse' }>, retryMs: number, nowMs: number): { notes: Note[]; logged: ReadonlyMap<string, number> } => {
+const planNote = (
+  config: Config,
+  state: PrepareState,
+  step: Exclude<StartStep, { kind: 'refuse' }>,
+  retryMs: number,
+  nowMs: number,
+): { notes: Note[]; logged: ReadonlyMap<string, number> } => {
   const last = state.logged.get(step.note);
   if (last !== undefined && (step.kind !== 'wait' || nowMs - last < WAIT_NOTE_EVERY_MS)) return { notes: [], logged: state.logged };
-  const note = info(EVENTS['zk-bootstrap.plan'], { step: step.kind, note: step.note, myid: config.myid, ...(step.kind === 'wait' ? { waitingFor: step.waitingFor, retryMs } : {}) });
+  const note = info(EVENTS['zk-bootstrap.plan'], {
+    step: step.kind,
+    note: step.note,
+    myid: config.myid,
+    ...(step.kind === 'wait' ? { waitingFor: step.waitingFor, retryMs } : {}),
+  });
   return { notes: [note], logged: new Map(state.logged).set(step.note, nowMs) };
 };
 
@@ -65,7 +76,12 @@ const planned = (config: Config, peers: Peers | undefined, state: PrepareState, 
     // Gives up only past the deadline, and never sleeps past it: the process ends at -wait-timeout plus at most one
     // call's -timeout.
     if (nowMs > state.deadlineMs) {
-      return fail(new AgentError(CODES.ZK_ENSEMBLE_UNREACHABLE, `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, { context: { myid: config.myid, waitingFor: step.waitingFor, waitTimeoutMs: config.waitTimeoutMs } }), notes);
+      return fail(
+        new AgentError(CODES.ZK_ENSEMBLE_UNREACHABLE, `gave up after ${config.waitTimeoutMs}ms: ${step.note}`, {
+          context: { myid: config.myid, waitingFor: step.waitingFor, waitTimeoutMs: config.waitTimeoutMs },
+        }),
+        notes,
+      );
     }
     return act(next, { kind: 'read-volume' }, Math.min(retryMs, Math.max(0, state.deadlineMs - nowMs) + 1), notes);
   }
@@ -84,10 +100,15 @@ export const prepareStep = (config: Config, peers: Peers | undefined, state: Pre
   if (seen.kind === 'failed') {
     const removal = write.removal;
     if (removal === undefined) return fail(seen.error);
-    return retryStep('remove stale entry', write.attempt, seen.error, nowMs, state.deadlineMs, (attempt) => ({ state: { ...state, write: { ...write, attempt } }, action: removal }));
+    return retryStep('remove stale entry', write.attempt, seen.error, nowMs, state.deadlineMs, (attempt) => ({
+      state: { ...state, write: { ...write, attempt } },
+      action: removal,
+    }));
   }
   if (seen.kind === 'removed') {
-    return act(state, { kind: 'write', files: write.step.files }, 0, [info(EVENTS['zk-bootstrap.removed'], { myid: config.myid, reason: 'volume-lost', rejoinAs: 'observer' })]);
+    return act(state, { kind: 'write', files: write.step.files }, 0, [
+      info(EVENTS['zk-bootstrap.removed'], { myid: config.myid, reason: 'volume-lost', rejoinAs: 'observer' }),
+    ]);
   }
   return done([info(EVENTS['zk-bootstrap.wrote'], { why: write.step.why, files: seen.paths.join(',') || 'none (unchanged)' })]);
 };

@@ -21,7 +21,15 @@ export const fail = (error: unknown, notes: readonly Note[] = []): Step<never, n
 
 // Which failed ZooKeeper calls are worth another try within the wait deadline.
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set(
-  [CODES.ZK_UNREACHABLE, CODES.ZK_TIMEOUT, CODES.ZK_CONNECTION_LOSS, CODES.ZK_SESSION_EXPIRED, CODES.ZK_RECONFIG_IN_PROGRESS, CODES.ZK_NEW_CONFIG_NO_QUORUM, CODES.ZK_BAD_VERSION].map((c) => c.code),
+  [
+    CODES.ZK_UNREACHABLE,
+    CODES.ZK_TIMEOUT,
+    CODES.ZK_CONNECTION_LOSS,
+    CODES.ZK_SESSION_EXPIRED,
+    CODES.ZK_RECONFIG_IN_PROGRESS,
+    CODES.ZK_NEW_CONFIG_NO_QUORUM,
+    CODES.ZK_BAD_VERSION,
+  ].map((c) => c.code),
 );
 
 // 250 ms doubling to at most 5 s: a reconfig in progress settles within a few hundred ms, a lost quorum takes seconds.
@@ -30,7 +38,8 @@ export const backoffMs = (attempt: number): number => Math.min(250 * 2 ** attemp
 // A retry is logged on the first failure and every tenth after, not per attempt.
 export const RETRY_NOTE_EVERY = 10;
 
-export type Retry = { readonly kind: 'retry'; readonly attempt: number; readonly sleepMs: number; readonly notes: readonly Note[] } | { readonly kind: 'give-up' };
+export type Retry =
+  { readonly kind: 'retry'; readonly attempt: number; readonly sleepMs: number; readonly notes: readonly Note[] } | { readonly kind: 'give-up' };
 
 // After failed attempt number `attempt` (from 0): try again after the back-off while the code is transient (in
 // progress, no quorum yet, unreachable) and the back-off ends by the deadline; anything else (NO_AUTH,
@@ -39,12 +48,22 @@ export const retryAfter = (what: string, attempt: number, error: unknown, nowMs:
   const code = isAgentError(error) ? error.code : undefined;
   const sleepMs = backoffMs(attempt);
   if (code === undefined || !RETRYABLE_CODES.has(code) || nowMs + sleepMs > deadlineMs) return { kind: 'give-up' };
-  const notes = attempt % RETRY_NOTE_EVERY === 0 ? [{ level: 'warn', event: EVENTS['zk-bootstrap.retry'], fields: { what, code, attempt, retryMs: sleepMs } } as const] : [];
+  const notes =
+    attempt % RETRY_NOTE_EVERY === 0
+      ? [{ level: 'warn', event: EVENTS['zk-bootstrap.retry'], fields: { what, code, attempt, retryMs: sleepMs } } as const]
+      : [];
   return { kind: 'retry', attempt: attempt + 1, sleepMs, notes };
 };
 
 // The step after a failed call: the retry (`again` with the next attempt number) or the call's error.
-export const retryStep = <S, A>(what: string, attempt: number, error: unknown, nowMs: number, deadlineMs: number, again: (attempt: number) => { state: S; action: A }): Step<S, A> => {
+export const retryStep = <S, A>(
+  what: string,
+  attempt: number,
+  error: unknown,
+  nowMs: number,
+  deadlineMs: number,
+  again: (attempt: number) => { state: S; action: A },
+): Step<S, A> => {
   const retry = retryAfter(what, attempt, error, nowMs, deadlineMs);
   if (retry.kind === 'give-up') return fail(error);
   const next = again(retry.attempt);

@@ -29,8 +29,7 @@ export type VolumeFacts = {
 export type Peers = { readonly self: string | undefined; readonly others: readonly string[] };
 
 export type EnsembleView =
-  | { readonly kind: 'config'; readonly text: string; readonly from: string }
-  | { readonly kind: 'unreachable'; readonly tried: string; readonly reason: string };
+  { readonly kind: 'config'; readonly text: string; readonly from: string } | { readonly kind: 'unreachable'; readonly tried: string; readonly reason: string };
 
 export type StartInput = {
   readonly config: Config;
@@ -49,7 +48,13 @@ export type FileWrites = {
 
 export type StartStep =
   | { readonly kind: 'refuse'; readonly error: AgentError }
-  | { readonly kind: 'write'; readonly why: 'keep' | 'found' | 'join' | 'restore' | 'static'; readonly files: FileWrites; readonly removeFirst?: number; readonly note: string }
+  | {
+      readonly kind: 'write';
+      readonly why: 'keep' | 'found' | 'join' | 'restore' | 'static';
+      readonly files: FileWrites;
+      readonly removeFirst?: number;
+      readonly note: string;
+    }
   | { readonly kind: 'ask-ensemble'; readonly connectString: string; readonly note: string }
   | { readonly kind: 'wait'; readonly waitingFor: 'a-serving-member' | 'another-voter'; readonly note: string };
 
@@ -70,7 +75,8 @@ export const ownAddress = (config: Config, peers: Peers | undefined, volume: Vol
 };
 
 // Where this pod reaches its own server's client port: loopback when it listens on every address.
-export const localHost = (config: Pick<Config, 'clientAddress'>): string => (['0.0.0.0', '::', '[::]'].includes(config.clientAddress) ? '127.0.0.1' : config.clientAddress);
+export const localHost = (config: Pick<Config, 'clientAddress'>): string =>
+  ['0.0.0.0', '::', '[::]'].includes(config.clientAddress) ? '127.0.0.1' : config.clientAddress;
 
 // Where to read the ensemble's config from: the other servers of a config text, at their client ports.
 export const connectStringOf = (text: string, exceptId: number, fallbackPort: number): string =>
@@ -81,30 +87,53 @@ export const connectStringOf = (text: string, exceptId: number, fallbackPort: nu
 
 const staticStep = (config: Config, volume: VolumeFacts): StartStep => {
   if (volume.zooCfg && propertyValue(volume.zooCfg, 'dynamicConfigFile') !== undefined) {
-    return refuse(CODES.ZK_MODE_MISMATCH, `${config.confDir}/zoo.cfg is a dynamic-mode config; static mode will not rewrite a live dynamic ensemble's membership (move the data or use -mode=dynamic)`, { file: `${config.confDir}/zoo.cfg` });
+    return refuse(
+      CODES.ZK_MODE_MISMATCH,
+      `${config.confDir}/zoo.cfg is a dynamic-mode config; static mode will not rewrite a live dynamic ensemble's membership (move the data or use -mode=dynamic)`,
+      { file: `${config.confDir}/zoo.cfg` },
+    );
   }
   const servers = staticServerList(config);
   if (!servers.some((s) => s.startsWith(`server.${config.myid}=`))) {
-    return refuse(CODES.ZK_ID_NOT_LISTED, `myid ${config.myid} is not among the static servers (${servers.map((s) => s.split('=')[0]).join(', ')}); fix ZOO_SERVERS or -replicas`, { myid: config.myid });
+    return refuse(
+      CODES.ZK_ID_NOT_LISTED,
+      `myid ${config.myid} is not among the static servers (${servers.map((s) => s.split('=')[0]).join(', ')}); fix ZOO_SERVERS or -replicas`,
+      { myid: config.myid },
+    );
   }
-  return { kind: 'write', why: 'static', files: { zooCfg: staticZooCfgText(config, servers), myid: `${config.myid}\n` }, note: `static membership of ${servers.length} servers` };
+  return {
+    kind: 'write',
+    why: 'static',
+    files: { zooCfg: staticZooCfgText(config, servers), myid: `${config.myid}\n` },
+    note: `static membership of ${servers.length} servers`,
+  };
 };
 
 export const planStart = (input: StartInput): StartStep => {
   const { config, volume, peers, ensemble } = input;
   const myidFile = `${config.dataDir}/myid`;
   if (volume.myid !== undefined && volume.myid.trim() !== String(config.myid)) {
-    return refuse(CODES.ZK_MYID_MISMATCH, `${myidFile} holds ${JSON.stringify(volume.myid.trim())} but this pod (${config.pod.hostname}) is server ${config.myid}: this volume belongs to another member; nothing was changed (fix the claim binding or -id-offset)`, { file: myidFile, found: volume.myid.trim(), expected: config.myid });
+    return refuse(
+      CODES.ZK_MYID_MISMATCH,
+      `${myidFile} holds ${JSON.stringify(volume.myid.trim())} but this pod (${config.pod.hostname}) is server ${config.myid}: this volume belongs to another member; nothing was changed (fix the claim binding or -id-offset)`,
+      { file: myidFile, found: volume.myid.trim(), expected: config.myid },
+    );
   }
   if (config.mode === 'static') return staticStep(config, volume);
 
   const initialised = volume.myid !== undefined || volume.hasTxnData;
   const writeMyid = volume.myid === undefined ? { myid: `${config.myid}\n` } : {};
   if (initialised && volume.zooCfg !== undefined && propertyValue(volume.zooCfg, 'dynamicConfigFile') === undefined) {
-    return refuse(CODES.ZK_MODE_MISMATCH, `${config.confDir}/zoo.cfg has no dynamicConfigFile: this volume holds a static-mode member; use -mode=static`, { file: `${config.confDir}/zoo.cfg` });
+    return refuse(CODES.ZK_MODE_MISMATCH, `${config.confDir}/zoo.cfg has no dynamicConfigFile: this volume holds a static-mode member; use -mode=static`, {
+      file: `${config.confDir}/zoo.cfg`,
+    });
   }
   const address = ownAddress(config, peers, volume);
-  const noAddress = refuse(CODES.ZK_ADDRESS_UNKNOWN, `cannot tell this member's address: no peer list, no line for server ${config.myid} on the volume; set -address (env ZK_ADDRESS) or -domain (env ZK_DOMAIN)`, {});
+  const noAddress = refuse(
+    CODES.ZK_ADDRESS_UNKNOWN,
+    `cannot tell this member's address: no peer list, no line for server ${config.myid} on the volume; set -address (env ZK_ADDRESS) or -domain (env ZK_DOMAIN)`,
+    {},
+  );
   const zooCfg = (dynamicFile: string) => ({ zooCfg: dynamicZooCfgText(config, dynamicFile) });
   const current = volume.currentDynamic ?? '';
 
@@ -117,12 +146,21 @@ export const planStart = (input: StartInput): StartStep => {
 
   if (ensemble === undefined) {
     if (!initialised) {
-      if (peers === undefined) return refuse(CODES.ZK_NOT_INITIALISED, `the volume is empty and there is no peer list: run "zk-bootstrap init" as peer-finder's on-start hook first`, { dataDir: config.dataDir });
+      if (peers === undefined)
+        return refuse(CODES.ZK_NOT_INITIALISED, `the volume is empty and there is no peer list: run "zk-bootstrap init" as peer-finder's on-start hook first`, {
+          dataDir: config.dataDir,
+        });
       if (peers.others.length === 0) {
         if (address === undefined) return noAddress;
-        if (config.role === 'observer') return refuse(CODES.ZK_OBSERVER_ALONE, 'this member is the only one in DNS but -role=observer: an ensemble needs a participant first', {});
+        if (config.role === 'observer')
+          return refuse(CODES.ZK_OBSERVER_ALONE, 'this member is the only one in DNS but -role=observer: an ensemble needs a participant first', {});
         const own = ownSpec(config, address, 'participant');
-        return { kind: 'write', why: 'found', files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText('', { add: own }), ...writeMyid }, note: `empty volume and no other member in DNS: founding the ensemble as ${own}` };
+        return {
+          kind: 'write',
+          why: 'found',
+          files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText('', { add: own }), ...writeMyid },
+          note: `empty volume and no other member in DNS: founding the ensemble as ${own}`,
+        };
       }
       const connectString = peers.others.map((p) => `${p}:${config.ports.client}`).join(',');
       return { kind: 'ask-ensemble', connectString, note: `empty volume, ${peers.others.length} other member(s) exist: reading the ensemble's config` };
@@ -130,13 +168,25 @@ export const planStart = (input: StartInput): StartStep => {
     const fromFiles = connectStringOf(current || (volume.ownDynamic ?? ''), config.myid, config.ports.client);
     const connectString = fromFiles || (peers?.others ?? []).map((p) => `${p}:${config.ports.client}`).join(',');
     if (connectString === '') {
-      return refuse(CODES.ZK_NO_ENSEMBLE_KNOWN, `data on the volume but server ${config.myid} is not in its config and no other member is known; restore ${config.confDir} or start it with a peer list`, { confDir: config.confDir });
+      return refuse(
+        CODES.ZK_NO_ENSEMBLE_KNOWN,
+        `data on the volume but server ${config.myid} is not in its config and no other member is known; restore ${config.confDir} or start it with a peer list`,
+        { confDir: config.confDir },
+      );
     }
-    return { kind: 'ask-ensemble', connectString, note: `data on the volume but server ${config.myid} is not in its own config (added late or removed): reading the ensemble's config` };
+    return {
+      kind: 'ask-ensemble',
+      connectString,
+      note: `data on the volume but server ${config.myid} is not in its own config (added late or removed): reading the ensemble's config`,
+    };
   }
 
   if (ensemble.kind === 'unreachable') {
-    return { kind: 'wait', waitingFor: 'a-serving-member', note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble` };
+    return {
+      kind: 'wait',
+      waitingFor: 'a-serving-member',
+      note: `other members exist (${ensemble.tried}) but none serves (${ensemble.reason}); not founding a second ensemble`,
+    };
   }
   const servers = serverLines(ensemble.text);
   const listed = servers.find((s) => s.id === config.myid);
@@ -144,7 +194,12 @@ export const planStart = (input: StartInput): StartStep => {
     return { kind: 'wait', waitingFor: 'another-voter', note: `the config read from ${ensemble.from} has no voting member besides server ${config.myid}` };
   }
   if (listed && initialised) {
-    return { kind: 'write', why: 'restore', files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText(ensemble.text), dropNext: true, ...writeMyid }, note: `server ${config.myid} is in the ensemble's config and has data: restoring its config files` };
+    return {
+      kind: 'write',
+      why: 'restore',
+      files: { ...zooCfg(dynamicCfgPath(config)), dynamic: dynamicFileText(ensemble.text), dropNext: true, ...writeMyid },
+      note: `server ${config.myid} is in the ensemble's config and has data: restoring its config files`,
+    };
   }
   if (address === undefined) return noAddress;
   const joining = ownSpec(config, address, 'observer');

@@ -17,8 +17,15 @@ const readIfExists = async (path: string): Promise<string | undefined> => {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     if (error instanceof AgentError) {
-      const what = error.code === 'FILE_TOO_LARGE' ? 'larger than 1 MiB' : statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'EISDIR (a directory)' : 'not a regular file';
-      throw new AgentError(CODES.ZK_VOLUME_UNREADABLE, `cannot read ${path}: ${what}; move it away, nothing was written`, { context: { file: path, errno: what.split(' ')[0] } });
+      const what =
+        error.code === 'FILE_TOO_LARGE'
+          ? 'larger than 1 MiB'
+          : statSync(path, { throwIfNoEntry: false })?.isDirectory()
+            ? 'EISDIR (a directory)'
+            : 'not a regular file';
+      throw new AgentError(CODES.ZK_VOLUME_UNREADABLE, `cannot read ${path}: ${what}; move it away, nothing was written`, {
+        context: { file: path, errno: what.split(' ')[0] },
+      });
     }
     throw fileError(CODES.ZK_VOLUME_UNREADABLE, 'read', path, error, 'nothing was written');
   }
@@ -30,7 +37,9 @@ const hasFiles = async (dir: string): Promise<boolean> => (await readdir(dir).ca
 const mustBeDirectory = async (dir: string, what: string): Promise<void> => {
   const info = await stat(dir).catch(() => undefined);
   if (info && !info.isDirectory()) {
-    throw new AgentError(CODES.ZK_DIR_UNWRITABLE, `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, { context: { dir } });
+    throw new AgentError(CODES.ZK_DIR_UNWRITABLE, `${what} ${dir} exists but is not a directory: mount the volume there; nothing was written`, {
+      context: { dir },
+    });
   }
 };
 
@@ -54,10 +63,14 @@ const writableDir = async (dir: string, what: string): Promise<void> => {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (error) {
-    throw new AgentError(CODES.ZK_DIR_UNWRITABLE, `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`, {
-      context: { dir },
-      cause: error,
-    });
+    throw new AgentError(
+      CODES.ZK_DIR_UNWRITABLE,
+      `${what} ${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): mount the volume there, or fix its owner (fsGroup); nothing was written`,
+      {
+        context: { dir },
+        cause: error,
+      },
+    );
   }
 };
 

@@ -83,10 +83,12 @@ const sessionOn = (socket: Socket, connectString: string, timeoutMs: number, lef
           pending.delete(id);
           reject(new AgentError(CODES.ZK_TIMEOUT, `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }));
         }, timeoutMs);
-        const settle = <T>(fn: (value: T) => void) => (value: T): void => {
-          clearTimeout(timer);
-          fn(value);
-        };
+        const settle =
+          <T>(fn: (value: T) => void) =>
+          (value: T): void => {
+            clearTimeout(timer);
+            fn(value);
+          };
         pending.set(id, { what, resolve: settle(resolve), reject: settle(reject) });
         socket.write(request(id));
       }),
@@ -126,7 +128,11 @@ const attempt = (address: { host: string; port: number }, options: SessionOption
     socket.once('close', onClose);
     socket.once('connect', () => {
       // Digest auth never fails at login: a wrong secret authenticates another identity and reconfig answers NO_AUTH.
-      socket.write(options.auth ? Buffer.concat([wire.connectRequest(sessionTimeoutMs(options)), wire.authRequest(options.auth.user, options.auth.secret)]) : wire.connectRequest(sessionTimeoutMs(options)));
+      socket.write(
+        options.auth
+          ? Buffer.concat([wire.connectRequest(sessionTimeoutMs(options)), wire.authRequest(options.auth.user, options.auth.secret)])
+          : wire.connectRequest(sessionTimeoutMs(options)),
+      );
     });
     // One frame of the handshake: the ConnectResponse, then (with auth) the reply on xid -4.
     const handshake = (body: Buffer): 'more' | 'ready' | Attempt => {
@@ -175,7 +181,11 @@ export const openSession = async (options: SessionOptions): Promise<ZkSession> =
     const pause = Math.min(RETRY_PAUSE_MS, deadline - Date.now());
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  throw new AgentError(CODES.ZK_UNREACHABLE, `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`, {
-    context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
-  });
+  throw new AgentError(
+    CODES.ZK_UNREACHABLE,
+    `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`,
+    {
+      context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
+    },
+  );
 };

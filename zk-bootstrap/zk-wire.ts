@@ -10,7 +10,11 @@ export const XID = { notification: -1, ping: -2, auth: -4 } as const;
 export const MAX_FRAME_BYTES = 1024 * 1024 + 1024;
 
 // A field list written once: its length is known before the buffer is allocated.
-type Field = { readonly kind: 'int'; readonly value: number } | { readonly kind: 'long'; readonly value: bigint } | { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'bytes'; readonly value: Uint8Array | null };
+type Field =
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'long'; readonly value: bigint }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'bytes'; readonly value: Uint8Array | null };
 
 const int = (value: number): Field => ({ kind: 'int', value });
 const long = (value: bigint): Field => ({ kind: 'long', value });
@@ -37,20 +41,28 @@ const frame = (fields: readonly Field[]): Buffer => {
 };
 
 /** ConnectRequest: protocol 0, no zxid seen, the session timeout asked for, a new session (id 0, empty password), not read-only. */
-export const connectRequest = (sessionTimeoutMs: number): Buffer => frame([int(0), long(0n), int(sessionTimeoutMs), long(0n), bytes(Buffer.alloc(16)), bool(false)]);
+export const connectRequest = (sessionTimeoutMs: number): Buffer =>
+  frame([int(0), long(0n), int(sessionTimeoutMs), long(0n), bytes(Buffer.alloc(16)), bool(false)]);
 
 /** AuthPacket (type 0, scheme `digest`, `user:password`): the server answers on xid -4. */
-export const authRequest = (user: string, secret: string): Buffer => frame([int(XID.auth), int(OP.auth), int(0), ustring('digest'), bytes(Buffer.from(`${user}:${secret}`, 'utf8'))]);
+export const authRequest = (user: string, secret: string): Buffer =>
+  frame([int(XID.auth), int(OP.auth), int(0), ustring('digest'), bytes(Buffer.from(`${user}:${secret}`, 'utf8'))]);
 
 export const syncRequest = (xid: number, path: string): Buffer => frame([int(xid), int(OP.sync), ustring(path)]);
 
 /** GetDataRequest without a watch. */
 export const getDataRequest = (xid: number, path: string): Buffer => frame([int(xid), int(OP.getData), ustring(path), bool(false)]);
 
-export type ReconfigFields = { readonly joining: string | null; readonly leaving: string | null; readonly newMembers: string | null; readonly configId: bigint };
+export type ReconfigFields = {
+  readonly joining: string | null;
+  readonly leaving: string | null;
+  readonly newMembers: string | null;
+  readonly configId: bigint;
+};
 
 /** ReconfigRequest: incremental (joining/leaving) or a full member list, and the config version expected (-1: any). */
-export const reconfigRequest = (xid: number, r: ReconfigFields): Buffer => frame([int(xid), int(OP.reconfig), ustring(r.joining), ustring(r.leaving), ustring(r.newMembers), long(r.configId)]);
+export const reconfigRequest = (xid: number, r: ReconfigFields): Buffer =>
+  frame([int(xid), int(OP.reconfig), ustring(r.joining), ustring(r.leaving), ustring(r.newMembers), long(r.configId)]);
 
 export const closeRequest = (xid: number): Buffer => frame([int(xid), int(OP.closeSession)]);
 
@@ -76,7 +88,9 @@ export type Reply = { readonly xid: number; readonly zxid: bigint; readonly err:
 
 /** ReplyHeader (xid, zxid, err) and the body after it; undefined when shorter than a header. */
 export const reply = (frameBody: Buffer): Reply | undefined =>
-  frameBody.length < 16 ? undefined : { xid: frameBody.readInt32BE(0), zxid: frameBody.readBigInt64BE(4), err: frameBody.readInt32BE(12), body: frameBody.subarray(16) };
+  frameBody.length < 16
+    ? undefined
+    : { xid: frameBody.readInt32BE(0), zxid: frameBody.readBigInt64BE(4), err: frameBody.readInt32BE(12), body: frameBody.subarray(16) };
 
 /** The data of a GetDataResponse (also reconfig's reply); the Stat after it is not read. Undefined when malformed. */
 export const replyData = (body: Buffer): Buffer | undefined => {

@@ -49,25 +49,38 @@ const serverEntryOk = (entry: string): boolean => {
   if (!m) return false;
   const [id = '', host = '', quorum = '', election = '', client = '', clientPort = ''] = m.slice(1);
   const port = (p: string): boolean => Number(p) >= 1 && Number(p) <= 65535;
-  return Number(id) >= 1 && Number(id) <= MAX_MYID && isHostAddress(host) && port(quorum) && port(election) && (client === '' || isHostAddress(client)) && (clientPort === '' || port(clientPort));
+  return (
+    Number(id) >= 1 &&
+    Number(id) <= MAX_MYID &&
+    isHostAddress(host) &&
+    port(quorum) &&
+    port(election) &&
+    (client === '' || isHostAddress(client)) &&
+    (clientPort === '' || port(clientPort))
+  );
 };
 
 export const zooSettingsFromEnv = (env: Env, mode: Mode, problems: string[]): ZooSettings => {
   const words = (env.ZOO_4LW_COMMANDS_WHITELIST ?? '').split(/[\s,]+/).filter(Boolean);
-  for (const w of words) if (w !== '*' && !/^[a-z]{4}$/.test(w)) problems.push(`ZOO_4LW_COMMANDS_WHITELIST entries are four-letter words or *, got ${excerpt(w)}`);
+  for (const w of words)
+    if (w !== '*' && !/^[a-z]{4}$/.test(w)) problems.push(`ZOO_4LW_COMMANDS_WHITELIST entries are four-letter words or *, got ${excerpt(w)}`);
   const admin = env.ZOO_ADMINSERVER_ENABLED ?? 'true';
   if (!['true', 'false'].includes(admin)) problems.push(`ZOO_ADMINSERVER_ENABLED must be true or false, got ${excerpt(admin)}`);
   // Entries are separated by any whitespace (newlines too); each must then be one safe zoo.cfg line on its own.
   const extra = (env.ZOO_CFG_EXTRA ?? '').split(/\s+/).filter(Boolean);
   for (const entry of extra) {
     const key = entry.split('=', 1)[0] ?? '';
-    if (!/^[A-Za-z0-9_.]+=/.test(entry) || !isPropertySafe(entry)) problems.push(`ZOO_CFG_EXTRA entries must be key=value in printable ASCII without backslashes, got ${excerpt(entry)}`);
-    else if (mode === 'dynamic' && DYNAMIC_ONLY.test(key)) problems.push(`ZOO_CFG_EXTRA must not set ${key} in dynamic mode (zk-bootstrap writes membership to the dynamic file)`);
+    if (!/^[A-Za-z0-9_.]+=/.test(entry) || !isPropertySafe(entry))
+      problems.push(`ZOO_CFG_EXTRA entries must be key=value in printable ASCII without backslashes, got ${excerpt(entry)}`);
+    else if (mode === 'dynamic' && DYNAMIC_ONLY.test(key))
+      problems.push(`ZOO_CFG_EXTRA must not set ${key} in dynamic mode (zk-bootstrap writes membership to the dynamic file)`);
   }
   const staticServers = (env.ZOO_SERVERS ?? '').split(/\s+/).filter(Boolean);
   for (const entry of staticServers) {
     if (!serverEntryOk(entry)) {
-      problems.push(`ZOO_SERVERS entries must be server.N=host:quorumPort:electionPort[:role][;[addr:]clientPort] (N 1-${MAX_MYID}, ports 1-65535, host a name, IPv4 or [IPv6]), got ${excerpt(entry)}`);
+      problems.push(
+        `ZOO_SERVERS entries must be server.N=host:quorumPort:electionPort[:role][;[addr:]clientPort] (N 1-${MAX_MYID}, ports 1-65535, host a name, IPv4 or [IPv6]), got ${excerpt(entry)}`,
+      );
     }
   }
   const ids = staticServers.map((e) => /^server\.(\d+)=/.exec(e)?.[1]).filter((id) => id !== undefined);

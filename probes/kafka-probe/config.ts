@@ -14,13 +14,23 @@ import { DEFAULT_MAX_LAG, type KafkaCheck } from '../../common/kafka-target.ts';
 const DURATION = { ...KAFKA_DURATION_RANGE, example: '2s or 500ms' };
 
 export const SPECS = {
-  config: inputs.path('config', { help: 'server.properties to read node.id, process.roles and listeners from (what kafka-entrypoint wrote)', default: '/var/lib/kafka/server.properties' }),
+  config: inputs.path('config', {
+    help: 'server.properties to read node.id, process.roles and listeners from (what kafka-entrypoint wrote)',
+    default: '/var/lib/kafka/server.properties',
+  }),
   bootstrap: inputs.text('bootstrap', { help: 'host:port to probe instead of the listener found in -config', max: 300 }),
   // Kafka node ids are int32.
   nodeId: inputs.int('node-id', { help: 'node id to look for instead of the one in -config', min: 0, max: 2 ** 31 - 1 }),
-  role: inputs.oneOf('role', ['broker', 'controller'], { help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)', defaultText: 'broker when the node runs the broker role, else controller' }),
+  role: inputs.oneOf('role', ['broker', 'controller'], {
+    help: 'ready checks a broker (own id in Metadata) or a controller (caught-up voter, DescribeQuorum)',
+    defaultText: 'broker when the node runs the broker role, else controller',
+  }),
   timeout: inputs.duration('timeout', { help: 'deadline for the whole check; keep it below the probe timeoutSeconds', default: 2000, ...DURATION }),
-  maxLag: inputs.duration('max-lag', { help: 'controller ready: how far behind the leader a voter may have last caught up', default: durationMs(DEFAULT_MAX_LAG) as number, ...DURATION }),
+  maxLag: inputs.duration('max-lag', {
+    help: 'controller ready: how far behind the leader a voter may have last caught up',
+    default: durationMs(DEFAULT_MAX_LAG) as number,
+    ...DURATION,
+  }),
   commandConfig: inputs.path('command-config', {
     help: 'client properties for SSL/SASL: security.protocol, sasl.mechanism (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.location (PEM), ...',
     env: 'KAFKA_COMMAND_CONFIG',
@@ -59,7 +69,9 @@ export const readConfig = (read: Inputs, files: Files): Config => {
     target = props.ok ? targetFromProperties(props.props) : { ok: false, problem: `line ${props.line}: ${props.reason}` };
     if (!target.ok && needFile) problems.push(`-config ${file.path}: ${target.problem}`);
   } else if (needFile && !read.problems.some((p) => p.startsWith('-config '))) {
-    problems.push(`-config ${file?.path ?? '(none)'} cannot be read${file && 'error' in file ? ` (${file.error})` : ''}: pass -config, or -bootstrap and -node-id`);
+    problems.push(
+      `-config ${file?.path ?? '(none)'} cannot be read${file && 'error' in file ? ` (${file.error})` : ''}: pass -config, or -bootstrap and -node-id`,
+    );
   }
   const fromFile = target?.ok ? target.target : undefined;
   const { role, endpoint } = checkTarget(check === 'live' ? 'live' : 'ready', fromFile, { role: givenRole, endpoint: bootstrap });

@@ -6,7 +6,11 @@ export type Check = 'ready' | 'live';
 const CHECKS: readonly Check[] = ['ready', 'live'];
 
 export const SPECS = {
-  host: inputs.host('host', { help: 'address of the local ZooKeeper client listener (an IPv6 address with or without brackets)', default: '127.0.0.1', env: 'ZK_PROBE_HOST' }),
+  host: inputs.host('host', {
+    help: 'address of the local ZooKeeper client listener (an IPv6 address with or without brackets)',
+    default: '127.0.0.1',
+    env: 'ZK_PROBE_HOST',
+  }),
   port: inputs.port('port', { help: 'ZooKeeper client port', default: 2181, env: 'ZK_CLIENT_PORT' }),
   timeout: inputs.duration('timeout', {
     help: 'deadline for the whole check (keep it below the probe timeoutSeconds); a timeout is a failure',

@@ -11,7 +11,10 @@ import { failure, parseLogLine } from '../fixtures/log-lines.ts';
 const run = promisify(execFile);
 const BUNDLE = `${REPO_ROOT}/dist/agents-install.cjs`;
 const install = (args: string[]) =>
-  run(process.execPath, [BUNDLE, ...args], { timeout: 20_000 }).then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+  run(process.execPath, [BUNDLE, ...args], { timeout: 20_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+  );
 
 t.test('copies node and the bundles, runnable; a second run replaces them, a symlink is replaced, not followed', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'agents-install-'));
@@ -45,7 +48,11 @@ t.test('copies node and the bundles, runnable; a second run replaces them, a sym
 t.test('errors: one line, exit 2 for a missing directory or no argument, 1 when there is nothing to copy', async (t) => {
   const missing = await install(['/nonexistent/agents']);
   t.equal(missing.code, 2);
-  t.match(failure(missing.stderr), { event: 'agents-install.failed', fields: { code: 'CONFIG_INVALID', message: /^\/nonexistent\/agents / } }, 'names the directory');
+  t.match(
+    failure(missing.stderr),
+    { event: 'agents-install.failed', fields: { code: 'CONFIG_INVALID', message: /^\/nonexistent\/agents / } },
+    'names the directory',
+  );
   t.equal(missing.stderr.trim().split('\n').length, 1, 'one line');
   const noArgument = await install([]);
   t.equal(noArgument.code, 2);
@@ -60,7 +67,17 @@ t.test('errors: one line, exit 2 for a missing directory or no argument, 1 when 
   const help = await install(['--help']);
   t.match(help.stdout, /^Usage: agents-install \[flags\] <dir>/);
   const json = await install(['-log-format=json', '/nonexistent/agents']);
-  t.same(JSON.parse(json.stderr) as unknown, { time: (JSON.parse(json.stderr) as { time: string }).time, level: 'error', event: 'agents-install.failed', code: 'CONFIG_INVALID', message: '/nonexistent/agents is not a directory (mount the emptyDir there)' }, '-log-format=json');
+  t.same(
+    JSON.parse(json.stderr) as unknown,
+    {
+      time: (JSON.parse(json.stderr) as { time: string }).time,
+      level: 'error',
+      event: 'agents-install.failed',
+      code: 'CONFIG_INVALID',
+      message: '/nonexistent/agents is not a directory (mount the emptyDir there)',
+    },
+    '-log-format=json',
+  );
 });
 
 const empty = (t: { teardown: (fn: () => void) => void }): string => {

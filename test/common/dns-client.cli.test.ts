@@ -14,7 +14,11 @@ t.test('resolves the bare service name through the search list over UDP, like Go
   const dns = await startDnsmasq(t, ZK);
   const result = await clientFor(dns.port).lookupSrv('zk');
   t.match(result, { kind: 'ok', name: 'zk.default.svc.cluster.local.', server: '127.0.0.1', transport: 'udp' });
-  t.same(result.kind === 'ok' && result.records.map((r) => r.target).sort(), ['zoo-0.zk.default.svc.cluster.local', 'zoo-1.zk.default.svc.cluster.local', 'zoo-2.zk.default.svc.cluster.local']);
+  t.same(result.kind === 'ok' && result.records.map((r) => r.target).sort(), [
+    'zoo-0.zk.default.svc.cluster.local',
+    'zoo-1.zk.default.svc.cluster.local',
+    'zoo-2.zk.default.svc.cluster.local',
+  ]);
   t.match(result.kind === 'ok' && result.records[0], { port: 2181, priority: 0 });
 });
 
@@ -28,7 +32,10 @@ t.test('tries the other search names in order and reports the first name when no
 
 t.test('asks a name with enough dots as is, and a rooted name only as is', async (t) => {
   const dns = await startDnsmasq(t, ZK);
-  t.match(await clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:1')).lookupSrv('zk.default.svc.cluster.local'), { kind: 'ok', name: 'zk.default.svc.cluster.local.' });
+  t.match(await clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:1')).lookupSrv('zk.default.svc.cluster.local'), {
+    kind: 'ok',
+    name: 'zk.default.svc.cluster.local.',
+  });
   const rooted = await clientFor(dns.port).lookupSrv('zk.svc.cluster.local.');
   t.match(rooted, { kind: 'not-found', names: ['zk.svc.cluster.local.'] });
 });
@@ -40,7 +47,14 @@ t.test('tells NODATA (the name exists, no SRV) from NXDOMAIN', async (t) => {
 });
 
 t.test('resolves 1,000 SRV records by retrying over TCP after a truncated UDP answer', async (t) => {
-  const dns = await startDnsmasq(t, srvRecords('big', 'big', Array.from({ length: 1000 }, (_, i) => i)));
+  const dns = await startDnsmasq(
+    t,
+    srvRecords(
+      'big',
+      'big',
+      Array.from({ length: 1000 }, (_, i) => i),
+    ),
+  );
   const result = await clientFor(dns.port).lookupSrv('big');
   t.match(result, { kind: 'ok', transport: 'tcp' });
   t.equal(result.kind === 'ok' && new Set(result.records.map((r) => r.target)).size, 1000);
@@ -104,7 +118,7 @@ t.test('reports SERVFAIL and REFUSED as server errors', async (t) => {
   t.match(await clientFor(upstream.port, text).lookupSrv('elsewhere.example.'), { kind: 'error', reason: 'refused' });
 });
 
-t.test('stops a lookup early when the caller\'s signal fires', async (t) => {
+t.test("stops a lookup early when the caller's signal fires", async (t) => {
   const dns = await startDnsmasq(t, ZK);
   const client = clientFor(dns.port, kubeletResolvConf('default', ['127.0.0.1'], 'ndots:5 attempts:2 timeout:5'));
   dns.pause();
@@ -143,18 +157,41 @@ t.test('leaves out SRV records whose target or owner is not a valid host name, a
 
 t.test('names what was wrong with the answers it dropped instead of "no UDP answer"', async (t) => {
   const rows = [
-    { name: 'a compression pointer loop', reply: (q: SeenQuery) => [response(q, { answers: [pointerLoopRecord] })], detail: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop.*\(1 dropped, none usable; no UDP answer in 1000ms\)/ },
+    {
+      name: 'a compression pointer loop',
+      reply: (q: SeenQuery) => [response(q, { answers: [pointerLoopRecord] })],
+      detail: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop.*\(1 dropped, none usable; no UDP answer in 1000ms\)/,
+    },
     { name: 'counts promising more than present', reply: (q: SeenQuery) => [response(q, { counts: [1, 3, 0, 0] })], detail: /malformed answer .*: truncated/ },
-    { name: 'a name over 255 bytes', reply: (q: SeenQuery) => [response(q, { answers: [srvRecord(q.name, Array.from({ length: 5 }, () => Buffer.alloc(63, 0x61)))] })], detail: /longer than 255 bytes/ },
-    { name: 'a flood of NXDOMAIN with wrong ids', reply: (q: SeenQuery) => Array.from({ length: 50 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), detail: /answer from 127\.0\.0\.1:\d+ is not for our query: wrong id .*\(50 dropped/ },
+    {
+      name: 'a name over 255 bytes',
+      reply: (q: SeenQuery) => [
+        response(q, {
+          answers: [
+            srvRecord(
+              q.name,
+              Array.from({ length: 5 }, () => Buffer.alloc(63, 0x61)),
+            ),
+          ],
+        }),
+      ],
+      detail: /longer than 255 bytes/,
+    },
+    {
+      name: 'a flood of NXDOMAIN with wrong ids',
+      reply: (q: SeenQuery) => Array.from({ length: 50 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })),
+      detail: /answer from 127\.0\.0\.1:\d+ is not for our query: wrong id .*\(50 dropped/,
+    },
   ];
   // Each row waits out its 1 s timeout; side by side, each against its own server.
-  const results = await Promise.all(rows.map(async (row) => {
-    const dns = await hostileDnsServer(t, row.reply);
-    const started = Date.now();
-    const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
-    return { row, result, ms: Date.now() - started };
-  }));
+  const results = await Promise.all(
+    rows.map(async (row) => {
+      const dns = await hostileDnsServer(t, row.reply);
+      const started = Date.now();
+      const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
+      return { row, result, ms: Date.now() - started };
+    }),
+  );
   for (const { row, result, ms } of results) {
     t.match(result, { kind: 'error', reason: 'malformed', detail: row.detail }, row.name);
     t.ok(ms < 2500, `${row.name}: ${ms} ms`);
@@ -162,25 +199,38 @@ t.test('names what was wrong with the answers it dropped instead of "no UDP answ
 });
 
 t.test('takes the real answer that follows a flood of spoofed ones', async (t) => {
-  const dns = await hostileDnsServer(t, (q) => [...Array.from({ length: 200 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), response(q, { answers: [srvRecord(q.name, FQDN(0))] })]);
+  const dns = await hostileDnsServer(t, (q) => [
+    ...Array.from({ length: 200 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })),
+    response(q, { answers: [srvRecord(q.name, FQDN(0))] }),
+  ]);
   t.match(await hostileClient(dns.port).lookupSrv(ZK_NAME), { kind: 'ok', records: [{ target: FQDN(0) }] });
 });
 
 t.test('a truncated UDP answer followed by a TCP stream that stalls ends at the timeout, naming TCP', async (t) => {
-  const results = await Promise.all([{ kind: 'stall' as const }, { kind: 'partial' as const, length: 4000 }].map(async (stall) => {
-    const dns = await hostileDnsServer(t, (q) => (q.transport === 'udp' ? [response(q, { tc: true })] : [stall]));
-    const started = Date.now();
-    const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
-    return { stall, dns, result, ms: Date.now() - started };
-  }));
+  const results = await Promise.all(
+    [{ kind: 'stall' as const }, { kind: 'partial' as const, length: 4000 }].map(async (stall) => {
+      const dns = await hostileDnsServer(t, (q) => (q.transport === 'udp' ? [response(q, { tc: true })] : [stall]));
+      const started = Date.now();
+      const result = await hostileClient(dns.port).lookupSrv(ZK_NAME);
+      return { stall, dns, result, ms: Date.now() - started };
+    }),
+  );
   for (const { stall, dns, result, ms } of results) {
     t.match(result, { kind: 'error', reason: 'timeout', detail: /no TCP answer in 1000ms/ }, stall.kind);
     t.ok(ms < 2500, `${stall.kind}: ${ms} ms`);
-    t.same(dns.queries().map((q) => q.transport), ['udp', 'tcp'], stall.kind);
+    t.same(
+      dns.queries().map((q) => q.transport),
+      ['udp', 'tcp'],
+      stall.kind,
+    );
   }
 });
 
 t.test('a malformed TCP answer is reported as such', async (t) => {
   const dns = await hostileDnsServer(t, (q) => (q.transport === 'udp' ? [response(q, { tc: true })] : [response(q, { answers: [pointerLoopRecord] })]));
-  t.match(await hostileClient(dns.port).lookupSrv(ZK_NAME), { kind: 'error', reason: 'malformed', detail: /malformed TCP answer from 127\.0\.0\.1:\d+: compression pointer loop/ });
+  t.match(await hostileClient(dns.port).lookupSrv(ZK_NAME), {
+    kind: 'error',
+    reason: 'malformed',
+    detail: /malformed TCP answer from 127\.0\.0\.1:\d+: compression pointer loop/,
+  });
 });

@@ -21,7 +21,7 @@ t.test('refuses what is not a regular file without reading it: a FIFO with no wr
   t.throws(() => readBounded(dir, '-config-file'), { code: 'FILE_NOT_REGULAR', exitCode: 2 });
 });
 
-t.test('passes OS errors through, so a missing file stays the caller\'s case', async (t) => {
+t.test("passes OS errors through, so a missing file stays the caller's case", async (t) => {
   t.throws(() => readBounded(path.join(dir, 'missing'), '-config'), { code: 'ENOENT' });
 });
 
@@ -37,12 +37,20 @@ t.test('replaces a file atomically and leaves no temp file', async (t) => {
 t.test('a directory where the file should be: exit 1 naming path and errno, no temp file left', async (t) => {
   const parent = path.join(dir, 'isdir');
   mkdirSync(path.join(parent, 'server.properties'), { recursive: true });
-  t.throws(() => replaceFileAtomically(path.join(parent, 'server.properties'), 'x'), { code: 'FILE_WRITE_FAILED', exitCode: 1, message: /server\.properties: EISDIR/ });
+  t.throws(() => replaceFileAtomically(path.join(parent, 'server.properties'), 'x'), {
+    code: 'FILE_WRITE_FAILED',
+    exitCode: 1,
+    message: /server\.properties: EISDIR/,
+  });
   t.same(readdirSync(parent), ['server.properties']);
 });
 
 t.test('a missing directory: exit 1 naming the path', async (t) => {
-  t.throws(() => replaceFileAtomically(path.join(dir, 'nope', 'f'), 'x', { errorCode: 'ZK_WRITE_FAILED' }), { code: 'ZK_WRITE_FAILED', exitCode: 1, message: /nope\/f: ENOENT/ });
+  t.throws(() => replaceFileAtomically(path.join(dir, 'nope', 'f'), 'x', { errorCode: 'ZK_WRITE_FAILED' }), {
+    code: 'ZK_WRITE_FAILED',
+    exitCode: 1,
+    message: /nope\/f: ENOENT/,
+  });
 });
 
 t.test('a symlink planted where a temp file could be is never followed', async (t) => {

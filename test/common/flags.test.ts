@@ -74,13 +74,13 @@ t.test('parses Go durations and bare seconds', async (t) => {
 
 t.test('refuses durations longer than a Node timer holds, so none becomes a 1 ms deadline or a RangeError', async (t) => {
   const rows = [
-    { name: 'the issue\'s -timeout', text: '999999999h', ms: undefined },
+    { name: "the issue's -timeout", text: '999999999h', ms: undefined },
     { name: 'just past the limit', text: '596h31m23.648s', ms: undefined },
     { name: 'exactly the limit', text: '596h31m23.647s', ms: MAX_DURATION_MS },
     { name: 'bare seconds past the limit', text: '2147484', ms: undefined },
     { name: 'digits that overflow to Infinity', text: `${'9'.repeat(400)}s`, ms: undefined },
     { name: 'a sum past the limit', text: '500h500h', ms: undefined },
-    { name: 'zero is the caller\'s business', text: '0s', ms: 0 },
+    { name: "zero is the caller's business", text: '0s', ms: 0 },
   ];
   for (const row of rows) t.equal(durationMs(row.text), row.ms, row.name);
   t.equal(MAX_DURATION_MS, 2 ** 31 - 1);
@@ -94,10 +94,22 @@ t.test('range-checks a duration flag, naming the input, the range and an excerpt
   const rows = [
     { name: 'inside the range', text: '90s', range: hour, ms: 90_000, problem: undefined },
     { name: 'the upper bound', text: '1h', range: hour, ms: 3_600_000, problem: undefined },
-    { name: 'past the upper bound', text: '61m', range: hour, ms: undefined, problem: /^-x takes a Go duration from 1ms to 1h0m0s, such as 2s \(keep it short\), got "61m"$/ },
+    {
+      name: 'past the upper bound',
+      text: '61m',
+      range: hour,
+      ms: undefined,
+      problem: /^-x takes a Go duration from 1ms to 1h0m0s, such as 2s \(keep it short\), got "61m"$/,
+    },
     { name: 'below the lower bound', text: '0s', range: hour, ms: undefined, problem: /from 1ms to 1h0m0s.*got "0s"$/ },
     { name: 'zero allowed', text: '0', range: { min: 0 }, ms: 0, problem: undefined },
-    { name: 'malformed, with a newline', text: '5\nm', range: { min: 0 }, ms: undefined, problem: /^-x takes a Go duration from 0s to 596h31m23.647s, such as 500ms, 90s or 5m, got "5\\nm"$/ },
+    {
+      name: 'malformed, with a newline',
+      text: '5\nm',
+      range: { min: 0 },
+      ms: undefined,
+      problem: /^-x takes a Go duration from 0s to 596h31m23.647s, such as 500ms, 90s or 5m, got "5\\nm"$/,
+    },
   ];
   for (const row of rows) {
     const problems: string[] = [];
@@ -121,7 +133,15 @@ t.test('spells durations as Go does for messages', async (t) => {
 t.test('property: a duration is a finite number within the timer range, or undefined, for any text', async (t) => {
   const unit = fc.constantFrom('ms', 's', 'm', 'h', '', 'x', 'us');
   const number = fc.oneof(fc.nat().map(String), fc.stringMatching(/^\d{1,40}(\.\d{1,20})?$/));
-  const text = fc.oneof(fc.string(), fc.array(fc.tuple(number, unit).map(([n, u]) => n + u), { maxLength: 4 }).map((p) => p.join('')));
+  const text = fc.oneof(
+    fc.string(),
+    fc
+      .array(
+        fc.tuple(number, unit).map(([n, u]) => n + u),
+        { maxLength: 4 },
+      )
+      .map((p) => p.join('')),
+  );
   fc.assert(
     fc.property(text, (s) => {
       const ms = durationMs(s);
@@ -129,7 +149,10 @@ t.test('property: a duration is a finite number within the timer range, or undef
     }),
     { numRuns: 500 },
   );
-  fc.assert(fc.property(fc.integer({ min: 0, max: MAX_DURATION_MS }), (ms) => durationMs(formatDuration(ms)) === ms), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: MAX_DURATION_MS }), (ms) => durationMs(formatDuration(ms)) === ms),
+    { numRuns: 300 },
+  );
   t.pass('bounded');
 });
 

@@ -8,7 +8,10 @@ const request = (port: number, path: string, options: { method?: string; headers
   new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject).end();
   });
@@ -18,7 +21,10 @@ const serve = async (t: { teardown: (fn: () => unknown) => void }, check: Health
   t.teardown(server.close);
   return server.port;
 };
-const always = (verdicts: Partial<Record<CheckName, Verdict>>): HealthChecks['check'] => async (name) => verdicts[name] ?? { kind: 'ok', detail: 'fine' };
+const always =
+  (verdicts: Partial<Record<CheckName, Verdict>>): HealthChecks['check'] =>
+  async (name) =>
+    verdicts[name] ?? { kind: 'ok', detail: 'fine' };
 
 t.test('/readyz and /livez: 200 with the probe line when ok, 503 when failed or undecided', async (t) => {
   const port = await serve(t, always({ ready: { kind: 'fail', detail: 'not serving' }, live: { kind: 'ok', detail: 'imok' } }));
@@ -59,11 +65,16 @@ t.test('concurrent requests share the check in flight: the server is asked once'
     return calls === 1 ? new Promise((resolve) => (release = resolve)) : Promise.resolve({ kind: 'ok', detail: 'again' });
   });
   const answers = Promise.all(Array.from({ length: 10 }, () => request(port, '/readyz')));
-  await t.resolves(new Promise<void>((resolve) => {
-    const poll = setInterval(() => calls > 0 && (clearInterval(poll), resolve()), 5);
-  }));
+  await t.resolves(
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => calls > 0 && (clearInterval(poll), resolve()), 5);
+    }),
+  );
   setTimeout(() => release({ kind: 'ok', detail: 'fine' }), 50);
-  t.same((await answers).map((a) => a.status), Array(10).fill(200));
+  t.same(
+    (await answers).map((a) => a.status),
+    Array(10).fill(200),
+  );
   t.equal(calls, 1);
   t.match((await request(port, '/readyz')).body, /ready ok: again/);
   t.equal(calls, 2, 'the next request after it finished checks again');
@@ -96,6 +107,8 @@ t.test('only GET and HEAD on known paths; headers are bounded', async (t) => {
 t.test('a port that cannot be bound is a usage error naming the port', async (t) => {
   const port = await serve(t, always({}));
   await t.rejects(startHealthServer({ port, host: '127.0.0.1', checkTimeoutMs: 100 }, { check: always({}), status: () => ({}) }), {
-    code: 'HEALTH_PORT_UNAVAILABLE', exitCode: 2, message: new RegExp(`port ${port}: EADDRINUSE`),
+    code: 'HEALTH_PORT_UNAVAILABLE',
+    exitCode: 2,
+    message: new RegExp(`port ${port}: EADDRINUSE`),
   });
 });

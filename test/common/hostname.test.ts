@@ -19,6 +19,12 @@ t.test('refuses a hostname without an ordinal, naming it', async (t) => {
   for (const hostname of ['zoo', 'zoo-', 'zoo-01', 'zoo-x', '', 'ZOO-1']) {
     t.throws(() => podIdentityFromHostname(hostname), { code: 'HOSTNAME_NO_ORDINAL', exitCode: 2 }, JSON.stringify(hostname));
   }
-  const error = (() => { try { podIdentityFromHostname('web'); } catch (e) { return e; } })();
+  const error = (() => {
+    try {
+      podIdentityFromHostname('web');
+    } catch (e) {
+      return e;
+    }
+  })();
   t.ok(error instanceof AgentError);
 });

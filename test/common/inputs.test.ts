@@ -25,22 +25,29 @@ t.test('defaults are typed and applied once, from the spec', async (t) => {
   const port: number = v.port;
   const replicas: number | undefined = v.replicas;
   const mode: 'dynamic' | 'static' = v.mode;
-  t.same({ port, replicas, mode, timeout: v.timeout, dataDir: v.dataDir, logDir: v.logDir, dryRun: v.dryRun, override: v.override, logFormat: v.logFormat }, {
-    port: 2181,
-    replicas: undefined,
-    mode: 'dynamic',
-    timeout: 5000,
-    dataDir: '/data',
-    logDir: undefined,
-    dryRun: false,
-    override: [],
-    logFormat: 'text',
-  });
+  t.same(
+    { port, replicas, mode, timeout: v.timeout, dataDir: v.dataDir, logDir: v.logDir, dryRun: v.dryRun, override: v.override, logFormat: v.logFormat },
+    {
+      port: 2181,
+      replicas: undefined,
+      mode: 'dynamic',
+      timeout: 5000,
+      dataDir: '/data',
+      logDir: undefined,
+      dryRun: false,
+      override: [],
+      logFormat: 'text',
+    },
+  );
   t.same(read.given.size, 0);
 });
 
 t.test('flags win over env; env fills in; typed values come out', async (t) => {
-  const read = readInputs(SPECS, ['-port=2182', '--timeout', '90s', '-mode=static', '-dry-run', '-override', 'a=1', '-override=b=2', '-data-dir=/var/zk/'], { ZK_CLIENT_PORT: '9', ZK_TIMEOUT: '1s', LOG_FORMAT: 'json' });
+  const read = readInputs(SPECS, ['-port=2182', '--timeout', '90s', '-mode=static', '-dry-run', '-override', 'a=1', '-override=b=2', '-data-dir=/var/zk/'], {
+    ZK_CLIENT_PORT: '9',
+    ZK_TIMEOUT: '1s',
+    LOG_FORMAT: 'json',
+  });
   t.same(read.problems, []);
   t.same(read.values.port, 2182);
   t.same(read.values.timeout, 90_000);
@@ -53,7 +60,11 @@ t.test('flags win over env; env fills in; typed values come out', async (t) => {
 });
 
 t.test('every problem at once, each naming the input, what it takes and what it got', async (t) => {
-  const read = readInputs(SPECS, ['-port=0', '-replicas=300', '-timeout=999999999h', '-mode=dyn', '-data-dir=data', '-rack=a\nb', '-address=-x-', '-override=nokey', '-nope'], { LOG_FORMAT: 'xml' });
+  const read = readInputs(
+    SPECS,
+    ['-port=0', '-replicas=300', '-timeout=999999999h', '-mode=dyn', '-data-dir=data', '-rack=a\nb', '-address=-x-', '-override=nokey', '-nope'],
+    { LOG_FORMAT: 'xml' },
+  );
   t.same(read.problems, [
     'unknown flag -nope (see --help)',
     '-port (env ZK_CLIENT_PORT) takes a port 1-65535, got "0"',

@@ -29,7 +29,13 @@ t.test('reports a malformed unicode escape with its line', async (t) => {
 });
 
 t.test('renders in sorted key order with a trailing newline', async (t) => {
-  const text = renderProperties(new Map([['z', '1'], ['a', '2']]), ['header']);
+  const text = renderProperties(
+    new Map([
+      ['z', '1'],
+      ['a', '2'],
+    ]),
+    ['header'],
+  );
   t.equal(text, '# header\na=2\nz=1\n');
 });
 
@@ -50,7 +56,27 @@ t.test('round-trips awkward keys and values through the renderer', async (t) => 
 // marks, backslashes, line breaks) survive render -> parse, and the text never gains a key. Bounded runs.
 t.test('render then parse gives the same map, and never an extra key (fast-check)', async (t) => {
   const fc = await import('fast-check');
-  const special = fc.constantFrom('=', ':', '#', '!', '\\', '\n', '\r', '\r\n', '\t', '\f', ' ', '\u0000', '\u007f', '\u00e9', '\u2028', '\ud83d\ude00', '\ud800', 'u', '\\u00');
+  const special = fc.constantFrom(
+    '=',
+    ':',
+    '#',
+    '!',
+    '\\',
+    '\n',
+    '\r',
+    '\r\n',
+    '\t',
+    '\f',
+    ' ',
+    '\u0000',
+    '\u007f',
+    '\u00e9',
+    '\u2028',
+    '\ud83d\ude00',
+    '\ud800',
+    'u',
+    '\\u00',
+  );
   const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), special), { maxLength: 8 }).map((parts) => parts.join(''));
   fc.assert(
     fc.property(fc.uniqueArray(fc.tuple(text, text), { selector: ([k]) => k, maxLength: 12 }), fc.array(text, { maxLength: 3 }), (entries, header) => {

@@ -4,7 +4,12 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, k8sNameProblem, isHostNam
 
 t.test('accepts the names Kubernetes produces', async (t) => {
   for (const name of ['zk', 'zoo-0', 'kafka-controller-12', 'a', '0', 'x'.repeat(63)]) t.equal(dns1123LabelProblem(name), undefined, name);
-  for (const name of ['cluster.local', 'k8s-prod', 'zoo-2.zk.default.svc.cluster.local', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`]) {
+  for (const name of [
+    'cluster.local',
+    'k8s-prod',
+    'zoo-2.zk.default.svc.cluster.local',
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
+  ]) {
     t.equal(dns1123SubdomainProblem(name), undefined, name);
   }
 });

@@ -16,7 +16,10 @@ t.test('host:port is parsed once for every agent: names, IPv4, bracketed IPv6; b
 });
 
 t.test('a bootstrap list is every entry or nothing, and prints back as Kafka writes it', async (t) => {
-  t.same(parseEndpoints('a:1, [::1]:2,'), [{ host: 'a', port: 1 }, { host: '::1', port: 2 }]);
+  t.same(parseEndpoints('a:1, [::1]:2,'), [
+    { host: 'a', port: 1 },
+    { host: '::1', port: 2 },
+  ]);
   t.equal(parseEndpoints('a:1,b'), undefined, 'one bad entry');
   t.equal(parseEndpoints(' , '), undefined, 'empty');
   t.same((parseEndpoints('a:1,[::1]:2') ?? []).map(endpointText), ['a:1', '[::1]:2']);

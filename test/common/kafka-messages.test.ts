@@ -1,6 +1,14 @@
 import t from 'tap';
 import { Reader, Writer } from '../../common/kafka-wire.ts';
-import { parseApiVersions, parseDescribeQuorum, parseRemoveRaftVoter, removeRaftVoterRequest, requestFrame, uuidBytes, uuidText } from '../../common/kafka-messages.ts';
+import {
+  parseApiVersions,
+  parseDescribeQuorum,
+  parseRemoveRaftVoter,
+  removeRaftVoterRequest,
+  requestFrame,
+  uuidBytes,
+  uuidText,
+} from '../../common/kafka-messages.ts';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const DIR = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
@@ -29,8 +37,19 @@ t.test('a RemoveRaftVoter answer gives its error code and message', async (t) =>
 
 t.test('DescribeQuorum v2 keeps each voter directory id', async (t) => {
   const replica = (w: Writer, id: number): Writer => w.int32(id).uuid(DIR).int32(0).int32(10).int32(0).int32(5).int32(0).int32(9).noTags();
-  const w = new Writer().int16(0).compactString(null).compactArrayLength(1).compactString('__cluster_metadata').compactArrayLength(1)
-    .int32(0).int16(0).compactString(null).int32(1).int32(4).int32(0).int32(10);
+  const w = new Writer()
+    .int16(0)
+    .compactString(null)
+    .compactArrayLength(1)
+    .compactString('__cluster_metadata')
+    .compactArrayLength(1)
+    .int32(0)
+    .int16(0)
+    .compactString(null)
+    .int32(1)
+    .int32(4)
+    .int32(0)
+    .int32(10);
   replica(w.compactArrayLength(1), 1);
   w.compactArrayLength(0).noTags().noTags().noTags();
   const q = parseDescribeQuorum(new Reader(w.done()), 2);
@@ -46,5 +65,9 @@ t.test('ApiVersions v3 gives the finalized-features epoch (tag 1), -1 when the n
   t.same(parseApiVersions(new Reader(withEpoch), 3), { errorCode: 0, apis: new Map([[18, { min: 0, max: 4 }]]), finalizedFeaturesEpoch: 42 });
   t.equal(parseApiVersions(new Reader(versions((w) => w.noTags()).done()), 3).finalizedFeaturesEpoch, -1, 'no tag: no metadata');
   const v0 = new Writer().int16(35).int32(1).int16(18).int16(0).int16(3).done();
-  t.same(parseApiVersions(new Reader(v0), 3), { errorCode: 35, apis: new Map([[18, { min: 0, max: 3 }]]), finalizedFeaturesEpoch: -1 }, 'the v0 fallback layout');
+  t.same(
+    parseApiVersions(new Reader(v0), 3),
+    { errorCode: 35, apis: new Map([[18, { min: 0, max: 3 }]]), finalizedFeaturesEpoch: -1 },
+    'the v0 fallback layout',
+  );
 });

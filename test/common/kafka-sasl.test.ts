@@ -39,16 +39,34 @@ const broker = (answer: (req: Request, i: number) => Reader): { ask: Ask; seen: 
   return { seen, ask: async (req) => answer(req, seen.push(req) - 1) };
 };
 
-const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => p.then(() => undefined, (e: unknown) => (isAgentError(e) ? e.code : String(e)));
+const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => (isAgentError(e) ? e.code : String(e)),
+  );
 
 t.test('PLAIN: one handshake, one round; refusals come back as codes', async (t) => {
   const sasl: Sasl = { mechanism: 'PLAIN', username: 'probe', password: 'secret' };
   const ok = broker((req) => (req.apiKey === API.SaslHandshake ? handshakeAnswer(0, ['PLAIN']) : authAnswer(0, null, '')));
   await authenticate(ok.ask, sasl);
-  t.same(ok.seen.map((r) => r.apiKey), [API.SaslHandshake, API.SaslAuthenticate]);
+  t.same(
+    ok.seen.map((r) => r.apiKey),
+    [API.SaslHandshake, API.SaslAuthenticate],
+  );
   t.equal(authBytes(ok.seen[1] as Request), '\u0000probe\u0000secret');
   t.equal(await codeOf(authenticate(broker(() => handshakeAnswer(33, ['SCRAM-SHA-512'])).ask, sasl)), 'SASL_MECHANISM', 'mechanism not enabled');
-  t.equal(await codeOf(authenticate(broker((req) => (req.apiKey === API.SaslHandshake ? handshakeAnswer(0, ['PLAIN']) : authAnswer(58, 'Authentication failed: Invalid username or password', ''))).ask, sasl)), 'SASL_FAILED', 'wrong password');
+  t.equal(
+    await codeOf(
+      authenticate(
+        broker((req) =>
+          req.apiKey === API.SaslHandshake ? handshakeAnswer(0, ['PLAIN']) : authAnswer(58, 'Authentication failed: Invalid username or password', ''),
+        ).ask,
+        sasl,
+      ),
+    ),
+    'SASL_FAILED',
+    'wrong password',
+  );
 });
 
 // The server side of RFC 5802 for one user, as Kafka's ScramSaslServer computes it.
@@ -91,8 +109,20 @@ t.test('SCRAM-SHA-256 and -512: two rounds, the proof checked by the broker and 
     await authenticate(b.ask, { mechanism, username: 'user', password: 'pencil' });
     t.ok(server.proofOk(), `${mechanism}: the broker accepted the proof`);
     t.equal(b.seen.length, 3, `${mechanism}: handshake and two rounds`);
-    t.equal(await codeOf(authenticate(broker(scramServer(hash, 'pencil').answer).ask, { mechanism, username: 'user', password: 'wrong' })), 'SASL_FAILED', `${mechanism}: wrong password`);
-    t.equal(await codeOf(authenticate(broker(scramServer(hash, 'pencil', { forgeSignature: true }).answer).ask, { mechanism, username: 'user', password: 'pencil' })), 'SASL_FAILED', `${mechanism}: a server that does not know the password`);
-    t.equal(await codeOf(authenticate(broker(scramServer(hash, 'pencil', { badFirst: true }).answer).ask, { mechanism, username: 'user', password: 'pencil' })), 'SASL_FAILED', `${mechanism}: a malformed server-first message`);
+    t.equal(
+      await codeOf(authenticate(broker(scramServer(hash, 'pencil').answer).ask, { mechanism, username: 'user', password: 'wrong' })),
+      'SASL_FAILED',
+      `${mechanism}: wrong password`,
+    );
+    t.equal(
+      await codeOf(authenticate(broker(scramServer(hash, 'pencil', { forgeSignature: true }).answer).ask, { mechanism, username: 'user', password: 'pencil' })),
+      'SASL_FAILED',
+      `${mechanism}: a server that does not know the password`,
+    );
+    t.equal(
+      await codeOf(authenticate(broker(scramServer(hash, 'pencil', { badFirst: true }).answer).ask, { mechanism, username: 'user', password: 'pencil' })),
+      'SASL_FAILED',
+      `${mechanism}: a malformed server-first message`,
+    );
   }
 });

@@ -20,8 +20,20 @@ t.test('reads SASL credentials and TLS material from client properties', async (
   t.equal(jaasOption('x required username="al\\"ice" password="s3cret";', 'username'), 'al"ice');
   const rows = [
     { name: 'plaintext by default', props: {}, want: { ok: true, security: { protocol: 'PLAINTEXT' } } },
-    { name: 'SASL PLAIN', props: { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";' }, want: { ok: true, security: { sasl: { mechanism: 'PLAIN', username: 'a', password: 'b' } } } },
-    { name: 'SSL with a PEM truststore', props: { 'security.protocol': 'SSL', 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': '/ca.pem' }, want: { ok: true, security: { tls: { caFile: '/ca.pem', verifyHostname: true } } } },
+    {
+      name: 'SASL PLAIN',
+      props: {
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'PLAIN',
+        'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";',
+      },
+      want: { ok: true, security: { sasl: { mechanism: 'PLAIN', username: 'a', password: 'b' } } },
+    },
+    {
+      name: 'SSL with a PEM truststore',
+      props: { 'security.protocol': 'SSL', 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': '/ca.pem' },
+      want: { ok: true, security: { tls: { caFile: '/ca.pem', verifyHostname: true } } },
+    },
     { name: 'JKS is refused with the fix', props: { 'security.protocol': 'SSL', 'ssl.truststore.location': '/ts.jks' }, want: { ok: false } },
     { name: 'GSSAPI is refused', props: { 'security.protocol': 'SASL_PLAINTEXT' }, want: { ok: false } },
   ];

@@ -36,14 +36,24 @@ const fake = (then: (s: FakeSocket, tls: boolean) => void) => {
 
 const PLAINTEXT: Security = { protocol: 'PLAINTEXT' };
 const endpoint = { host: 'ctrl-0.ctrl', port: 9093 };
-const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => p.then(() => undefined, (e: unknown) => (isAgentError(e) ? e.code : String(e)));
+const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => (isAgentError(e) ? e.code : String(e)),
+  );
 
 t.test('the caller names itself: client id in the request header and software name in ApiVersions', async (t) => {
   const f = fake((s) => s.emit('connect'));
   const controller = new AbortController();
-  const pending = openSession(endpoint, { clientId: 'kafka-entrypoint', deadline: Date.now() + 5000, signal: controller.signal, security: PLAINTEXT, connect: f.connect });
+  const pending = openSession(endpoint, {
+    clientId: 'kafka-entrypoint',
+    deadline: Date.now() + 5000,
+    signal: controller.signal,
+    security: PLAINTEXT,
+    connect: f.connect,
+  });
   // The request is written once the fake socket connects: poll for it (with a deadline) rather than sleep.
-  for (const until = Date.now() + 5000; (f.sockets[0]?.written.length ?? 0) === 0 && Date.now() < until; ) await new Promise((resolve) => setImmediate(resolve));
+  for (const until = Date.now() + 5000; (f.sockets[0]?.written.length ?? 0) === 0 && Date.now() < until;) await new Promise((resolve) => setImmediate(resolve));
   const r = new Reader(new Uint8Array(Buffer.concat(f.sockets[0]?.written ?? [])));
   r.int32();
   t.same([r.int16(), r.int16(), r.int32(), r.string()], [API.ApiVersions, 3, 1, 'kafka-entrypoint']);
@@ -57,7 +67,13 @@ t.test('an abort ends the call at once and destroys the socket, long before the 
   const f = fake((s) => s.emit('connect'));
   const controller = new AbortController();
   const started = Date.now();
-  const pending = openSession(endpoint, { clientId: 'kafka-probe', deadline: Date.now() + 60_000, signal: controller.signal, security: PLAINTEXT, connect: f.connect });
+  const pending = openSession(endpoint, {
+    clientId: 'kafka-probe',
+    deadline: Date.now() + 60_000,
+    signal: controller.signal,
+    security: PLAINTEXT,
+    connect: f.connect,
+  });
   setTimeout(() => controller.abort(), 10);
   t.equal(await codeOf(pending), 'KAFKA_ABORTED');
   t.ok(Date.now() - started < 5000, 'not held to the deadline');
@@ -66,7 +82,13 @@ t.test('an abort ends the call at once and destroys the socket, long before the 
 
   const already = fake(() => {});
   const gone = AbortSignal.abort();
-  t.equal(await codeOf(openSession(endpoint, { clientId: 'kafka-probe', deadline: Date.now() + 60_000, signal: gone, security: PLAINTEXT, connect: already.connect })), 'KAFKA_ABORTED', 'an aborted signal fails before any wait');
+  t.equal(
+    await codeOf(
+      openSession(endpoint, { clientId: 'kafka-probe', deadline: Date.now() + 60_000, signal: gone, security: PLAINTEXT, connect: already.connect }),
+    ),
+    'KAFKA_ABORTED',
+    'an aborted signal fails before any wait',
+  );
 });
 
 t.test('a TLS handshake failure is TLS_FAILED (a listener is there); a refused connection stays KAFKA_UNREACHABLE', async (t) => {
@@ -79,7 +101,11 @@ t.test('a TLS handshake failure is TLS_FAILED (a listener is there); a refused c
     { name: 'no such host', security: PLAINTEXT, code: 'ENOTFOUND', want: 'KAFKA_UNREACHABLE' },
   ];
   for (const row of rows) {
-    t.equal(await codeOf(openSession(endpoint, { clientId: 'kafka-probe', deadline: Date.now() + 5000, security: row.security, connect: fail(row.code).connect })), row.want, row.name);
+    t.equal(
+      await codeOf(openSession(endpoint, { clientId: 'kafka-probe', deadline: Date.now() + 5000, security: row.security, connect: fail(row.code).connect })),
+      row.want,
+      row.name,
+    );
   }
 });
 

@@ -11,7 +11,12 @@ t.test('reads id, roles and loopback endpoints from the server.properties the en
   const rows = [
     {
       name: 'KRaft combined',
-      props: { 'node.id': '2', 'process.roles': 'broker,controller', listeners: 'PLAINTEXT://:9092,CONTROLLER://:9093', 'controller.listener.names': 'CONTROLLER' },
+      props: {
+        'node.id': '2',
+        'process.roles': 'broker,controller',
+        listeners: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+        'controller.listener.names': 'CONTROLLER',
+      },
       want: { nodeId: 2, roles: ['broker', 'controller'], broker: { host: '127.0.0.1', port: 9092 }, controller: { host: '127.0.0.1', port: 9093 } },
     },
     {
@@ -26,7 +31,14 @@ t.test('reads id, roles and loopback endpoints from the server.properties the en
     },
     {
       name: 'prefers the inter-broker listener',
-      props: { 'node.id': '1', 'process.roles': 'broker', listeners: 'EXTERNAL://:9094,INTERNAL://:9092', 'inter.broker.listener.name': 'INTERNAL', 'listener.security.protocol.map': 'EXTERNAL:SSL,INTERNAL:PLAINTEXT', 'controller.listener.names': 'CONTROLLER' },
+      props: {
+        'node.id': '1',
+        'process.roles': 'broker',
+        listeners: 'EXTERNAL://:9094,INTERNAL://:9092',
+        'inter.broker.listener.name': 'INTERNAL',
+        'listener.security.protocol.map': 'EXTERNAL:SSL,INTERNAL:PLAINTEXT',
+        'controller.listener.names': 'CONTROLLER',
+      },
       want: { broker: { host: '127.0.0.1', port: 9092 }, brokerProtocol: 'PLAINTEXT' },
     },
   ];

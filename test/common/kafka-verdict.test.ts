@@ -5,8 +5,14 @@ import type { DescribeQuorum, Metadata } from '../../common/kafka-messages.ts';
 const metadata = (ids: number[]): Metadata => ({ brokers: ids.map((nodeId) => ({ nodeId, host: 'h', port: 1, rack: null })), clusterId: 'c', controllerId: 0 });
 const replica = (replicaId: number, caughtUp: bigint) => ({ replicaId, logEndOffset: 10n, lastCaughtUpTimestamp: caughtUp });
 const quorum = (over: Partial<DescribeQuorum>): DescribeQuorum => ({
-  errorCode: 0, partitionErrorCode: 0, leaderId: 0, leaderEpoch: 3, highWatermark: 10n,
-  voters: [replica(0, 10_000n), replica(1, 9_500n), replica(2, 1_000n)], observers: [replica(5, 10_000n)], ...over,
+  errorCode: 0,
+  partitionErrorCode: 0,
+  leaderId: 0,
+  leaderEpoch: 3,
+  highWatermark: 10n,
+  voters: [replica(0, 10_000n), replica(1, 9_500n), replica(2, 1_000n)],
+  observers: [replica(5, 10_000n)],
+  ...over,
 });
 
 t.test('broker readiness is its own id in the metadata, not merely an answer', async (t) => {

@@ -6,7 +6,10 @@ const NOW = new Date(0);
 const text = (event: string, fields: Record<string, unknown> = {}) => formatLogLine('text', 'error', event, fields, NOW);
 
 t.test('writes event and key=value pairs, quoting only what needs it', async (t) => {
-  t.equal(formatLogLine('text', 'info', 'peer list updated', { hook: 'on-start', count: 3, from: 'SRV zk via udp' }, NOW), 'peer list updated hook=on-start count=3 from="SRV zk via udp"');
+  t.equal(
+    formatLogLine('text', 'info', 'peer list updated', { hook: 'on-start', count: 3, from: 'SRV zk via udp' }, NOW),
+    'peer list updated hook=on-start count=3 from="SRV zk via udp"',
+  );
   t.equal(text('x', { empty: '', eq: 'a=b', quote: 'a"b' }), 'ERROR x empty="" eq="a=b" quote="a\\"b"');
 });
 
@@ -38,12 +41,24 @@ t.test('quotes a user value for a message as a short escaped excerpt', async (t)
 t.test('JSON lines stay valid JSON, one line, with the same limits', async (t) => {
   const line = formatLogLine('json', 'warn', 'e\u2028', { v: 'a\u0085\nb', n: 3, long: 'z'.repeat(10_000), obj: { a: 1 } }, NOW);
   t.notMatch(line, /[\n\r\u0085\u2028]/);
-  t.same(JSON.parse(line), { time: NOW.toISOString(), level: 'warn', event: 'e\u2028', v: 'a\u0085\nb', n: 3, long: `${'z'.repeat(MAX_VALUE_CHARS)}…(+${10_000 - MAX_VALUE_CHARS} chars)`, obj: { a: 1 } });
+  t.same(JSON.parse(line), {
+    time: NOW.toISOString(),
+    level: 'warn',
+    event: 'e\u2028',
+    v: 'a\u0085\nb',
+    n: 3,
+    long: `${'z'.repeat(MAX_VALUE_CHARS)}…(+${10_000 - MAX_VALUE_CHARS} chars)`,
+    obj: { a: 1 },
+  });
 });
 
 t.test('property: any event and fields give one line of bounded length, in both formats', async (t) => {
   const anyText = fc.string({ unit: 'binary', maxLength: 3000 });
-  const fields = fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(anyText, fc.integer(), fc.boolean(), fc.constant(undefined), fc.array(anyText, { maxLength: 3 })), { maxKeys: 5 });
+  const fields = fc.dictionary(
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.oneof(anyText, fc.integer(), fc.boolean(), fc.constant(undefined), fc.array(anyText, { maxLength: 3 })),
+    { maxKeys: 5 },
+  );
   fc.assert(
     fc.property(fc.constantFrom('text', 'json') as fc.Arbitrary<'text' | 'json'>, anyText, fields, (fmt, event, f) => {
       const line = formatLogLine(fmt, 'error', event, f, NOW);

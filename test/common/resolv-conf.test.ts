@@ -16,7 +16,12 @@ t.test('reads a kubelet-written file like Go: servers, rooted search list, ndots
 
 t.test('applies Go rules to every directive', async (t) => {
   const rows = [
-    { name: 'at most three nameservers, in order', text: 'nameserver 1.1.1.1\nnameserver 2.2.2.2\nnameserver ::1\nnameserver 4.4.4.4\n', key: 'nameservers', want: ['1.1.1.1', '2.2.2.2', '::1'] },
+    {
+      name: 'at most three nameservers, in order',
+      text: 'nameserver 1.1.1.1\nnameserver 2.2.2.2\nnameserver ::1\nnameserver 4.4.4.4\n',
+      key: 'nameservers',
+      want: ['1.1.1.1', '2.2.2.2', '::1'],
+    },
     { name: 'a nameserver that is not an IP is skipped', text: 'nameserver dns.example\nnameserver 10.0.0.1\n', key: 'nameservers', want: ['10.0.0.1'] },
     { name: 'no nameserver means the local resolver', text: 'search a\n', key: 'nameservers', want: ['127.0.0.1', '::1'] },
     { name: 'the last search line wins', text: 'search a b\nsearch c\n', key: 'search', want: ['c.'] },
@@ -46,7 +51,12 @@ t.test('without a search line, searches the domain part of the hostname as Go do
 t.test('orders candidate names like Go dnsConfig.nameList', async (t) => {
   const conf = { ndots: 5, search: ['default.svc.cluster.local.', 'svc.cluster.local.', 'cluster.local.'] };
   const rows = [
-    { name: 'short name with ndots 5: suffixes first, bare name last', conf, query: 'zk', want: ['zk.default.svc.cluster.local.', 'zk.svc.cluster.local.', 'zk.cluster.local.', 'zk.'] },
+    {
+      name: 'short name with ndots 5: suffixes first, bare name last',
+      conf,
+      query: 'zk',
+      want: ['zk.default.svc.cluster.local.', 'zk.svc.cluster.local.', 'zk.cluster.local.', 'zk.'],
+    },
     { name: 'rooted name: only itself', conf, query: 'zk.default.svc.cluster.local.', want: ['zk.default.svc.cluster.local.'] },
     { name: 'enough dots: as is first', conf: { ndots: 1, search: ['a.'] }, query: 'zk.default', want: ['zk.default.', 'zk.default.a.'] },
     { name: 'ndots 0: as is first even without dots', conf: { ndots: 0, search: [] }, query: 'zk', want: ['zk.'] },
@@ -56,9 +66,26 @@ t.test('orders candidate names like Go dnsConfig.nameList', async (t) => {
   for (const row of rows) t.same(nameList(row.conf, row.query), row.want, row.name);
 });
 
-t.test('property: any text parses to a config within Go\'s bounds, and detection never throws', async (t) => {
+t.test("property: any text parses to a config within Go's bounds, and detection never throws", async (t) => {
   const word = fc.oneof(
-    fc.constantFrom('nameserver', 'search', 'domain', 'options', 'ndots:', 'timeout:', 'attempts:', 'rotate', 'use-vc', '#', ';', 'svc', 'default.svc.cluster.local', '10.0.0.1', '::1', '.'),
+    fc.constantFrom(
+      'nameserver',
+      'search',
+      'domain',
+      'options',
+      'ndots:',
+      'timeout:',
+      'attempts:',
+      'rotate',
+      'use-vc',
+      '#',
+      ';',
+      'svc',
+      'default.svc.cluster.local',
+      '10.0.0.1',
+      '::1',
+      '.',
+    ),
     fc.string({ maxLength: 12 }),
     fc.stringMatching(/^(ndots|timeout|attempts):\d{0,30}$/),
   );
@@ -69,10 +96,14 @@ t.test('property: any text parses to a config within Go\'s bounds, and detection
       const conf = parseResolvConf(s, hostname);
       const detected = detectClusterDomain(s);
       return (
-        conf.nameservers.length >= 1 && conf.nameservers.length <= 3 &&
-        conf.ndots >= 0 && conf.ndots <= 15 &&
-        conf.timeoutMs >= 1000 && Number.isFinite(conf.timeoutMs) &&
-        conf.attempts >= 1 && Number.isFinite(conf.attempts) &&
+        conf.nameservers.length >= 1 &&
+        conf.nameservers.length <= 3 &&
+        conf.ndots >= 0 &&
+        conf.ndots <= 15 &&
+        conf.timeoutMs >= 1000 &&
+        Number.isFinite(conf.timeoutMs) &&
+        conf.attempts >= 1 &&
+        Number.isFinite(conf.attempts) &&
         // A lone "." only from the hostname: Go's dnsDefaultSearch keeps hostname ".." as ["."] (found by this property).
         conf.search.every((d) => d.endsWith('.') && (d !== '.' || hostname.endsWith('..'))) &&
         (detected.kind === 'none' || /^[a-zA-Z0-9.-]+$/.test(detected.clusterDomain))

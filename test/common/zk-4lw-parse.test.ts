@@ -61,11 +61,27 @@ t.test('srvr: a serving server has a Mode line; refusals are recognised by kind'
 
 t.test('server lines: id, address, ports, role (participant by default) and client part', async (t) => {
   const rows = [
-    { name: 'full', line: 'server.3=zoo-2.zk:2888:3888:observer;0.0.0.0:2181', want: { id: 3, address: 'zoo-2.zk', quorumPort: 2888, electionPort: 3888, role: 'observer', client: '0.0.0.0:2181' } },
+    {
+      name: 'full',
+      line: 'server.3=zoo-2.zk:2888:3888:observer;0.0.0.0:2181',
+      want: { id: 3, address: 'zoo-2.zk', quorumPort: 2888, electionPort: 3888, role: 'observer', client: '0.0.0.0:2181' },
+    },
     { name: 'no role', line: 'server.1=a:1:2;2181', want: { id: 1, address: 'a', quorumPort: 1, electionPort: 2, role: 'participant', client: '2181' } },
-    { name: 'no client', line: 'server.12 = h:1:2:participant', want: { id: 12, address: 'h', quorumPort: 1, electionPort: 2, role: 'participant', client: undefined } },
-    { name: 'ipv6', line: 'server.2=[::1]:1:2:participant;[::1]:3', want: { id: 2, address: '[::1]', quorumPort: 1, electionPort: 2, role: 'participant', client: '[::1]:3' } },
-    { name: 'multi-address keeps the first', line: 'server.4=a:1:2|b:3:4;5', want: { id: 4, address: 'a', quorumPort: 1, electionPort: 2, role: 'participant', client: '5' } },
+    {
+      name: 'no client',
+      line: 'server.12 = h:1:2:participant',
+      want: { id: 12, address: 'h', quorumPort: 1, electionPort: 2, role: 'participant', client: undefined },
+    },
+    {
+      name: 'ipv6',
+      line: 'server.2=[::1]:1:2:participant;[::1]:3',
+      want: { id: 2, address: '[::1]', quorumPort: 1, electionPort: 2, role: 'participant', client: '[::1]:3' },
+    },
+    {
+      name: 'multi-address keeps the first',
+      line: 'server.4=a:1:2|b:3:4;5',
+      want: { id: 4, address: 'a', quorumPort: 1, electionPort: 2, role: 'participant', client: '5' },
+    },
   ];
   for (const row of rows) t.same(serverLineFromText(row.line), row.want, row.name);
   for (const bad of ['version=100000000', 'server.x=a:1:2', 'server.1=a:1', '']) t.equal(serverLineFromText(bad), undefined, JSON.stringify(bad));
@@ -73,7 +89,10 @@ t.test('server lines: id, address, ports, role (participant by default) and clie
 
 t.test('membership: servers sorted by id plus the hex version', async (t) => {
   const m = membershipFromText('server.2=b:1:2;3\nserver.1=a:1:2;3\nversion=10000000a\n');
-  t.same(m.servers.map((s) => s.id), [1, 2]);
+  t.same(
+    m.servers.map((s) => s.id),
+    [1, 2],
+  );
   t.equal(m.version, '10000000a');
   t.equal(membershipFromText('server.1=a:1:2;3\n').version, undefined, 'a dynamic file has no version line');
 });
@@ -83,7 +102,13 @@ t.test('conf: serverId and the committed membership', async (t) => {
   if (parsed.kind !== 'conf') return t.fail(parsed.kind);
   t.equal(parsed.serverId, 2);
   t.equal(parsed.membership.version, '100000003');
-  t.same(parsed.membership.servers.map((s) => [s.id, s.role]), [[1, 'participant'], [2, 'observer']]);
+  t.same(
+    parsed.membership.servers.map((s) => [s.id, s.role]),
+    [
+      [1, 'participant'],
+      [2, 'observer'],
+    ],
+  );
   t.equal(parsed.values.get('peerType'), '0');
   t.equal(confFromText(NOT_SERVING).kind, 'not-serving');
   t.equal(confFromText('conf is not executed because it is not in the whitelist.').kind, 'not-whitelisted');
@@ -121,7 +146,15 @@ t.test('conf: anything but a well-formed ZooKeeper answer is unrecognised', asyn
 
 // Issue 13 item 7: names from a config text reach connect strings and dynamic files.
 t.test('a server line whose address or client part could change a connect string or a line is no server line', async (t) => {
-  for (const line of ['server.1=a,b:1:2', 'server.1=a\rb:1:2', 'server.1=a b:1:2', 'server.1=a\u0000:1:2', 'server.1=a:1:2;x,y:2181', 'server.1=a:1:2;2181\rserver.9=x:1:2', 'server.1=a:1:2;99999999']) {
+  for (const line of [
+    'server.1=a,b:1:2',
+    'server.1=a\rb:1:2',
+    'server.1=a b:1:2',
+    'server.1=a\u0000:1:2',
+    'server.1=a:1:2;x,y:2181',
+    'server.1=a:1:2;2181\rserver.9=x:1:2',
+    'server.1=a:1:2;99999999',
+  ]) {
     t.equal(serverLineFromText(line), undefined, JSON.stringify(line));
   }
   t.equal(serverLineFromText('server.1=[fd00::1]:1:2;[::]:2181')?.address, '[fd00::1]', 'bracketed IPv6 still parses');

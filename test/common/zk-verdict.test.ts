@@ -31,7 +31,12 @@ t.test('ready (a role): serving, and that role for this server in the committed 
     { name: 'static standalone', conf: answer(`${HEAD}serverId=0\n`), role: 'participant', kind: 'ok' },
     // Hostile-input issue 13 item 1: each of these was "ready ok: standalone".
     { name: 'x=y', conf: answer('x=y\n'), role: 'participant', kind: 'unknown' },
-    { name: 'an HTTP 400 page', conf: answer('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'), role: 'participant', kind: 'unknown' },
+    {
+      name: 'an HTTP 400 page',
+      conf: answer('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+      role: 'participant',
+      kind: 'unknown',
+    },
     { name: 'a garbage flood', conf: answer('k=v\n'.repeat(16_000)), role: 'participant', kind: 'unknown' },
     { name: 'conf not whitelisted', conf: answer('conf is not executed because it is not in the whitelist.'), role: 'participant', kind: 'unknown' },
   ] as const;

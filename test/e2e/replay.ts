@@ -23,7 +23,8 @@ if (unknown.length > 0 || kubeconfigArg === '' || (onProjectCluster && kubeconfi
 const teardowns: Array<() => unknown> = [];
 const started = Date.now();
 const say = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${text}`);
-const script = (path: string, ...argv: string[]): string => execFileSync('bash', [`${ROOT}${path}`, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const script = (path: string, ...argv: string[]): string =>
+  execFileSync('bash', [`${ROOT}${path}`, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 try {
   if (onProjectCluster || kubeconfigArg !== undefined) {
@@ -42,7 +43,12 @@ try {
       script('scripts/k8s.sh', 'up');
       if (!wasUp) teardowns.push(() => script('scripts/k8s.sh', 'down'));
       script('scripts/k8s.sh', 'import', ...archives);
-      const env = Object.fromEntries(script('scripts/k8s.sh', 'env').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const env = Object.fromEntries(
+        script('scripts/k8s.sh', 'env')
+          .trim()
+          .split('\n')
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       kubeconfig = env['KUBECONFIG'];
       process.env['KUBECTL'] ??= env['KUBECTL'];
       say(`real cluster up, images imported (${kubeconfig})`);

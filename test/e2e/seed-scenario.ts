@@ -39,10 +39,14 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   const readyOrder: string[] = [];
   zoo.start();
   // Record the order in which pods first turn Ready while waiting for all three (OrderedReady must show 0, 1, 2).
-  await waitFor('zoo: 3 ready pods', () => {
-    for (const pod of zoo.pods) if (pod.ready && !readyOrder.includes(pod.name)) readyOrder.push(pod.name);
-    return readyOrder.length >= 3;
-  }, { timeoutMs: 180_000, intervalMs: 20 });
+  await waitFor(
+    'zoo: 3 ready pods',
+    () => {
+      for (const pod of zoo.pods) if (pod.ready && !readyOrder.includes(pod.name)) readyOrder.push(pod.name);
+      return readyOrder.length >= 3;
+    },
+    { timeoutMs: 180_000, intervalMs: 20 },
+  );
   say(`   ready in this order: ${readyOrder.join(', ')}`);
   await zoo.waitReady(3, 120_000);
 
@@ -53,11 +57,21 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   say('3. Kafka: StatefulSet kafka (3) with the seed overrides through a resident kafka-entrypoint (httpGet /readyz)');
   cluster.service({ name: 'kafka-svc', publishNotReadyAddresses: true, ports: [{ name: 'server', port: 9093 }] });
   const kafka = cluster.statefulSet({
-    name: 'kafka', serviceName: 'kafka-svc', replicas: 3, podManagementPolicy: 'OrderedReady',
+    name: 'kafka',
+    serviceName: 'kafka-svc',
+    replicas: 3,
+    podManagementPolicy: 'OrderedReady',
     container: {
-      name: 'kafka', env: kafkaEnv,
+      name: 'kafka',
+      env: kafkaEnv,
       // Small-machine settings last so they win over the seed's 50 offsets partitions and 8 I/O threads.
-      command: entrypointCommand('zookeeper', ['--service=kafka-svc', `--health-port=${HEALTH_PORT}`, ...overrides(SEED_OVERRIDES), ...overrides(SMALL_BROKER), ...overrides(['offsets.topic.replication.factor=3'])]),
+      command: entrypointCommand('zookeeper', [
+        '--service=kafka-svc',
+        `--health-port=${HEALTH_PORT}`,
+        ...overrides(SEED_OVERRIDES),
+        ...overrides(SMALL_BROKER),
+        ...overrides(['offsets.topic.replication.factor=3']),
+      ]),
       readinessProbe: healthProbe('/readyz'),
     },
   });
@@ -81,7 +95,9 @@ export const replaySeedScenario = async (cluster: Cluster, say: Say): Promise<Se
   await kafka.waitReady(4, 300_000);
   const brokersAfterScale = JSON.parse(await inPod(kafka.pod(3), [fixture('kafka-client.ts'), broker(3), 'brokers'])) as number[];
   say(`   registered brokers: ${JSON.stringify(brokersAfterScale)}`);
-  const brokerIdByPod = Object.fromEntries(kafka.pods.map((p) => [p.name, Number(/^broker\.id=(\d+)$/m.exec(readFileSync(`${p.volumeDir}/meta.properties`, 'utf8'))?.[1])]));
+  const brokerIdByPod = Object.fromEntries(
+    kafka.pods.map((p) => [p.name, Number(/^broker\.id=(\d+)$/m.exec(readFileSync(`${p.volumeDir}/meta.properties`, 'utf8'))?.[1])]),
+  );
   say(`   broker.id per pod: ${JSON.stringify(brokerIdByPod)}`);
   return { zkRoot, zkOrder: readyOrder, brokerIds, topic, consumed, brokersAfterScale, brokerIdByPod };
 };

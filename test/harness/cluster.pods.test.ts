@@ -15,8 +15,16 @@ t.test('a pod sees its hostname, FQDN, resolv.conf and the service records throu
   t.equal((await pod.exec(['hostname'])).stdout.trim(), 'zoo-0', 'hostname is the pod name');
   t.equal((await pod.exec(['hostname', '-f'])).stdout.trim(), 'zoo-0.zk.default.svc.cluster.local', 'FQDN from the hosts file');
   t.match((await pod.exec(['cat', '/etc/resolv.conf'])).stdout, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\n/);
-  const srv = (await pod.exec(['dig', '+search', '+short', 'SRV', 'zk'])).stdout.trim().split('\n').map((l) => l.split(' ')[3]).sort();
-  t.same(srv, ['zoo-0', 'zoo-1', 'zoo-2'].map((p) => `${p}.zk.default.svc.cluster.local.`), 'SRV by short name via the search list');
+  const srv = (await pod.exec(['dig', '+search', '+short', 'SRV', 'zk'])).stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ')[3])
+    .sort();
+  t.same(
+    srv,
+    ['zoo-0', 'zoo-1', 'zoo-2'].map((p) => `${p}.zk.default.svc.cluster.local.`),
+    'SRV by short name via the search list',
+  );
   t.equal((await pod.exec(['getent', 'hosts', 'zoo-2.zk'])).stdout.split(/\s+/)[0], zoo.pod(2).ip, 'getaddrinfo resolves a short pod name');
   t.equal((await pod.exec(['dig', '+short', 'nope.zk.default.svc.cluster.local'])).stdout, '', 'unknown names in the zone are NXDOMAIN');
 });
@@ -25,7 +33,8 @@ t.test('OrderedReady starts a pod only when the previous one is Ready; Parallel 
   const cluster = await Cluster.create(t);
   const gate = `${cluster.dir}/gate`;
   const ordered = cluster.statefulSet({
-    name: 'ord', replicas: 3,
+    name: 'ord',
+    replicas: 3,
     container: { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['test', '-e', gate], periodMs: 100 } },
   });
   ordered.start();
@@ -34,10 +43,18 @@ t.test('OrderedReady starts a pod only when the previous one is Ready; Parallel 
   t.equal(ordered.pods.length, 1, 'ord-1 waits while ord-0 is not Ready');
   writeFileSync(gate, '');
   await ordered.waitReady(3);
-  const parallel = cluster.statefulSet({ name: 'par', replicas: 3, podManagementPolicy: 'Parallel', container: { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['false'], periodMs: 100 } } });
+  const parallel = cluster.statefulSet({
+    name: 'par',
+    replicas: 3,
+    podManagementPolicy: 'Parallel',
+    container: { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['false'], periodMs: 100 } },
+  });
   parallel.start();
   await waitFor('3 parallel pods running', () => parallel.pods.filter((p) => p.phase === 'Running').length === 3);
-  t.ok(parallel.pods.every((p) => !p.ready), 'all three exist although none is Ready');
+  t.ok(
+    parallel.pods.every((p) => !p.ready),
+    'all three exist although none is Ready',
+  );
 });
 
 t.test('records of a service without publishNotReadyAddresses follow readiness', { skip: skipUnlessRoot }, async (t) => {
@@ -45,7 +62,10 @@ t.test('records of a service without publishNotReadyAddresses follow readiness',
   cluster.service({ name: 'web', publishNotReadyAddresses: false });
   const gate = `${cluster.dir}/ready`;
   const web = cluster.statefulSet({
-    name: 'web', serviceName: 'web', replicas: 1, podManagementPolicy: 'Parallel',
+    name: 'web',
+    serviceName: 'web',
+    replicas: 1,
+    podManagementPolicy: 'Parallel',
     container: { name: 'main', command: ['sleep', 'infinity'], readinessProbe: { command: ['test', '-e', gate], periodMs: 100, failureThreshold: 1 } },
   });
   web.start();
@@ -62,7 +82,8 @@ t.test('records of a service without publishNotReadyAddresses follow readiness',
 t.test('scale down removes the highest ordinal first and runs preStop; a deleted pod comes back with its volume', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   const set = cluster.statefulSet({
-    name: 's', replicas: 3,
+    name: 's',
+    replicas: 3,
     initContainers: [{ name: 'init', command: ['sh', '-c', 'echo $HOSTNAME >> "$VOLUME/inits"'] }],
     container: { ...sleeper, env: { WORD: 'stopping' }, preStop: { command: ['sh', '-c', 'echo $WORD > "$VOLUME/prestop"'] }, terminationGracePeriodMs: 2000 },
   });
@@ -71,7 +92,7 @@ t.test('scale down removes the highest ordinal first and runs preStop; a deleted
   const volume2 = set.pod(2).volumeDir;
   set.scale(2);
   await set.waitReady(2);
-  t.equal(readFileSync(`${volume2}/prestop`, 'utf8'), 'stopping\n', 'preStop ran on s-2, with the container\'s env');
+  t.equal(readFileSync(`${volume2}/prestop`, 'utf8'), 'stopping\n', "preStop ran on s-2, with the container's env");
   const firstIp = set.pod(1).ip;
   await set.killPod(1);
   await set.waitReady(2);
@@ -84,7 +105,8 @@ t.test('scale down removes the highest ordinal first and runs preStop; a deleted
 t.test('a failing init container is retried with back-off until it succeeds', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   const set = cluster.statefulSet({
-    name: 'r', replicas: 1,
+    name: 'r',
+    replicas: 1,
     initContainers: [{ name: 'flaky', command: ['sh', '-c', 'echo x >> "$VOLUME/tries"; [ $(wc -l < "$VOLUME/tries") -ge 3 ]'] }],
     container: sleeper,
   });
@@ -96,7 +118,8 @@ t.test('a failing init container is retried with back-off until it succeeds', { 
 t.test('a SIGTERM-ignoring container is killed when the grace period ends', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   const set = cluster.statefulSet({
-    name: 'g', replicas: 1,
+    name: 'g',
+    replicas: 1,
     container: { name: 'main', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done'], terminationGracePeriodMs: 500 },
   });
   set.start();
@@ -111,7 +134,9 @@ t.test('a terminating pod stays in DNS while not-ready addresses are published',
   cluster.service({ name: 'zk', publishNotReadyAddresses: true });
   const gate = `${cluster.dir}/leave`;
   const zoo = cluster.statefulSet({
-    name: 'zoo', serviceName: 'zk', replicas: 1,
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: 1,
     container: { ...sleeper, preStop: { command: ['sh', '-c', `until [ -e ${gate} ]; do sleep 0.05; done`] }, terminationGracePeriodMs: 20_000 },
   });
   zoo.start();
@@ -131,10 +156,16 @@ t.test('a terminating pod stays in DNS while not-ready addresses are published',
 t.test('an httpGet probe asks the pod IP from the node: 200-399 is ready, 503 or a closed port is not', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   const gate = `${cluster.dir}/gate`;
-  const server = "require('node:http').createServer((q, s) => { s.statusCode = require('node:fs').existsSync(process.argv[1]) ? 200 : 503; s.end(q.url); }).listen(8080)";
+  const server =
+    "require('node:http').createServer((q, s) => { s.statusCode = require('node:fs').existsSync(process.argv[1]) ? 200 : 503; s.end(q.url); }).listen(8080)";
   const web = cluster.statefulSet({
-    name: 'web', replicas: 1,
-    container: { name: 'main', command: [NODE, '-e', server, gate], readinessProbe: { httpGet: { port: 8080, path: '/readyz' }, periodMs: 100, failureThreshold: 1 } },
+    name: 'web',
+    replicas: 1,
+    container: {
+      name: 'main',
+      command: [NODE, '-e', server, gate],
+      readinessProbe: { httpGet: { port: 8080, path: '/readyz' }, periodMs: 100, failureThreshold: 1 },
+    },
   });
   web.start();
   await waitFor('web-0 running', () => web.pods[0]?.phase === 'Running');

@@ -103,7 +103,11 @@ export class ClusterDns {
     const exited = server.exited.then(({ exitCode, signal }) => {
       throw new Error(`dnsmasq on ${ip} exited ${exitCode ?? signal}: ${tail(`${dir}/dnsmasq.log`)}`);
     });
-    const up = waitFor(() => `dnsmasq on ${ip} to answer (log: ${tail(`${dir}/dnsmasq.log`)})`, () => answers(ip), { timeoutMs: 30_000, intervalMs: 20 });
+    const up = waitFor(
+      () => `dnsmasq on ${ip} to answer (log: ${tail(`${dir}/dnsmasq.log`)})`,
+      () => answers(ip),
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
     await Promise.race([up, exited]);
     exited.catch(() => {}); // a later exit is the next restart's business
   }

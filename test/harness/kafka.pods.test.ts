@@ -1,5 +1,16 @@
 import t from 'tap';
-import { Cluster, skipUnlessRoot, NODE, kafkaServerCommand, kafkaStorageCommand, staticZkEnsemble, fixture, kafkaRoundTrip, SEED_LINES, type Container } from './index.ts';
+import {
+  Cluster,
+  skipUnlessRoot,
+  NODE,
+  kafkaServerCommand,
+  kafkaStorageCommand,
+  staticZkEnsemble,
+  fixture,
+  kafkaRoundTrip,
+  SEED_LINES,
+  type Container,
+} from './index.ts';
 // --norc: with a socket as stdin (Node's pipes) bash sources ~/.bashrc like under sshd, and a stale pyenv rehash
 // lock there stalls every probe for a minute.
 const apiVersionsProbe = { command: ['bash', '--norc', '-c', 'exec 3<>/dev/tcp/127.0.0.1/9092'], periodMs: 500, timeoutMs: 2000 };
@@ -10,7 +21,10 @@ type Test = { same: (found: unknown, wanted: unknown, msg: string) => unknown; c
 const singleBrokerRoundTrip = async (t: Test, cluster: Cluster, mode: 'kraft' | 'zookeeper', initContainers: Container[]): Promise<void> => {
   cluster.service({ name: 'kafka', publishNotReadyAddresses: true, ports: [{ name: 'broker', port: 9092 }] });
   const kafka = cluster.statefulSet({
-    name: 'kafka', serviceName: 'kafka', replicas: 1, initContainers,
+    name: 'kafka',
+    serviceName: 'kafka',
+    replicas: 1,
+    initContainers,
     container: { name: 'kafka', command: kafkaServerCommand(mode, '$(VOLUME)/server.properties'), readinessProbe: apiVersionsProbe },
   });
   kafka.start();

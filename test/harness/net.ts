@@ -43,10 +43,7 @@ let vethCounter = 0;
 
 // A pod's namespaces: netns with eth0 on the bridge, a persistent UTS namespace holding the hostname, and the
 // /etc/netns files `ip netns exec` binds over /etc (resolv.conf and hosts as kubelet writes them).
-export const createPodNet = async (
-  net: ClusterNet,
-  pod: { name: string; ips: readonly string[]; resolvConf: string; hosts: string },
-): Promise<PodNet> => {
+export const createPodNet = async (net: ClusterNet, pod: { name: string; ips: readonly string[]; resolvConf: string; hosts: string }): Promise<PodNet> => {
   const netns = `sa${net.id}-${pod.name}`;
   const hostVeth = `sa${net.id}v${(vethCounter++ % 4000).toString(36)}`;
   const utsDir = `${STATE_ROOT}/${net.id}/uts`;

@@ -61,7 +61,8 @@ export class StatefulSet {
   /** Wait until pods 0..n-1 are Ready and no other pod exists. */
   waitReady(n = this.replicas, timeoutMs = 120_000): Promise<Pod[]> {
     return waitFor(
-      () => `${this.spec.name}: ${n} ready pods (now: ${this.pods.map((p) => `${p.name}=${p.phase}${p.ready ? '/ready' : ''}`).join(' ') || 'none'}${this.lastError ? `; controller error: ${this.lastError}` : ''})`,
+      () =>
+        `${this.spec.name}: ${n} ready pods (now: ${this.pods.map((p) => `${p.name}=${p.phase}${p.ready ? '/ready' : ''}`).join(' ') || 'none'}${this.lastError ? `; controller error: ${this.lastError}` : ''})`,
       () => {
         const pods = this.pods;
         return pods.length === n && pods.every((p, i) => p.ordinal === i && p.ready && p.phase === 'Running') ? pods : undefined;

@@ -18,12 +18,20 @@ t.test('each Containerfile copies from the context exactly the files build.sh st
   t.same([...containerfiles.keys()].sort(), ['agents', 'kafka', 'kafka-kraft', 'zookeeper', 'zookeeper-3.8'], 'images built from a Containerfile');
   for (const [image, file] of containerfiles) {
     const text = readFileSync(`${ROOT}${file}`, 'utf8').replace(/\\\n\s*/g, ' ');
-    const buildArgs = Object.fromEntries((args.get(image) ?? '').split(/\s+/).filter(Boolean).map((a) => a.split('=') as [string, string]));
+    const buildArgs = Object.fromEntries(
+      (args.get(image) ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((a) => a.split('=') as [string, string]),
+    );
     const vars = { ...versions, ...Object.fromEntries(Object.entries(buildArgs).map(([k, v]) => [k, expand(v, versions)])) };
-    const copied = [...text.matchAll(/^COPY (?!--from)(.*)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1))
+    const copied = [...text.matchAll(/^COPY (?!--from)(.*)$/gm)]
+      .flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1))
       .map((src) => expand(src, vars).replace(/\/$/, ''))
       .flatMap((src) => (src === 'dist/*.cjs' ? [...builtAgents().keys()].map((a) => `dist/${a}.cjs`) : [src]));
-    const staged = expand(files.get(image) ?? '', vars).split(/\s+/).filter(Boolean);
+    const staged = expand(files.get(image) ?? '', vars)
+      .split(/\s+/)
+      .filter(Boolean);
     t.same([...copied].sort(), [...staged].sort(), `${image}: ${file} copies what build.sh stages`);
   }
 });

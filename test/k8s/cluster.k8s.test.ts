@@ -20,8 +20,12 @@ const run = (command: string, args: readonly string[], input = ''): Promise<Run>
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
@@ -35,57 +39,78 @@ const mustRun = async (command: string, args: readonly string[], input = ''): Pr
 
 // KUBECONFIG=, KUBECTL= and BUSYBOX_IMAGE= from `scripts/k8s.sh env`.
 const clusterEnv = async (): Promise<Record<string, string>> =>
-  Object.fromEntries((await mustRun('bash', [script, 'env'])).trim().split('\n').map((line) => {
-    const at = line.indexOf('=');
-    return [line.slice(0, at), line.slice(at + 1)];
-  }));
+  Object.fromEntries(
+    (await mustRun('bash', [script, 'env']))
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const at = line.indexOf('=');
+        return [line.slice(0, at), line.slice(at + 1)];
+      }),
+  );
 
-const manifest = (image: string): string => JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'List',
-  items: [
-    {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace },
-      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: { app: 'web' }, ports: [{ name: 'data', port: 80 }] },
-    },
-    {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace },
-      spec: {
-        serviceName: 'web', replicas: 3, podManagementPolicy: 'Parallel', selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            securityContext: { runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, runAsNonRoot: true },
-            containers: [{
-              name: 'main', image, imagePullPolicy: 'Never',
-              command: ['sh', '-c', 'echo "$HOSTNAME" > /data/written && exec sleep 2147483647'],
-              securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              readinessProbe: { exec: { command: ['cat', '/data/written'] }, periodSeconds: 1 },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            }],
-          },
-        },
-        // No storageClassName: the claims must bind through the default StorageClass, as deploy/'s do.
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } } }],
+const manifest = (image: string): string =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace },
+        spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: { app: 'web' }, ports: [{ name: 'data', port: 80 }] },
       },
-    },
-  ],
-});
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'web', namespace },
+        spec: {
+          serviceName: 'web',
+          replicas: 3,
+          podManagementPolicy: 'Parallel',
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              securityContext: { runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, runAsNonRoot: true },
+              containers: [
+                {
+                  name: 'main',
+                  image,
+                  imagePullPolicy: 'Never',
+                  command: ['sh', '-c', 'echo "$HOSTNAME" > /data/written && exec sleep 2147483647'],
+                  securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                  readinessProbe: { exec: { command: ['cat', '/data/written'] }, periodSeconds: 1 },
+                  volumeMounts: [{ name: 'data', mountPath: '/data' }],
+                },
+              ],
+            },
+          },
+          // No storageClassName: the claims must bind through the default StorageClass, as deploy/'s do.
+          volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } } }],
+        },
+      },
+    ],
+  });
 
 t.test('a non-root 3-replica StatefulSet gets volumes from the default StorageClass, SRV records and kubectl exec', { skip }, async (t) => {
   const env = await clusterEnv();
   const kubectlPath = env.KUBECTL ?? '';
-  const kubectl = (args: readonly string[], input = ''): Promise<string> =>
-    mustRun(kubectlPath, ['--kubeconfig', env.KUBECONFIG ?? '', ...args], input);
+  const kubectl = (args: readonly string[], input = ''): Promise<string> => mustRun(kubectlPath, ['--kubeconfig', env.KUBECONFIG ?? '', ...args], input);
   const inNamespace = (...args: string[]): Promise<string> => kubectl(['-n', namespace, ...args]);
 
   t.teardown(async () => {
     // Deleting the namespace deletes the claims; the provisioner then removes their volumes (reclaim Delete).
-    const claimed = await kubectl(['get', 'pv', '-o', `jsonpath={range .items[?(@.spec.claimRef.namespace=="${namespace}")]}{.metadata.name}{" "}{end}`]).catch(() => '');
+    const claimed = await kubectl(['get', 'pv', '-o', `jsonpath={range .items[?(@.spec.claimRef.namespace=="${namespace}")]}{.metadata.name}{" "}{end}`]).catch(
+      () => '',
+    );
     await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=90s']).catch(() => '');
     for (const pv of claimed.split(' ').filter(Boolean)) {
-      await waitFor(`volume ${pv} deleted`, async () => (await run(kubectlPath, ['--kubeconfig', env.KUBECONFIG ?? '', 'get', 'pv', pv])).code !== 0, { timeoutMs: 90_000, intervalMs: 250 }).catch(() => undefined);
+      await waitFor(`volume ${pv} deleted`, async () => (await run(kubectlPath, ['--kubeconfig', env.KUBECONFIG ?? '', 'get', 'pv', pv])).code !== 0, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+      }).catch(() => undefined);
     }
   });
 
@@ -96,15 +121,19 @@ t.test('a non-root 3-replica StatefulSet gets volumes from the default StorageCl
   const readyPods = async (): Promise<string[]> =>
     (JSON.parse(await inNamespace('get', 'pods', '-l', 'app=web', '-o', 'json')) as PodList).items
       .filter((p) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      .map((p) => p.metadata.name).sort();
+      .map((p) => p.metadata.name)
+      .sort();
   await waitFor('3 Ready pods', async () => (await readyPods()).length === 3, { timeoutMs: 120_000, intervalMs: 250 });
   t.same(await readyPods(), names, 'web-0, web-1 and web-2 are Ready');
 
   const claims = JSON.parse(await inNamespace('get', 'pvc', '-o', 'json')) as {
     items: { metadata: { name: string }; spec: { storageClassName?: string; volumeName?: string }; status: { phase?: string } }[];
   };
-  t.same(claims.items.map((c) => [c.metadata.name, c.status.phase, c.spec.storageClassName]).sort(),
-    names.map((n) => [`data-${n}`, 'Bound', 'local-path']), 'every claim is Bound through the default StorageClass');
+  t.same(
+    claims.items.map((c) => [c.metadata.name, c.status.phase, c.spec.storageClassName]).sort(),
+    names.map((n) => [`data-${n}`, 'Bound', 'local-path']),
+    'every claim is Bound through the default StorageClass',
+  );
 
   for (const name of names) {
     t.equal((await inNamespace('exec', name, '--', 'cat', '/data/written')).trim(), name, `${name} wrote its name into its volume (read with kubectl exec)`);

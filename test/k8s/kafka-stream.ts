@@ -20,7 +20,13 @@ export const clusterKafka = (dnsServer: string, brokers: readonly string[], clie
   // net.connect asks with `all: true` (happy eyeballs) and then wants every address as a list.
   const lookup = ((hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: unknown, family?: number) => void) => {
     resolver.resolve4(hostname).then(
-      (ips) => (options.all ? callback(null, ips.map((address) => ({ address, family: 4 }))) : callback(null, ips[0] ?? '', 4)),
+      (ips) =>
+        options.all
+          ? callback(
+              null,
+              ips.map((address) => ({ address, family: 4 })),
+            )
+          : callback(null, ips[0] ?? '', 4),
       (error: Error) => callback(error, options.all ? [] : '', 4),
     );
   }) as unknown as net.LookupFunction;
@@ -119,7 +125,9 @@ export const produceStream = async (kafka: Kafka, topic: string): Promise<Produc
           const admin = reader.admin();
           await admin.connect();
           const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-          const where = lost.slice(0, 5).map((v) => `${v} acked at ${ackedAt.get(v) ?? '?'} (read there: ${JSON.stringify(seenAt.get(ackedAt.get(v) ?? '') ?? null)})`);
+          const where = lost
+            .slice(0, 5)
+            .map((v) => `${v} acked at ${ackedAt.get(v) ?? '?'} (read there: ${JSON.stringify(seenAt.get(ackedAt.get(v) ?? '') ?? null)})`);
           detail = `${where.join('; ')}; high watermarks ${ends.map((e) => `${e.partition}:${e.high}`).join(',')}; ${seenAt.size} records read`;
         }
         return { acked: acked.length, lost, failedSends, detail };

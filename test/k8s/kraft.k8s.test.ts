@@ -18,14 +18,35 @@ t.test('deploy/kafka-kraft.yaml on a real cluster: round trip, then a rolling re
   await kube.run(['apply', '-f', MANIFEST]);
   await waitPodsReady(kube, KRAFT, PODS, 400_000);
 
-  await execIn(kube, 'kraft-0', 'kafka', tool(TOPICS, ['--create', '--topic', 'test', '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']));
+  await execIn(
+    kube,
+    'kraft-0',
+    'kafka',
+    tool(TOPICS, ['--create', '--topic', 'test', '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']),
+  );
   const topic = parseDescribe(await execIn(kube, 'kraft-0', 'kafka', tool(TOPICS, ['--describe', '--topic', 'test'])));
-  t.same(topic.map((p) => p.replicas.length), [3, 3, 3], 'topic test: 3 partitions, 3 replicas each');
-  await execIn(kube, 'kraft-1', 'kafka', tool('org.apache.kafka.tools.ConsoleProducer', ['--topic', 'test', '--producer-property', 'acks=all']), { input: 'I like kafka\nhello world\n' });
-  const consumed = await execIn(kube, 'kraft-0', 'kafka', tool(CONSOLE_CONSUMER, ['--topic', 'test', '--from-beginning', '--max-messages', '2', '--timeout-ms', '90000']), { timeoutMs: 150_000 });
+  t.same(
+    topic.map((p) => p.replicas.length),
+    [3, 3, 3],
+    'topic test: 3 partitions, 3 replicas each',
+  );
+  await execIn(kube, 'kraft-1', 'kafka', tool('org.apache.kafka.tools.ConsoleProducer', ['--topic', 'test', '--producer-property', 'acks=all']), {
+    input: 'I like kafka\nhello world\n',
+  });
+  const consumed = await execIn(
+    kube,
+    'kraft-0',
+    'kafka',
+    tool(CONSOLE_CONSUMER, ['--topic', 'test', '--from-beginning', '--max-messages', '2', '--timeout-ms', '90000']),
+    { timeoutMs: 150_000 },
+  );
   t.same(consumed.split('\n').filter(Boolean).sort(), ['I like kafka', 'hello world'].sort(), 'produced on kraft-1, consumed on kraft-0');
 
-  const kafka = clusterKafka(await clusterDns(kube, 'kraft-0', 'kafka'), PODS.map((p) => `${p}.kraft.${kube.namespace}.svc.cluster.local:9092`), 'k8s-kraft-test');
+  const kafka = clusterKafka(
+    await clusterDns(kube, 'kraft-0', 'kafka'),
+    PODS.map((p) => `${p}.kraft.${kube.namespace}.svc.cluster.local:9092`),
+    'k8s-kraft-test',
+  );
   const stream = await produceStream(kafka, 'test');
   const before = await podStatuses(kube, KRAFT);
   const started = Date.now();
@@ -33,7 +54,10 @@ t.test('deploy/kafka-kraft.yaml on a real cluster: round trip, then a rolling re
   await kube.run(['rollout', 'status', 'statefulset', 'kraft', '--timeout=900s'], { timeoutMs: 960_000 });
   await waitPodsReady(kube, KRAFT, PODS, 300_000);
   const after = await podStatuses(kube, KRAFT);
-  t.ok(after.every((p) => !before.some((b) => b.uid === p.uid)), 'every pod was replaced');
+  t.ok(
+    after.every((p) => !before.some((b) => b.uid === p.uid)),
+    'every pod was replaced',
+  );
   t.comment(`rollout restart of 3 KRaft nodes: ${Date.now() - started} ms, ${stream.acked()} messages acknowledged meanwhile`);
   const r = await stream.stopAndCheck(kafka, 120_000);
   t.same(r.lost, [], `${r.acked} acknowledged messages (acks=all), none lost (${r.failedSends} sends failed and were not counted)`);

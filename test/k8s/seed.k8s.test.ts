@@ -13,16 +13,28 @@ t.test('the seed scenario on a real Kubernetes, then rolling restarts of ZooKeep
   t.ok(r.zkRoot.includes('zookeeper'), 'zkCli ls / on zoo-0 lists /zookeeper');
   t.same(r.brokerIds, [0, 1, 2], 'brokers 0..2 registered in ZooKeeper: broker.id from the ordinal');
   t.equal(r.topic.length, 3, 'topic test has 3 partitions');
-  t.ok(r.topic.every((p) => p.replicas.length === 2), 'each with 2 replicas');
+  t.ok(
+    r.topic.every((p) => p.replicas.length === 2),
+    'each with 2 replicas',
+  );
   t.same(r.consumed, ['I like kafka', 'hello world'].sort(), 'lines produced on kafka-1 arrive at the consumer on kafka-0');
   t.same(r.brokersAfterScale, [0, 1, 2, 3], 'kafka-3 joins with broker id 3');
-  t.same(Object.values(await seedRestarts(kube)).filter((n) => n > 0), [], 'no container was restarted by a probe');
+  t.same(
+    Object.values(await seedRestarts(kube)).filter((n) => n > 0),
+    [],
+    'no container was restarted by a probe',
+  );
   // A figure, not an assertion: what one probe costs as kubelet runs it (ZooKeeper's exec through containerd,
   // Kafka's httpGet to the resident entrypoint).
   for (const [probe, d] of Object.entries(await probeDurations(kube))) t.comment(`probe as kubelet runs it: ${probe} mean ${d.meanMs} ms over ${d.count}`);
 
   // Day 2 on the same deployment: every member replaced, one at a time, while a producer keeps writing.
-  await execIn(kube, 'kafka-0', 'kafka', kafkaTool(TOPICS, ['--create', '--topic', 'stream', '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']));
+  await execIn(
+    kube,
+    'kafka-0',
+    'kafka',
+    kafkaTool(TOPICS, ['--create', '--topic', 'stream', '--partitions', '3', '--replication-factor', '3', '--config', 'min.insync.replicas=2']),
+  );
   const brokers = [0, 1, 2, 3].map((i) => `kafka-${i}.kafka-svc.${kube.namespace}.svc.cluster.local:9093`);
   const kafka = clusterKafka(await clusterDns(kube, 'kafka-0', 'kafka'), brokers, 'k8s-seed-test');
   const stream = await produceStream(kafka, 'stream');
@@ -36,7 +48,10 @@ t.test('the seed scenario on a real Kubernetes, then rolling restarts of ZooKeep
     await kube.run(['rollout', 'status', 'statefulset', set, '--timeout=900s'], { timeoutMs: 960_000 });
     await waitPodsReady(kube, selector, pods, 300_000);
     const after = await podStatuses(kube, selector);
-    t.ok(after.every((p) => !before.some((b) => b.uid === p.uid)), `every ${set} pod was replaced`);
+    t.ok(
+      after.every((p) => !before.some((b) => b.uid === p.uid)),
+      `every ${set} pod was replaced`,
+    );
     t.comment(`rollout restart of ${set}: ${Date.now() - started} ms; ${stream.acked()} messages acknowledged so far`);
   }
   const check = await stream.stopAndCheck(kafka, 120_000);

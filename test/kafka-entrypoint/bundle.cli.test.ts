@@ -93,7 +93,10 @@ t.test('a meta.properties of another node id is refused', async (t) => {
 
 t.test('--dry-run prints server.properties and the commands, writes nothing', async (t) => {
   const dir = await tempDir(t);
-  const r = await entrypoint(['--hostname=kafka-1', '--service=kafka', '--controllers=3', `--data-dir=${dir}/vol`, '--dry-run', '--libs=/opt/kafka/libs'], { KAFKA_PORT: 'tcp://10.0.0.1:9092', KAFKA_SSL_KEYSTORE_PASSWORD: 'hunter2' });
+  const r = await entrypoint(['--hostname=kafka-1', '--service=kafka', '--controllers=3', `--data-dir=${dir}/vol`, '--dry-run', '--libs=/opt/kafka/libs'], {
+    KAFKA_PORT: 'tcp://10.0.0.1:9092',
+    KAFKA_SSL_KEYSTORE_PASSWORD: 'hunter2',
+  });
   t.equal(r.exitCode, 0, r.stderr);
   t.match(r.stdout, /^node\.id=1$/m);
   t.match(r.stdout, /^ssl\.keystore\.password=hunter2$/m, 'the file itself keeps the secret');
@@ -136,11 +139,22 @@ t.test('a bad -command-config (missing file, unsupported mechanism or protocol) 
   const rows = [
     { name: 'missing file', file: `${dir}/missing.properties`, problem: /-command-config \S+missing\.properties cannot be read \(ENOENT\)/ },
     { name: 'a directory', file: dir, problem: /-command-config \S+ cannot be read \(not a regular file\)/ },
-    { name: 'unsupported sasl.mechanism', file: `${dir}/gssapi.properties`, problem: /sasl\.mechanism=GSSAPI: supported are PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/ },
-    { name: 'unsupported security.protocol', file: `${dir}/bogus.properties`, problem: /security\.protocol=QUIC: use one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/ },
+    {
+      name: 'unsupported sasl.mechanism',
+      file: `${dir}/gssapi.properties`,
+      problem: /sasl\.mechanism=GSSAPI: supported are PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/,
+    },
+    {
+      name: 'unsupported security.protocol',
+      file: `${dir}/bogus.properties`,
+      problem: /security\.protocol=QUIC: use one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/,
+    },
   ];
   for (const row of rows) {
-    for (const [what, args] of [['start', ['--hostname=kafka-0', `--data-dir=${dir}/vol`, `--command-config=${row.file}`]], ['leave', ['leave', '--hostname=ctrl-0', `--command-config=${row.file}`]]] as const) {
+    for (const [what, args] of [
+      ['start', ['--hostname=kafka-0', `--data-dir=${dir}/vol`, `--command-config=${row.file}`]],
+      ['leave', ['leave', '--hostname=ctrl-0', `--command-config=${row.file}`]],
+    ] as const) {
       const r = await entrypoint([...args]);
       t.equal(r.exitCode, 2, `${what}, ${row.name}: ${r.stderr}`);
       t.equal(r.stderr.trim().split('\n').length, 1, `${what}, ${row.name}: one line`);
@@ -153,13 +167,22 @@ t.test('a bad -command-config (missing file, unsupported mechanism or protocol) 
 
 t.test('leave keeps the vote without asking anyone when the pod is not being scaled away', async (t) => {
   const dir = await tempDir(t);
-  const controller = 'node.id=1\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=ctrl-0.ctrl:9093\nlog.dirs=/nonexistent\n';
+  const controller =
+    'node.id=1\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.bootstrap.servers=ctrl-0.ctrl:9093\nlog.dirs=/nonexistent\n';
   await writeFile(path.join(dir, 'controller.properties'), controller);
   await writeFile(path.join(dir, 'broker.properties'), controller.replace('process.roles=controller', 'process.roles=broker'));
   await writeFile(path.join(dir, 'desired'), '3\n');
   const rows = [
-    { name: 'ordinal below the desired count (a restart)', args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/desired`], reason: /ordinal 1 < 3/ },
-    { name: 'desired count unreadable', args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/nope`], reason: /cannot tell a scale-down from a restart/ },
+    {
+      name: 'ordinal below the desired count (a restart)',
+      args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/desired`],
+      reason: /ordinal 1 < 3/,
+    },
+    {
+      name: 'desired count unreadable',
+      args: ['--hostname=ctrl-1', `--config=${dir}/controller.properties`, `--controllers-file=${dir}/nope`],
+      reason: /cannot tell a scale-down from a restart/,
+    },
     { name: 'a broker', args: ['--hostname=kafka-5', `--config=${dir}/broker.properties`], reason: /not a controller/ },
   ];
   for (const row of rows) {
@@ -213,7 +236,19 @@ t.test('a restart with a given cluster id execs the JVM without loading node:cry
   await mkdir(path.join(vol, 'data'), { recursive: true });
   await writeFile(path.join(vol, 'data/meta.properties'), 'version=1\nnode.id=0\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=abcdefghijklmnopqrstuv\n');
   const loaded = path.join(dir, 'loaded');
-  const r = await run([...withLoadedBuiltins(loaded), BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg', `--data-dir=${vol}`, '--java=/bin/true'], { timeoutMs: 20_000 });
+  const r = await run(
+    [
+      ...withLoadedBuiltins(loaded),
+      BUNDLE,
+      '--hostname=kafka-0',
+      '--service=kafka',
+      '--controllers=1',
+      '--cluster-id=MkU3OEVBNTcwNTJENDM2Qg',
+      `--data-dir=${vol}`,
+      '--java=/bin/true',
+    ],
+    { timeoutMs: 20_000 },
+  );
   t.equal(r.exitCode, 0, r.stderr);
   const names = (await readFile(loaded, 'utf8')).split('\n');
   for (const name of ['crypto', 'child_process', 'fs/promises']) t.notOk(names.includes(name), `${name} not loaded`);
@@ -241,42 +276,53 @@ const fakeLongJava = async (dir: string, onTerm = 'process.exit(7)'): Promise<{ 
   return { java, calls: async () => (existsSync(log) ? (await readFile(log, 'utf8')).trim().split('\n') : []) };
 };
 
-t.test('with -health-port the entrypoint stays the JVM parent and serves /status, /livez and /readyz; SIGTERM reaches the JVM and its exit code passes through', async (t) => {
-  const dir = await tempDir(t);
-  const { java } = await fakeLongJava(dir);
-  const [port] = await freePorts(1);
-  const child = spawn(process.execPath, [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, '--health-timeout=500ms'], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_HEALTH_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-  t.teardown(() => child.kill('SIGKILL'));
-  const url = `http://127.0.0.1:${port}`;
-  const status = await waitFor('/status with the JVM pid', async () => {
-    const r = await httpGet(`${url}/status`, 1000);
-    return r.status === 200 && JSON.parse(r.body).jvm.pid !== null && existsSync(`${dir}/jvm-ready`) ? JSON.parse(r.body) : undefined;
-  }, { timeoutMs: 15_000, intervalMs: 100 });
-  t.match(status, { agent: 'kafka-entrypoint', 'node.id': 0, roles: ['broker', 'controller'], quorum: 'static' });
-  t.match(readFileSync(`/proc/${status.jvm.pid}/status`, 'utf8'), new RegExp(`^PPid:\\s+${child.pid}$`, 'm'), 'the JVM is the entrypoint child');
-  // Nothing listens on 9092/9093 here: the probes' own verdicts, refused at once.
-  const live = await httpGet(`${url}/livez`, 2000);
-  t.equal(live.status, 503);
-  t.match(live.body, /^live fail: 127\.0\.0\.1:9093: .*\[KAFKA_UNREACHABLE\]/);
-  const ready = await httpGet(`${url}/readyz`, 2000);
-  t.equal(ready.status, 503);
-  t.match(ready.body, /^ready fail: 127\.0\.0\.1:9092: /);
-  t.match(stderr, new RegExp(`kafka-entrypoint\\.health-endpoints port=${port} `));
-  t.match(stderr, /kafka-entrypoint\.supervise .*why="health endpoints on port/);
-  const stopped = Date.now();
-  child.kill('SIGTERM');
-  const [code] = await exited;
-  t.equal(code, 7, "the JVM's exit code is the entrypoint's");
-  t.ok(Date.now() - stopped < 3000, `stopped ${Date.now() - stopped} ms after SIGTERM`);
-  t.match(stderr, /kafka-entrypoint\.jvm-exited code=7 stopSignal=SIGTERM/);
-  t.equal((await httpGet(`${url}/livez`, 1000)).status, 0, 'the port is closed with the JVM');
-});
+t.test(
+  'with -health-port the entrypoint stays the JVM parent and serves /status, /livez and /readyz; SIGTERM reaches the JVM and its exit code passes through',
+  async (t) => {
+    const dir = await tempDir(t);
+    const { java } = await fakeLongJava(dir);
+    const [port] = await freePorts(1);
+    const child = spawn(
+      process.execPath,
+      [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, '--health-timeout=500ms'],
+      {
+        env: { PATH: process.env.PATH ?? '', KAFKA_HEALTH_PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    t.teardown(() => child.kill('SIGKILL'));
+    const url = `http://127.0.0.1:${port}`;
+    const status = await waitFor(
+      '/status with the JVM pid',
+      async () => {
+        const r = await httpGet(`${url}/status`, 1000);
+        return r.status === 200 && JSON.parse(r.body).jvm.pid !== null && existsSync(`${dir}/jvm-ready`) ? JSON.parse(r.body) : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    t.match(status, { agent: 'kafka-entrypoint', 'node.id': 0, roles: ['broker', 'controller'], quorum: 'static' });
+    t.match(readFileSync(`/proc/${status.jvm.pid}/status`, 'utf8'), new RegExp(`^PPid:\\s+${child.pid}$`, 'm'), 'the JVM is the entrypoint child');
+    // Nothing listens on 9092/9093 here: the probes' own verdicts, refused at once.
+    const live = await httpGet(`${url}/livez`, 2000);
+    t.equal(live.status, 503);
+    t.match(live.body, /^live fail: 127\.0\.0\.1:9093: .*\[KAFKA_UNREACHABLE\]/);
+    const ready = await httpGet(`${url}/readyz`, 2000);
+    t.equal(ready.status, 503);
+    t.match(ready.body, /^ready fail: 127\.0\.0\.1:9092: /);
+    t.match(stderr, new RegExp(`kafka-entrypoint\\.health-endpoints port=${port} `));
+    t.match(stderr, /kafka-entrypoint\.supervise .*why="health endpoints on port/);
+    const stopped = Date.now();
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    t.equal(code, 7, "the JVM's exit code is the entrypoint's");
+    t.ok(Date.now() - stopped < 3000, `stopped ${Date.now() - stopped} ms after SIGTERM`);
+    t.match(stderr, /kafka-entrypoint\.jvm-exited code=7 stopSignal=SIGTERM/);
+    t.equal((await httpGet(`${url}/livez`, 1000)).status, 0, 'the port is closed with the JVM');
+  },
+);
 
 t.test('a taken -health-port stops the start with exit 2 naming the port, before anything is written or run', async (t) => {
   const dir = await tempDir(t);
@@ -298,10 +344,14 @@ t.test('a supervised JVM that ignores SIGTERM gets SIGKILL after -stop-grace, an
   const dir = await tempDir(t);
   const { java } = await fakeLongJava(dir, '{}');
   const [port] = await freePorts(1);
-  const child = spawn(process.execPath, [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, `--health-port=${port}`], {
-    env: { PATH: process.env.PATH ?? '', KAFKA_STOP_GRACE: '300ms' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BUNDLE, '--hostname=kafka-0', '--service=kafka', '--controllers=1', `--data-dir=${dir}/vol`, `--java=${java}`, `--health-port=${port}`],
+    {
+      env: { PATH: process.env.PATH ?? '', KAFKA_STOP_GRACE: '300ms' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;

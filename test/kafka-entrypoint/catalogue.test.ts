@@ -8,20 +8,30 @@ import { EXIT } from '../../common/exit-codes.ts';
 import { checkReadmeTable } from '../fixtures/readme-tables.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const sources = globSync('kafka-entrypoint/*.ts', { cwd: ROOT }).filter((f) => !f.endsWith('catalogue.ts')).map((file) => ({ file, text: readFileSync(`${ROOT}${file}`, 'utf8') }));
+const sources = globSync('kafka-entrypoint/*.ts', { cwd: ROOT })
+  .filter((f) => !f.endsWith('catalogue.ts'))
+  .map((file) => ({ file, text: readFileSync(`${ROOT}${file}`, 'utf8') }));
 
 // The code argument of a call that raises one: a catalogue entry, or a refusal the plan named by type (CODES[x.code]).
 const RAISE = /\b(?:new AgentError|fileError)\(\s*([^,]+)/g;
 const FROM_CATALOGUE = /^CODES(?:\.[A-Z_]+|\[(?:plan|step)\.code\])$/;
 
 t.test('every code a call site raises comes from the catalogue', async (t) => {
-  const bad = sources.flatMap(({ file, text }) => [...text.matchAll(RAISE)].map((m) => (m[1] as string).trim()).filter((arg) => !FROM_CATALOGUE.test(arg)).map((arg) => `${file}: ${arg}`));
+  const bad = sources.flatMap(({ file, text }) =>
+    [...text.matchAll(RAISE)]
+      .map((m) => (m[1] as string).trim())
+      .filter((arg) => !FROM_CATALOGUE.test(arg))
+      .map((arg) => `${file}: ${arg}`),
+  );
   t.same(bad, []);
 });
 
 t.test('every catalogued code is raised: by name, or as a plan refusal', async (t) => {
   const all = sources.map((s) => s.text).join('\n');
-  t.same(Object.keys(CODES).filter((code) => !all.includes(`CODES.${code}`) && !all.includes(`'${code}'`)), []);
+  t.same(
+    Object.keys(CODES).filter((code) => !all.includes(`CODES.${code}`) && !all.includes(`'${code}'`)),
+    [],
+  );
 });
 
 t.test('a storage-plan refusal ends with the exit code of its catalogue entry', async (t) => {

@@ -34,7 +34,10 @@ t.test('rackOf: -rack wins; the file is trimmed and checked', async (t) => {
 
 t.test('clusterIdOf: given (flag, env, file) or derived from one seed for KRaft only', async (t) => {
   const problems: string[] = [];
-  t.same(clusterIdOf(read([], { CLUSTER_ID: 'q1Sh-9_ISia_zwGINzRvyQ' }), { CLUSTER_ID: 'q1Sh-9_ISia_zwGINzRvyQ' }, undefined, true, 'kafka', problems), { value: 'q1Sh-9_ISia_zwGINzRvyQ', source: 'env CLUSTER_ID' });
+  t.same(clusterIdOf(read([], { CLUSTER_ID: 'q1Sh-9_ISia_zwGINzRvyQ' }), { CLUSTER_ID: 'q1Sh-9_ISia_zwGINzRvyQ' }, undefined, true, 'kafka', problems), {
+    value: 'q1Sh-9_ISia_zwGINzRvyQ',
+    source: 'env CLUSTER_ID',
+  });
   t.equal(clusterIdOf(read([]), {}, undefined, false, 'kafka', problems), undefined, 'ZooKeeper mode derives none');
   const a = clusterIdOf(read([]), {}, undefined, true, 'kafka', problems);
   t.equal(a?.source, 'derived from seed "default/kafka"');

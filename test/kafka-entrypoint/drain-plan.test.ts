@@ -1,9 +1,26 @@
 import t from 'tap';
-import { drainPlan, drainIntent, brokersFromText, markerText, parseMarker, returningProblem, type Broker, type DrainFacts, type Partition } from '../../kafka-entrypoint/drain-plan.ts';
+import {
+  drainPlan,
+  drainIntent,
+  brokersFromText,
+  markerText,
+  parseMarker,
+  returningProblem,
+  type Broker,
+  type DrainFacts,
+  type Partition,
+} from '../../kafka-entrypoint/drain-plan.ts';
 
 const brokers = (n: number, racks?: readonly string[]): Broker[] => Array.from({ length: n }, (_, id) => ({ id, rack: racks?.[id] }));
 const p = (topic: string, partition: number, replicas: number[]): Partition => ({ topic, partition, replicas });
-const facts = (over: Partial<DrainFacts>): DrainFacts => ({ nodeId: 3, brokers: brokers(4), partitions: [], minIsr: new Map(), leaving: new Set([3]), ...over });
+const facts = (over: Partial<DrainFacts>): DrainFacts => ({
+  nodeId: 3,
+  brokers: brokers(4),
+  partitions: [],
+  minIsr: new Map(),
+  leaving: new Set([3]),
+  ...over,
+});
 
 t.test('the desired broker count file holds a whole number of at least 1', async (t) => {
   t.same(brokersFromText('3\n'), { kind: 'count', count: 3 });
@@ -24,12 +41,15 @@ t.test('moves each replica of the leaving broker in place, balanced over the rem
   const partitions = [p('a', 0, [3, 0]), p('a', 1, [0, 3]), p('a', 2, [1, 3]), p('a', 3, [3, 2]), p('b', 0, [1, 2])];
   const plan = drainPlan(facts({ partitions }));
   if (plan.kind !== 'move') return t.fail(plan.kind);
-  t.same(plan.moves.map((m) => [`${m.topic}-${m.partition}`, m.to]), [
-    ['a-0', [1, 0]], // 0 is a replica already; 1 and 2 hold 2 each, 1 first by id
-    ['a-1', [0, 2]],
-    ['a-2', [1, 0]],
-    ['a-3', [0, 2]],
-  ]);
+  t.same(
+    plan.moves.map((m) => [`${m.topic}-${m.partition}`, m.to]),
+    [
+      ['a-0', [1, 0]], // 0 is a replica already; 1 and 2 hold 2 each, 1 first by id
+      ['a-1', [0, 2]],
+      ['a-2', [1, 0]],
+      ['a-3', [0, 2]],
+    ],
+  );
   t.same(plan.shrunk, []);
   for (const m of plan.moves) t.equal(m.to.length, m.from.length, `${m.topic}-${m.partition} keeps its replication factor`);
   const load = new Map<number, number>();
@@ -62,7 +82,15 @@ t.test('nothing to move', async (t) => {
 });
 
 t.test('refusals name the partitions and the fix, and move nothing at all', async (t) => {
-  const rf3 = drainPlan(facts({ brokers: brokers(3).concat({ id: 3, rack: undefined }).filter((b) => b.id !== 2), minIsr: new Map([['c', 3]]), partitions: [p('a', 0, [3, 0]), p('c', 0, [3, 0, 1])] }));
+  const rf3 = drainPlan(
+    facts({
+      brokers: brokers(3)
+        .concat({ id: 3, rack: undefined })
+        .filter((b) => b.id !== 2),
+      minIsr: new Map([['c', 3]]),
+      partitions: [p('a', 0, [3, 0]), p('c', 0, [3, 0, 1])],
+    }),
+  );
   t.equal(rf3.kind, 'refuse');
   if (rf3.kind === 'refuse') {
     t.equal(rf3.code, 'DRAIN_BELOW_MIN_ISR');
@@ -83,5 +111,8 @@ t.test('the drain marker round-trips and a returning broker is told the fix', as
   t.same(parseMarker(markerText(m)), m);
   t.equal(parseMarker('{'), undefined);
   t.equal(parseMarker('{"nodeId":"3"}'), undefined);
-  t.match(returningProblem(m, '/var/lib/kafka/drained.json', 'kubectl delete pvc data-kafka-3'), /drained at 2026.*2 replica.*kubectl delete pvc data-kafka-3.*remove \/var\/lib\/kafka\/drained.json/);
+  t.match(
+    returningProblem(m, '/var/lib/kafka/drained.json', 'kubectl delete pvc data-kafka-3'),
+    /drained at 2026.*2 replica.*kubectl delete pvc data-kafka-3.*remove \/var\/lib\/kafka\/drained.json/,
+  );
 });

@@ -2,7 +2,16 @@ import t from 'tap';
 import { drainBroker, throttleLists, type DrainAdmin, type DrainEffects, type DrainSettings } from '../../kafka-entrypoint/drain.ts';
 import type { Move, Partition } from '../../kafka-entrypoint/drain-plan.ts';
 
-const SETTINGS: DrainSettings = { ordinal: 3, nodeId: 3, brokerIdOffset: 0, brokersFile: '/scale/replicas', endpoint: { host: '127.0.0.1', port: 9092 }, throttleBytes: 1_000_000, timeoutMs: 10_000, markerFile: '/data/drained.json' };
+const SETTINGS: DrainSettings = {
+  ordinal: 3,
+  nodeId: 3,
+  brokerIdOffset: 0,
+  brokersFile: '/scale/replicas',
+  endpoint: { host: '127.0.0.1', port: 9092 },
+  throttleBytes: 1_000_000,
+  timeoutMs: 10_000,
+  markerFile: '/data/drained.json',
+};
 
 // A cluster of 4 brokers as DrainAdmin sees it; every call is recorded, configs live in a map per resource.
 const fakeCluster = (partitions: Partition[], opts: { stillMoving?: number; minIsr?: number } = {}) => {
@@ -44,11 +53,18 @@ const fakeCluster = (partitions: Partition[], opts: { stillMoving?: number; minI
 };
 
 t.test('a drain throttles, reassigns, waits, puts every throttle back as it was and writes the marker', async (t) => {
-  const c = fakeCluster([{ topic: 'a', partition: 0, replicas: [3, 0] }, { topic: 'a', partition: 1, replicas: [1, 2] }]);
+  const c = fakeCluster([
+    { topic: 'a', partition: 0, replicas: [3, 0] },
+    { topic: 'a', partition: 1, replicas: [1, 2] },
+  ]);
   const outcome = await drainBroker(SETTINGS, c.fx('3'));
   t.equal(outcome.kind, 'drained');
   t.ok(c.calls.includes('reassign a-0:1,0'));
-  t.same(Object.fromEntries(c.configs.get('broker 0') ?? []), { 'leader.replication.throttled.rate': '777' }, "a throttle set before the drain is the operator's: restored");
+  t.same(
+    Object.fromEntries(c.configs.get('broker 0') ?? []),
+    { 'leader.replication.throttled.rate': '777' },
+    "a throttle set before the drain is the operator's: restored",
+  );
   for (const [resource, entries] of c.configs) if (resource !== 'broker 0') t.same([...entries.keys()], [], `${resource}: no throttle left`);
   t.match(c.written.get('/data/drained.json'), /"nodeId": 3[\s\S]*"a-0"/);
   t.equal(c.calls.at(-1), 'close');
@@ -78,6 +94,9 @@ t.test('past -drain-timeout: the throttles still go, no marker, the outcome says
 });
 
 t.test('throttle lists: current replicas as leaders, added ones as followers, per topic', async (t) => {
-  const lists = throttleLists([{ topic: 'a', partition: 0, from: [3, 0], to: [1, 0] }, { topic: 'a', partition: 2, from: [2, 3], to: [2, 0] }]);
+  const lists = throttleLists([
+    { topic: 'a', partition: 0, from: [3, 0], to: [1, 0] },
+    { topic: 'a', partition: 2, from: [2, 3], to: [2, 0] },
+  ]);
   t.same(lists.get('a'), { leader: ['0:3', '0:0', '2:2', '2:3'], follower: ['0:1', '2:0'] });
 });

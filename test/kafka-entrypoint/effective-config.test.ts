@@ -13,7 +13,10 @@ t.test('prints every key with its source and redacts secrets', async (t) => {
     () => 'env KAFKA_X',
   );
   const lines = effectiveConfigLines(layer);
-  t.same(lines.map((l) => l.key), [...layer.props.keys()].sort());
+  t.same(
+    lines.map((l) => l.key),
+    [...layer.props.keys()].sort(),
+  );
   t.equal(lines.find((l) => l.key === 'log.dirs')?.value, '/data');
   t.equal(lines.filter((l) => l.value === REDACTED).length, 3);
   t.equal(lines[0]?.source, 'env KAFKA_X');

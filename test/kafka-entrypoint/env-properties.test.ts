@@ -19,7 +19,14 @@ t.test('only the first KAFKA_ prefix is removed (KAFKA-17911)', async (t) => {
 });
 
 t.test('JVM and logging variables are not properties', async (t) => {
-  const r = propertiesFromEnv({ KAFKA_HEAP_OPTS: '-Xmx1g', KAFKA_OPTS: '-Dx', KAFKA_LOG4J_OPTS: 'x', KAFKA_JMX_OPTS: 'x', KAFKA_LIBS: '/opt/kafka/libs', KAFKA_NUM_PARTITIONS: '3' });
+  const r = propertiesFromEnv({
+    KAFKA_HEAP_OPTS: '-Xmx1g',
+    KAFKA_OPTS: '-Dx',
+    KAFKA_LOG4J_OPTS: 'x',
+    KAFKA_JMX_OPTS: 'x',
+    KAFKA_LIBS: '/opt/kafka/libs',
+    KAFKA_NUM_PARTITIONS: '3',
+  });
   t.same(Object.fromEntries(r.props), { 'num.partitions': '3' });
 });
 

@@ -17,7 +17,14 @@ t.test('closing the health endpoints ends a check in flight at once, its socket 
   await once(silent, 'listening');
   t.teardown(() => silent.close());
   const port = (silent.address() as net.AddressInfo).port;
-  const check = (name: KafkaCheck['check']): KafkaCheck => ({ check: name, nodeId: 0, role: 'controller', endpoint: { host: '127.0.0.1', port }, maxLagMs: 2000, security: { protocol: 'PLAINTEXT' } });
+  const check = (name: KafkaCheck['check']): KafkaCheck => ({
+    check: name,
+    nodeId: 0,
+    role: 'controller',
+    endpoint: { host: '127.0.0.1', port },
+    maxLagMs: 2000,
+    security: { protocol: 'PLAINTEXT' },
+  });
   const health = await realEffects.serveHealth({ port: 0, checkTimeoutMs: 30_000, checks: { live: check('live'), ready: check('ready') } }, () => ({}));
   const req = http.get({ host: '127.0.0.1', port: health.port, path: '/livez', agent: false });
   req.on('error', () => {}); // the endpoints close under it

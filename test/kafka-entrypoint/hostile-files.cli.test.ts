@@ -72,7 +72,9 @@ t.test('SIGTERM during the storage format is passed on to the format child and w
   const marks = path.join(dir, 'marks');
   const java = path.join(dir, 'java');
   // A stand-in java: the format sleeps until TERM, then takes a moment to clean up; the broker only records itself.
-  writeFileSync(java, `#!/bin/sh
+  writeFileSync(
+    java,
+    `#!/bin/sh
 case "$*" in
   *StorageTool*)
     echo format-started >> '${marks}'
@@ -82,7 +84,9 @@ case "$*" in
     echo format-finished >> '${marks}' ;;
   *) echo broker-started >> '${marks}' ;;
 esac
-`, { mode: 0o755 });
+`,
+    { mode: 0o755 },
+  );
   const child = spawn(process.execPath, [BUNDLE, ...BASE, `--data-dir=${dir}/vol`, `--java=${java}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

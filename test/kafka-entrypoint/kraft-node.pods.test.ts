@@ -35,7 +35,10 @@ t.test('a dynamic quorum of one: leave refuses to remove the last voter; the JVM
   const node = await startKraftNode(t, { quorum: 'dynamic', args: ['--override', 'controller.quorum.auto.join.enable=false'] });
   await registered(node.port);
   t.match(node.output(), /kafka-entrypoint.storage-plan plan=format quorumFlag=standalone/);
-  const leave = await run([process.execPath, path.join(ROOT, 'kafka-entrypoint/main.ts'), 'leave', `--config=${node.dir}/server.properties`, '--hostname=kafka-0', '--timeout=10s'], { timeoutMs: 20_000 });
+  const leave = await run(
+    [process.execPath, path.join(ROOT, 'kafka-entrypoint/main.ts'), 'leave', `--config=${node.dir}/server.properties`, '--hostname=kafka-0', '--timeout=10s'],
+    { timeoutMs: 20_000 },
+  );
   t.equal(leave.exitCode, 1, leave.stderr);
   t.match(leave.stderr, /code=LAST_VOTER/, 'the last voter stays');
   const started = Date.now();

@@ -3,21 +3,36 @@ import { leaveFacts, leaveIntent, desiredFromText, ownMeta, removalStep, removal
 import type { DescribeQuorum } from '../../common/kafka-messages.ts';
 
 const CONTROLLER = [
-  'node.id=2', 'process.roles=controller', 'listeners=CONTROLLER://:9093', 'controller.listener.names=CONTROLLER',
+  'node.id=2',
+  'process.roles=controller',
+  'listeners=CONTROLLER://:9093',
+  'controller.listener.names=CONTROLLER',
   'controller.quorum.bootstrap.servers=ctrl-0.ctrl.default.svc.cluster.local:9093,ctrl-1.ctrl.default.svc.cluster.local:9093',
-  'controller.quorum.auto.join.enable=true', 'log.dirs=/var/lib/kafka/data',
+  'controller.quorum.auto.join.enable=true',
+  'log.dirs=/var/lib/kafka/data',
 ].join('\n');
 
 const facts = (over: Partial<LeaveFacts> = {}): LeaveFacts => ({ ...(leaveFacts(CONTROLLER) as LeaveFacts), ...over });
 
 t.test('reads id, role, quorum, own controller and metadata dir from the server.properties the entrypoint wrote', async (t) => {
   t.same(leaveFacts(CONTROLLER), {
-    nodeId: 2, isController: true, quorum: 'dynamic',
-    bootstrap: [{ host: 'ctrl-0.ctrl.default.svc.cluster.local', port: 9093 }, { host: 'ctrl-1.ctrl.default.svc.cluster.local', port: 9093 }],
-    ownController: { host: '127.0.0.1', port: 9093 }, metadataDir: '/var/lib/kafka/data', autoJoin: true,
+    nodeId: 2,
+    isController: true,
+    quorum: 'dynamic',
+    bootstrap: [
+      { host: 'ctrl-0.ctrl.default.svc.cluster.local', port: 9093 },
+      { host: 'ctrl-1.ctrl.default.svc.cluster.local', port: 9093 },
+    ],
+    ownController: { host: '127.0.0.1', port: 9093 },
+    metadataDir: '/var/lib/kafka/data',
+    autoJoin: true,
   });
   const rows = [
-    { name: 'static voters', text: 'node.id=0\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.voters=0@a:9093\nlog.dirs=/d', quorum: 'static' },
+    {
+      name: 'static voters',
+      text: 'node.id=0\nprocess.roles=controller\nlisteners=CONTROLLER://:9093\ncontroller.listener.names=CONTROLLER\ncontroller.quorum.voters=0@a:9093\nlog.dirs=/d',
+      quorum: 'static',
+    },
     { name: 'metadata.log.dir wins over log.dirs', text: `${CONTROLLER}\nmetadata.log.dir=/meta`, metadataDir: '/meta' },
   ];
   for (const row of rows) {
@@ -29,7 +44,8 @@ t.test('reads id, role, quorum, own controller and metadata dir from the server.
     { name: 'no node id', text: 'process.roles=controller' },
     { name: 'bad bootstrap servers', text: `${CONTROLLER}\ncontroller.quorum.bootstrap.servers=nohost` },
     { name: 'no log dirs', text: CONTROLLER.replace('log.dirs=/var/lib/kafka/data', '') },
-  ]) t.type(leaveFacts(row.text), 'string', row.name);
+  ])
+    t.type(leaveFacts(row.text), 'string', row.name);
 });
 
 t.test('the desired controller count file holds a whole number of at least 1', async (t) => {
@@ -51,20 +67,38 @@ t.test('a controller leaves only when its ordinal is at or past the desired coun
 });
 
 t.test('meta.properties gives the directory id and cluster id; anything unreadable gives neither', async (t) => {
-  t.same(ownMeta('version=1\nnode.id=2\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAQ\n'), { directoryId: 'AAAAAAAAAAAAAAAAAAAAAQ', clusterId: 'MkU3OEVBNTcwNTJENDM2Qg' });
+  t.same(ownMeta('version=1\nnode.id=2\ncluster.id=MkU3OEVBNTcwNTJENDM2Qg\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAQ\n'), {
+    directoryId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+    clusterId: 'MkU3OEVBNTcwNTJENDM2Qg',
+  });
   t.same(ownMeta(undefined), {});
   t.same(ownMeta('version=7'), {});
 });
 
 const voter = (replicaId: number, directoryId?: string) => ({ replicaId, logEndOffset: 10n, lastCaughtUpTimestamp: 10n, ...(directoryId && { directoryId }) });
 const quorum = (voters: ReturnType<typeof voter>[], over: Partial<DescribeQuorum> = {}): DescribeQuorum => ({
-  errorCode: 0, partitionErrorCode: 0, leaderId: 0, leaderEpoch: 1, highWatermark: 10n, voters, observers: [], ...over,
+  errorCode: 0,
+  partitionErrorCode: 0,
+  leaderId: 0,
+  leaderEpoch: 1,
+  highWatermark: 10n,
+  voters,
+  observers: [],
+  ...over,
 });
 
 t.test('the removal step: done when not a voter, never the last voter, the leader names the directory', async (t) => {
   const rows = [
-    { name: 'a voter among three is removed with the directory the leader lists', q: quorum([voter(0, 'd0'), voter(1, 'd1'), voter(2, 'd2')]), want: { kind: 'remove', voterId: 2, directoryId: 'd2' } },
-    { name: 'no directory id from the leader (v1): meta.properties gives it', q: quorum([voter(0), voter(2)]), want: { kind: 'remove', voterId: 2, directoryId: 'mine' } },
+    {
+      name: 'a voter among three is removed with the directory the leader lists',
+      q: quorum([voter(0, 'd0'), voter(1, 'd1'), voter(2, 'd2')]),
+      want: { kind: 'remove', voterId: 2, directoryId: 'd2' },
+    },
+    {
+      name: 'no directory id from the leader (v1): meta.properties gives it',
+      q: quorum([voter(0), voter(2)]),
+      want: { kind: 'remove', voterId: 2, directoryId: 'mine' },
+    },
     { name: 'already gone: done (idempotent)', q: quorum([voter(0, 'd0'), voter(1, 'd1')]), want: { kind: 'done' } },
     { name: 'the last voter is refused', q: quorum([voter(2, 'd2')]), want: { kind: 'refuse', code: 'LAST_VOTER' } },
     { name: 'an error from the leader is retried', q: quorum([], { partitionErrorCode: 6 }), want: { kind: 'retry' } },

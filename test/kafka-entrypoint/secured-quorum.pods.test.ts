@@ -76,12 +76,26 @@ const securedQuorum = async (t: Teardown, kind: 'sasl' | 'ssl') => {
     ];
   };
   const start = (ordinal: 0 | 1, extra: readonly string[] = [], dataDir?: string): Promise<RealNode> =>
-    startKraftNode(t, { quorum: 'dynamic', ports: { port: ports[ordinal * 2] as number, controllerPort: ports[ordinal * 2 + 1] as number }, args: args(ordinal, extra), ...(dataDir !== undefined && { dir: dataDir }) });
-  const ready = (ordinal: 0 | 1) => probe.run(['ready', `--bootstrap=127.0.0.1:${ports[ordinal * 2 + 1]}`, `--node-id=${ordinal}`, '--role=controller', `--command-config=${clientConfig}`]);
+    startKraftNode(t, {
+      quorum: 'dynamic',
+      ports: { port: ports[ordinal * 2] as number, controllerPort: ports[ordinal * 2 + 1] as number },
+      args: args(ordinal, extra),
+      ...(dataDir !== undefined && { dir: dataDir }),
+    });
+  const ready = (ordinal: 0 | 1) =>
+    probe.run(['ready', `--bootstrap=127.0.0.1:${ports[ordinal * 2 + 1]}`, `--node-id=${ordinal}`, '--role=controller', `--command-config=${clientConfig}`]);
   const ctrl0 = await start(0, [`--command-config=${clientConfig}`]);
-  await waitFor(() => `ctrl-0 leads a quorum (${ctrl0.output().slice(-2000)})`, async () => ((await ready(0)).exitCode === 0 ? true : undefined), { timeoutMs: 120_000, intervalMs: 500 });
+  await waitFor(
+    () => `ctrl-0 leads a quorum (${ctrl0.output().slice(-2000)})`,
+    async () => ((await ready(0)).exitCode === 0 ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
   const ctrl1 = await start(1, [`--command-config=${clientConfig}`, `--controllers-file=${desired}`]);
-  await waitFor(() => `ctrl-1 a caught-up voter (${ctrl1.output().slice(-2000)})`, async () => ((await ready(1)).exitCode === 0 ? true : undefined), { timeoutMs: 120_000, intervalMs: 500 });
+  await waitFor(
+    () => `ctrl-1 a caught-up voter (${ctrl1.output().slice(-2000)})`,
+    async () => ((await ready(1)).exitCode === 0 ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
   return { dir, clientConfig, start, ready, ctrl0, ctrl1 };
 };
 

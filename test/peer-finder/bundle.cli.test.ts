@@ -38,7 +38,11 @@ const peerFinder = (args: readonly string[], env: Record<string, string> = {}) =
   run([process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeoutMs: 20_000 });
 const local = (s: Setup, port: number): string[] => [`-resolv-conf=${s.resolvConf}`, `-dns-port=${port}`, '-hostname=zoo-1'];
 const fqdn = (i: number): string => `zoo-${i}.zk.default.svc.cluster.local`;
-const logLines = (stderr: string) => stderr.split('\n').filter((l) => /^(WARN |ERROR )?peer-finder\./.test(l)).map(parseLogLine);
+const logLines = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => /^(WARN |ERROR )?peer-finder\./.test(l))
+    .map(parseLogLine);
 const events = (stderr: string): string[] => logLines(stderr).map((l) => l.event);
 const logLine = (stderr: string, event: string) => logLines(stderr).find((l) => l.event === event);
 const hookRuns = (s: Setup): string[] => (existsSync(s.stdinFile) ? readFileSync(s.stdinFile, 'utf8').split('---\n').filter(Boolean) : []);
@@ -54,7 +58,11 @@ t.test('--help lists every flag, the env vars and the exit codes', async (t) => 
 t.test('bad flags exit 2 with one line naming every problem', async (t) => {
   const rows = [
     { name: 'unknown flag', args: ['-on-start=x', '-service=zk', '-domain=cluster.local', '-ns=default', '-bogus'], match: /unknown flag -bogus/ },
-    { name: 'no hook, bad duration', args: ['-service=zk', '-timeout=soon', '-domain=cluster.local', '-ns=default'], match: /-timeout .*-on-start or -on-change/ },
+    {
+      name: 'no hook, bad duration',
+      args: ['-service=zk', '-timeout=soon', '-domain=cluster.local', '-ns=default'],
+      match: /-timeout .*-on-start or -on-change/,
+    },
     { name: '-domain without a namespace', args: ['-on-start=x', '-service=zk', '-domain=cluster.local'], match: /namespace is unknown/ },
   ];
   for (const row of rows) {
@@ -66,7 +74,7 @@ t.test('bad flags exit 2 with one line naming every problem', async (t) => {
   }
 });
 
-t.test('runs the seed manifest\'s exact arguments: on-start gets the sorted list with a final newline, then exit 0', async (t) => {
+t.test("runs the seed manifest's exact arguments: on-start gets the sorted list with a final newline, then exit 0", async (t) => {
   const s = setup(t);
   const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [2, 0, 1]));
   const result = await peerFinder([`-on-start="${s.recorder}"`, '-service=zk', ...local(s, dns.port)], { POD_NAMESPACE: 'default' });
@@ -99,7 +107,10 @@ t.test('-timeout expiry exits 1 naming what was missing', async (t) => {
   const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 2]));
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1500ms', '-poll-period=200ms', ...local(s, dns.port)]);
   t.equal(result.exitCode, 1);
-  t.match(failure(result.stderr), { event: 'peer-finder.failed', fields: { code: 'PEERS_TIMEOUT', missing: new RegExp(`^this pod \\(${fqdn(1)}\\) among 2 member`) } });
+  t.match(failure(result.stderr), {
+    event: 'peer-finder.failed',
+    fields: { code: 'PEERS_TIMEOUT', missing: new RegExp(`^this pod \\(${fqdn(1)}\\) among 2 member`) },
+  });
   t.equal(events(result.stderr).filter((e) => e === 'peer-finder.self-not-found').length, 1, 'the wait is logged once, not every poll');
 });
 
@@ -111,13 +122,22 @@ t.test('-timeout also cuts a lookup short when the DNS server does not answer at
   const started = Date.now();
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-timeout=1s', ...local(s, dns.port)]);
   t.equal(result.exitCode, 1);
-  t.match(failure(result.stderr), { fields: { code: 'PEERS_TIMEOUT', missing: /^an answer from DNS \(timeout: SRV zk.default.svc.cluster.local. @127.0.0.1:\d+: cut short by the deadline\)/ } });
+  t.match(failure(result.stderr), {
+    fields: { code: 'PEERS_TIMEOUT', missing: /^an answer from DNS \(timeout: SRV zk.default.svc.cluster.local. @127.0.0.1:\d+: cut short by the deadline\)/ },
+  });
   t.ok(Date.now() - started < 4000, `exited after ${Date.now() - started} ms, not after the 5 s resolver timeout`);
 });
 
 t.test('hands 1,000 members to the hook after the TCP retry', async (t) => {
   const s = setup(t);
-  const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', Array.from({ length: 1000 }, (_, i) => i)));
+  const dns = await startDnsmasq(
+    t,
+    srvRecords(
+      'zk',
+      'zoo',
+      Array.from({ length: 1000 }, (_, i) => i),
+    ),
+  );
   const result = await peerFinder([`-on-start=${s.recorder}`, '-service=zk', '-ns=default', ...local(s, dns.port)]);
   t.equal(result.exitCode, 0, result.stderr);
   const [list] = hookRuns(s);
@@ -130,7 +150,9 @@ t.test('a lookup and its hook load no node:crypto (the DNS ids come from /dev/ur
   const s = setup(t);
   const dns = await startDnsmasq(t, srvRecords('zk', 'zoo', [0, 1]));
   const loaded = join(s.dir, 'loaded');
-  const result = await run([...withLoadedBuiltins(loaded), BUNDLE, `-on-start=${s.recorder}`, '-service=zk', '-ns=default', ...local(s, dns.port)], { timeoutMs: 20_000 });
+  const result = await run([...withLoadedBuiltins(loaded), BUNDLE, `-on-start=${s.recorder}`, '-service=zk', '-ns=default', ...local(s, dns.port)], {
+    timeoutMs: 20_000,
+  });
   t.equal(result.exitCode, 0, result.stderr);
   t.equal(hookRuns(s).length, 1);
   t.notOk(readFileSync(loaded, 'utf8').split('\n').includes('crypto'));
@@ -142,7 +164,10 @@ t.test('writes JSON log lines with -log-format=json', async (t) => {
   const result = await peerFinder(['-on-start=true', '-service=zk', '-ns=default', '-log-format=json', ...local(s, dns.port)]);
   t.equal(result.exitCode, 0);
   const lines = result.stderr.trimEnd().split('\n');
-  t.same(lines.map((l) => JSON.parse(l).event), ['peer-finder.starting', 'peer-finder.peers-updated', 'peer-finder.exiting']);
+  t.same(
+    lines.map((l) => JSON.parse(l).event),
+    ['peer-finder.starting', 'peer-finder.peers-updated', 'peer-finder.exiting'],
+  );
 });
 
 // A peer-finder left running (a sidecar), killed at teardown.
@@ -162,9 +187,17 @@ t.test('waits through NXDOMAIN and a DNS outage, then runs on-start once its rec
   const s = setup(t);
   const dns = await startDnsmasq(t, []);
   const sidecar = startSidecar(t, [`-on-start=${s.recorder}`, '-service=zk', '-ns=default', '-poll-period=100ms', ...local(s, dns.port)]);
-  await waitFor('NXDOMAIN logged', () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.no-members-yet' && /NXDOMAIN/.test(l.fields['detail'] ?? '')), { timeoutMs: 5000, intervalMs: 20 });
+  await waitFor(
+    'NXDOMAIN logged',
+    () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.no-members-yet' && /NXDOMAIN/.test(l.fields['detail'] ?? '')),
+    { timeoutMs: 5000, intervalMs: 20 },
+  );
   await dns.stop();
-  await waitFor('the outage logged', () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.lookup-failed' && /ECONNREFUSED/.test(l.fields['detail'] ?? '')), { timeoutMs: 5000, intervalMs: 20 });
+  await waitFor(
+    'the outage logged',
+    () => logLines(sidecar.stderr()).some((l) => l.event === 'peer-finder.lookup-failed' && /ECONNREFUSED/.test(l.fields['detail'] ?? '')),
+    { timeoutMs: 5000, intervalMs: 20 },
+  );
   await dns.setRecords(srvRecords('zk', 'zoo', [0]));
   await waitFor('waiting for itself', () => events(sidecar.stderr()).includes('peer-finder.self-not-found'), { timeoutMs: 5000, intervalMs: 20 });
   t.same(hookRuns(s), [], 'no hook before its own record exists');
@@ -196,10 +229,22 @@ t.test('bad input is exit 2 with one short line, never 70 or a stack, and runs n
   execFileSync('mkfifo', [fifo]);
   const base = ['-on-start=touch ' + join(s.dir, 'ran'), '-ns=default', '-hostname=zoo-1'];
   const rows = [
-    { name: '-timeout past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-timeout', '999999999h'], match: /-timeout takes a Go duration from 0s to 596h31m23.647s/ },
-    { name: '-poll-period past what a timer holds', args: [...base, '-service=zk', '-domain=cluster.local', '-poll-period=999999999h'], match: /-poll-period takes/ },
+    {
+      name: '-timeout past what a timer holds',
+      args: [...base, '-service=zk', '-domain=cluster.local', '-timeout', '999999999h'],
+      match: /-timeout takes a Go duration from 0s to 596h31m23.647s/,
+    },
+    {
+      name: '-poll-period past what a timer holds',
+      args: [...base, '-service=zk', '-domain=cluster.local', '-poll-period=999999999h'],
+      match: /-poll-period takes/,
+    },
     { name: 'an underscore in -service', args: [...base, '-service=Kaf_ka', '-domain=cluster.local'], match: /-service .*DNS-1123 label.*"Kaf_ka"/ },
-    { name: 'a 128 KB hostname (the most one argument holds)', args: ['-on-start=true', '-service=zk', '-ns=default', '-domain=cluster.local', `-hostname=${'h'.repeat(131_000)}`], match: /-hostname takes text that is not longer than 253 characters, got "h{80}…\(\+130920 chars\)"/ },
+    {
+      name: 'a 128 KB hostname (the most one argument holds)',
+      args: ['-on-start=true', '-service=zk', '-ns=default', '-domain=cluster.local', `-hostname=${'h'.repeat(131_000)}`],
+      match: /-hostname takes text that is not longer than 253 characters, got "h{80}…\(\+130920 chars\)"/,
+    },
     { name: '/dev/zero as -resolv-conf', args: [...base, '-service=zk', '-resolv-conf=/dev/zero'], match: /code=FILE_NOT_REGULAR/ },
     { name: 'a FIFO as -resolv-conf', args: [...base, '-service=zk', `-resolv-conf=${fifo}`], match: /code=FILE_NOT_REGULAR/ },
   ];
@@ -228,7 +273,13 @@ t.test('only valid host names reach the hook; the rest is logged once, not every
   const dns = await hostileDnsServer(t, (q) => {
     if (q.name !== 'zk.default.svc.cluster.local') return [response(q, { rcode: 3 })];
     polls++;
-    const bad = [srvRecord(q.name, `${fqdn(2)}\n${fqdn(9)}`), srvRecord(q.name, 'zoo\u0000.zk'), srvRecord(q.name, 'zoo 3.zk'), srvRecord(q.name, [Buffer.from('zoo-'), Buffer.from([0xff]), Buffer.from('zk')]), srvRecord('evil\nowner', fqdn(4))];
+    const bad = [
+      srvRecord(q.name, `${fqdn(2)}\n${fqdn(9)}`),
+      srvRecord(q.name, 'zoo\u0000.zk'),
+      srvRecord(q.name, 'zoo 3.zk'),
+      srvRecord(q.name, [Buffer.from('zoo-'), Buffer.from([0xff]), Buffer.from('zk')]),
+      srvRecord('evil\nowner', fqdn(4)),
+    ];
     return [response(q, { answers: [srvRecord(q.name, fqdn(0)), ...bad, ...(polls > 4 ? [srvRecord(q.name, fqdn(1))] : [])] })];
   });
   const result = await peerFinder([`-on-start=${s.recorder}`, '-service=zk', '-poll-period=50ms', ...hostile(s, dns.port)]);
@@ -237,23 +288,42 @@ t.test('only valid host names reach the hook; the rest is logged once, not every
   t.ok(polls >= 5, `${polls} polls`);
   t.equal(events(result.stderr).filter((e) => e === 'peer-finder.names-rejected').length, 1, 'logged once');
   t.match(result.stderr, /peer-finder.names-rejected count=5 names=".*\\n.*\\u0000/, 'the names escaped inside the one line');
-  t.ok(result.stderr.split('\n').every((line) => !line.startsWith('zoo-9')), 'no log line was split by a name');
+  t.ok(
+    result.stderr.split('\n').every((line) => !line.startsWith('zoo-9')),
+    'no log line was split by a name',
+  );
 });
 
 t.test('names what was wrong with the DNS answers when -timeout expires', async (t) => {
   const rows = [
-    { name: 'pointer loop', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => [response(q, { answers: [pointerLoopRecord] })], match: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop/ },
-    { name: 'wrong ids', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => Array.from({ length: 20 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })), match: /is not for our query: wrong id/ },
-    { name: 'TC=1, then a TCP stream that stalls', handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => (q.transport === 'udp' ? [response(q, { tc: true })] : [{ kind: 'partial' as const, length: 3000 }]), match: /no TCP answer in 1000ms|cut short by the deadline/ },
+    {
+      name: 'pointer loop',
+      handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) => [response(q, { answers: [pointerLoopRecord] })],
+      match: /malformed answer from 127\.0\.0\.1:\d+: compression pointer loop/,
+    },
+    {
+      name: 'wrong ids',
+      handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) =>
+        Array.from({ length: 20 }, (_, i) => response(q, { id: (q.id + 1 + i) & 0xffff, rcode: 3 })),
+      match: /is not for our query: wrong id/,
+    },
+    {
+      name: 'TC=1, then a TCP stream that stalls',
+      handler: (q: Parameters<Parameters<typeof hostileDnsServer>[1]>[0]) =>
+        q.transport === 'udp' ? [response(q, { tc: true })] : [{ kind: 'partial' as const, length: 3000 }],
+      match: /no TCP answer in 1000ms|cut short by the deadline/,
+    },
   ];
   // The rows wait out their -timeout side by side: each has its own server and scratch dir.
-  const results = await Promise.all(rows.map(async (row) => {
-    const s = setup(t);
-    const dns = await hostileDnsServer(t, row.handler);
-    const started = Date.now();
-    const result = await peerFinder(['-on-start=true', '-service=zk', '-timeout=2s', '-poll-period=100ms', ...hostile(s, dns.port)]);
-    return { row, result, started, ended: Date.now() };
-  }));
+  const results = await Promise.all(
+    rows.map(async (row) => {
+      const s = setup(t);
+      const dns = await hostileDnsServer(t, row.handler);
+      const started = Date.now();
+      const result = await peerFinder(['-on-start=true', '-service=zk', '-timeout=2s', '-poll-period=100ms', ...hostile(s, dns.port)]);
+      return { row, result, started, ended: Date.now() };
+    }),
+  );
   for (const { row, result, started, ended } of results) {
     t.equal(result.exitCode, 1, row.name);
     t.match(result.stderr, /code=PEERS_TIMEOUT/, row.name);
@@ -264,7 +334,10 @@ t.test('names what was wrong with the DNS answers when -timeout expires', async 
 });
 
 t.test('-log-format=json (or LOG_FORMAT) writes even a config error as one JSON line', async (t) => {
-  for (const [args, env] of [[['-log-format=json', '-bogus'], {}], [['-bogus'], { LOG_FORMAT: 'json' }]] as const) {
+  for (const [args, env] of [
+    [['-log-format=json', '-bogus'], {}],
+    [['-bogus'], { LOG_FORMAT: 'json' }],
+  ] as const) {
     const result = await peerFinder(args, env);
     t.equal(result.exitCode, 2);
     const line = JSON.parse(result.stderr.trim()) as Record<string, unknown>;

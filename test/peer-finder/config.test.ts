@@ -83,7 +83,9 @@ t.test('identifies this pod in a static list by FQDN or first label', async (t) 
   const config = readConfig(['-on-start=x', '-discovery=static', '-peers=zoo-0,zoo-1', '--peers', 'zoo-2'], {}, INPUTS);
   t.same(config.discovery, { kind: 'static', peers: ['zoo-0', 'zoo-1', 'zoo-2'] });
   t.same(config.selfNames, ['zoo-1']);
-  t.same(readConfig(['-on-start=x', '-discovery=static', '-service=zk', '-peers=zoo-1.zk.default.svc.cluster.local'], ENV, INPUTS).selfNames, ['zoo-1.zk.default.svc.cluster.local']);
+  t.same(readConfig(['-on-start=x', '-discovery=static', '-service=zk', '-peers=zoo-1.zk.default.svc.cluster.local'], ENV, INPUTS).selfNames, [
+    'zoo-1.zk.default.svc.cluster.local',
+  ]);
 });
 
 t.test('names every problem at once', async (t) => {
@@ -103,15 +105,51 @@ t.test('refuses inputs the original accepted and then hung or died on', async (t
     { name: 'no hook at all', argv: ['-service=zk'], env: ENV, inputs: INPUTS, match: /-on-start or -on-change/ },
     { name: 'empty hooks count as none', argv: ['-service=zk', '-on-start=', '-on-change='], env: ENV, inputs: INPUTS, match: /-on-start or -on-change/ },
     { name: 'no service', argv: ['-on-start=x'], env: ENV, inputs: INPUTS, match: /-service is required/ },
-    { name: '-domain without a namespace (the original looped forever)', argv: ['-on-start=x', '-service=zk', '-domain=cluster.local'], env: {}, inputs: INPUTS, match: /namespace is unknown/ },
-    { name: 'resolv.conf unreadable and no -domain', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, resolvConf: undefined }, match: /cannot read \/etc\/resolv.conf/ },
-    { name: 'resolv.conf without a svc search domain', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, resolvConf: 'search example.com\n' }, match: /no search domain/ },
-    { name: 'resolv.conf without search', argv: SEED_ARGS, env: {}, inputs: { ...INPUTS, resolvConf: 'nameserver 1.1.1.1\n' }, match: /no `search` line.*and -ns/ },
-    { name: 'a service name with dots', argv: ['-on-start=x', '-service=zk.default'], env: ENV, inputs: INPUTS, match: /-service \(a Service name\) must be a DNS-1123 label/ },
+    {
+      name: '-domain without a namespace (the original looped forever)',
+      argv: ['-on-start=x', '-service=zk', '-domain=cluster.local'],
+      env: {},
+      inputs: INPUTS,
+      match: /namespace is unknown/,
+    },
+    {
+      name: 'resolv.conf unreadable and no -domain',
+      argv: SEED_ARGS,
+      env: ENV,
+      inputs: { ...INPUTS, resolvConf: undefined },
+      match: /cannot read \/etc\/resolv.conf/,
+    },
+    {
+      name: 'resolv.conf without a svc search domain',
+      argv: SEED_ARGS,
+      env: ENV,
+      inputs: { ...INPUTS, resolvConf: 'search example.com\n' },
+      match: /no search domain/,
+    },
+    {
+      name: 'resolv.conf without search',
+      argv: SEED_ARGS,
+      env: {},
+      inputs: { ...INPUTS, resolvConf: 'nameserver 1.1.1.1\n' },
+      match: /no `search` line.*and -ns/,
+    },
+    {
+      name: 'a service name with dots',
+      argv: ['-on-start=x', '-service=zk.default'],
+      env: ENV,
+      inputs: INPUTS,
+      match: /-service \(a Service name\) must be a DNS-1123 label/,
+    },
     { name: 'a bad namespace', argv: [...SEED_ARGS, '-ns=Bad_NS'], env: ENV, inputs: INPUTS, match: /-ns .* must be a DNS-1123 label/ },
     { name: 'a bad domain', argv: [...SEED_ARGS, '-domain=a..b'], env: ENV, inputs: INPUTS, match: /-domain .* must be a DNS-1123 subdomain/ },
     { name: 'static without peers', argv: ['-on-start=x', '-discovery=static'], env: ENV, inputs: INPUTS, match: /needs -peers/ },
-    { name: 'static list without this pod', argv: ['-on-start=x', '-discovery=static', '-peers=a,b'], env: ENV, inputs: INPUTS, match: /does not list this pod/ },
+    {
+      name: 'static list without this pod',
+      argv: ['-on-start=x', '-discovery=static', '-peers=a,b'],
+      env: ENV,
+      inputs: INPUTS,
+      match: /does not list this pod/,
+    },
     { name: 'peers in srv mode', argv: [...SEED_ARGS, '-peers=a'], env: ENV, inputs: INPUTS, match: /only used with -discovery=static/ },
     { name: 'A mode without an address', argv: ['-on-start=x', '-service=zk', '-discovery=a'], env: {}, inputs: { ...INPUTS, addresses: [] }, match: /POD_IP/ },
     { name: 'a bad port', argv: [...SEED_ARGS, '-dns-port=70000'], env: ENV, inputs: INPUTS, match: /-dns-port/ },
@@ -119,7 +157,10 @@ t.test('refuses inputs the original accepted and then hung or died on', async (t
   ];
   for (const row of rows) {
     const problems = problemsOf(row.argv, row.env, row.inputs);
-    t.ok(problems.some((p) => row.match.test(p)), `${row.name}: ${problems.join(' | ')}`);
+    t.ok(
+      problems.some((p) => row.match.test(p)),
+      `${row.name}: ${problems.join(' | ')}`,
+    );
   }
 });
 
@@ -138,20 +179,60 @@ t.test('refuses names Kubernetes would never produce, each with one short escape
   const huge = 'a'.repeat(131_072);
   const rows = [
     { name: 'an empty -service', argv: ['-on-start=x', '-service='], env: ENV, inputs: INPUTS, match: /-service is required/ },
-    { name: 'an underscore in -service', argv: ['-on-start=x', '-service=Kaf_ka'], env: ENV, inputs: INPUTS, match: /-service .* DNS-1123 label.*got "Kaf_ka"/ },
-    { name: 'a 64-character -service', argv: ['-on-start=x', `-service=${'s'.repeat(64)}`], env: ENV, inputs: INPUTS, match: /-service .* at most 63 characters \(got 64\)/ },
+    {
+      name: 'an underscore in -service',
+      argv: ['-on-start=x', '-service=Kaf_ka'],
+      env: ENV,
+      inputs: INPUTS,
+      match: /-service .* DNS-1123 label.*got "Kaf_ka"/,
+    },
+    {
+      name: 'a 64-character -service',
+      argv: ['-on-start=x', `-service=${'s'.repeat(64)}`],
+      env: ENV,
+      inputs: INPUTS,
+      match: /-service .* at most 63 characters \(got 64\)/,
+    },
     { name: 'a newline in POD_NAMESPACE', argv: SEED_ARGS, env: { POD_NAMESPACE: 'default\nevil' }, inputs: INPUTS, match: /-ns .* got "default\\nevil"/ },
     { name: 'a 131 KB hostname', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, hostname: huge }, match: /hostname .* at most 253 characters \(got 131072\)/ },
-    { name: 'a 64-character hostname label', argv: [...SEED_ARGS, `-hostname=${'h'.repeat(64)}`], env: ENV, inputs: INPUTS, match: /hostname .* DNS-1123 subdomain/ },
+    {
+      name: 'a 64-character hostname label',
+      argv: [...SEED_ARGS, `-hostname=${'h'.repeat(64)}`],
+      env: ENV,
+      inputs: INPUTS,
+      match: /hostname .* DNS-1123 subdomain/,
+    },
     { name: 'a hostname with a space', argv: SEED_ARGS, env: ENV, inputs: { ...INPUTS, hostname: 'zoo-1 ' }, match: /hostname .* got "zoo-1 "/ },
     { name: 'an upper-case domain', argv: [...SEED_ARGS, '-domain=Cluster.Local'], env: ENV, inputs: INPUTS, match: /-domain .* DNS-1123 subdomain/ },
-    { name: 'valid parts that make a name over 253', argv: ['-on-start=x', `-service=${'s'.repeat(63)}`, `-ns=${'n'.repeat(63)}`, `-domain=${'d'.repeat(63)}.${'e'.repeat(60)}`], env: {}, inputs: INPUTS, match: /more than DNS allows/ },
-    { name: 'a static peer with a newline', argv: ['-on-start=x', '-discovery=static', '-peers=zoo-1,zoo-2\nzoo-9'], env: ENV, inputs: INPUTS, match: /-peers takes host names or IP addresses.*"zoo-2\\nzoo-9"/ },
+    {
+      name: 'valid parts that make a name over 253',
+      argv: ['-on-start=x', `-service=${'s'.repeat(63)}`, `-ns=${'n'.repeat(63)}`, `-domain=${'d'.repeat(63)}.${'e'.repeat(60)}`],
+      env: {},
+      inputs: INPUTS,
+      match: /more than DNS allows/,
+    },
+    {
+      name: 'a static peer with a newline',
+      argv: ['-on-start=x', '-discovery=static', '-peers=zoo-1,zoo-2\nzoo-9'],
+      env: ENV,
+      inputs: INPUTS,
+      match: /-peers takes host names or IP addresses.*"zoo-2\\nzoo-9"/,
+    },
   ];
   for (const row of rows) {
     const problems = problemsOf(row.argv, row.env, row.inputs);
-    t.ok(problems.some((p) => row.match.test(p)), `${row.name}: ${problems.join(' | ').slice(0, 500)}`);
-    t.ok(problems.every((p) => p.length < 400 && !p.includes('\n')), `${row.name}: every problem is short and one line`);
+    t.ok(
+      problems.some((p) => row.match.test(p)),
+      `${row.name}: ${problems.join(' | ').slice(0, 500)}`,
+    );
+    t.ok(
+      problems.every((p) => p.length < 400 && !p.includes('\n')),
+      `${row.name}: every problem is short and one line`,
+    );
   }
-  t.same(readConfig(['-on-start=x', '-discovery=static', '-peers=zoo-1,10.0.0.7,fd00::7'], {}, INPUTS).discovery, { kind: 'static', peers: ['zoo-1', '10.0.0.7', 'fd00::7'] }, 'names and addresses are fine');
+  t.same(
+    readConfig(['-on-start=x', '-discovery=static', '-peers=zoo-1,10.0.0.7,fd00::7'], {}, INPUTS).discovery,
+    { kind: 'static', peers: ['zoo-1', '10.0.0.7', 'fd00::7'] },
+    'names and addresses are fine',
+  );
 });

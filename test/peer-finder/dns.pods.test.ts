@@ -36,11 +36,21 @@ t.before(() => {
   if (!existsSync(PEER_FINDER)) throw new Error(`${PEER_FINDER} is missing: run node scripts/build.ts`);
 });
 
-t.test('the seed manifest\'s bootstrap runs unchanged; each pod\'s on-start sees the members up to itself', { skip: skipUnlessRoot }, async (t) => {
+t.test("the seed manifest's bootstrap runs unchanged; each pod's on-start sees the members up to itself", { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
-  cluster.service({ name: 'zk', publishNotReadyAddresses: true, ports: [{ name: 'peer', port: 2888 }, { name: 'leader-election', port: 3888 }] });
+  cluster.service({
+    name: 'zk',
+    publishNotReadyAddresses: true,
+    ports: [
+      { name: 'peer', port: 2888 },
+      { name: 'leader-election', port: 3888 },
+    ],
+  });
   const zoo = cluster.statefulSet({
-    name: 'zoo', serviceName: 'zk', replicas: 3, podManagementPolicy: 'OrderedReady',
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: 3,
+    podManagementPolicy: 'OrderedReady',
     initContainers: [
       // The seed's `install` container copies on-start.sh into the shared work dir; `bootstrap` is its exact argv.
       { name: 'install', command: ['cp', RECORDER, '$(WORK_DIR)/on-start.sh'] },
@@ -51,32 +61,58 @@ t.test('the seed manifest\'s bootstrap runs unchanged; each pod\'s on-start sees
   zoo.start();
   await zoo.waitReady(3);
   const seen = zoo.pods.map((pod) => hookRuns(pod));
-  t.same(seen.map((runs) => runs.map((r) => r.stdin)), [[list('zoo-0')], [list('zoo-0', 'zoo-1')], [list('zoo-0', 'zoo-1', 'zoo-2')]], 'sorted, newline-terminated, itself included');
+  t.same(
+    seen.map((runs) => runs.map((r) => r.stdin)),
+    [[list('zoo-0')], [list('zoo-0', 'zoo-1')], [list('zoo-0', 'zoo-1', 'zoo-2')]],
+    'sorted, newline-terminated, itself included',
+  );
   t.match(seen[2]?.[0]?.facts, `self=${fqdn('zoo-2')} ordinal=2 count=3 event=start`);
-  t.match(zoo.pod(0).logs('bootstrap'), /peer-finder\.starting self=zoo-0.zk.default.svc.cluster.local .*domainFrom=resolv.conf nameservers=10\.\S+:53,10\.\S+:53/);
+  t.match(
+    zoo.pod(0).logs('bootstrap'),
+    /peer-finder\.starting self=zoo-0.zk.default.svc.cluster.local .*domainFrom=resolv.conf nameservers=10\.\S+:53,10\.\S+:53/,
+  );
   t.notMatch(zoo.pod(0).logs('bootstrap'), /peer-finder\.(members-unchanged|self-not-found)/, 'nothing to wait for: no waiting lines');
 });
 
 t.test('waits through NXDOMAIN until the Service exists, then runs on-start', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   const zoo = cluster.statefulSet({
-    name: 'zoo', serviceName: 'zk', replicas: 1,
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: 1,
     initContainers: [{ name: 'bootstrap', command: [NODE, PEER_FINDER, `-on-start=${RECORDER}`, '-service=zk', '-poll-period=200ms'] }],
     container: sleeper,
   });
   zoo.start();
-  await waitFor('NXDOMAIN logged', () => /peer-finder\.no-members-yet detail="SRV: NXDOMAIN for zk.default.svc.cluster.local./.test(zoo.pods[0]?.logs('bootstrap') ?? ''), { timeoutMs: 20_000 });
+  await waitFor(
+    'NXDOMAIN logged',
+    () => /peer-finder\.no-members-yet detail="SRV: NXDOMAIN for zk.default.svc.cluster.local./.test(zoo.pods[0]?.logs('bootstrap') ?? ''),
+    { timeoutMs: 20_000 },
+  );
   cluster.service({ name: 'zk', publishNotReadyAddresses: true });
   await zoo.waitReady(1);
-  t.same(hookRuns(zoo.pod(0)).map((r) => r.stdin), [list('zoo-0')]);
-  t.equal(zoo.pod(0).logs('bootstrap').match(/peer-finder\.no-members-yet/g)?.length, 1, 'NXDOMAIN logged once, not every poll');
+  t.same(
+    hookRuns(zoo.pod(0)).map((r) => r.stdin),
+    [list('zoo-0')],
+  );
+  t.equal(
+    zoo
+      .pod(0)
+      .logs('bootstrap')
+      .match(/peer-finder\.no-members-yet/g)?.length,
+    1,
+    'NXDOMAIN logged once, not every poll',
+  );
 });
 
 t.test('a sidecar runs on-change with the whole list after a scale from 3 to 5 and back to 3', { skip: skipUnlessRoot }, async (t) => {
   const cluster = await Cluster.create(t);
   cluster.service({ name: 'zk', publishNotReadyAddresses: true });
   const zoo = cluster.statefulSet({
-    name: 'zoo', serviceName: 'zk', replicas: 3, podManagementPolicy: 'Parallel',
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: 3,
+    podManagementPolicy: 'Parallel',
     container: { ...sleeper, name: 'peer-finder', command: [NODE, PEER_FINDER, `-on-change=${RECORDER}`, '-service=zk', '-poll-period=200ms'] },
   });
   zoo.start();
@@ -90,9 +126,18 @@ t.test('a sidecar runs on-change with the whole list after a scale from 3 to 5 a
   await waitFor('zoo-0 sees 3 again', () => last() === list('zoo-0', 'zoo-1', 'zoo-2'), { timeoutMs: 30_000 });
   const runs = hookRuns(zoo0);
   t.match(runs[0]?.facts, 'event=start', 'with only -on-change it also runs at start');
-  t.ok(runs.slice(1).every((r) => r.facts.includes('event=change')), 'later runs are changes');
-  t.ok(runs.every((r) => r.stdin.includes(`${fqdn('zoo-0')}\n`) && r.stdin.endsWith('\n')), 'every run lists itself, newline-terminated');
-  t.ok(runs.every((r, i) => i === 0 || r.stdin !== runs[i - 1]?.stdin), 'no run without a change');
+  t.ok(
+    runs.slice(1).every((r) => r.facts.includes('event=change')),
+    'later runs are changes',
+  );
+  t.ok(
+    runs.every((r) => r.stdin.includes(`${fqdn('zoo-0')}\n`) && r.stdin.endsWith('\n')),
+    'every run lists itself, newline-terminated',
+  );
+  t.ok(
+    runs.every((r, i) => i === 0 || r.stdin !== runs[i - 1]?.stdin),
+    'no run without a change',
+  );
   t.equal(zoo0.starts, 1, 'the sidecar never exited');
 });
 
@@ -131,7 +176,10 @@ t.test('keeps polling while the cluster DNS is down, then runs on-start when it 
   await cluster.dns.start();
   const result = await run.result;
   t.equal(result.exitCode, 0, run.log());
-  t.same(hookRuns(zoo.pod(0)).map((r) => r.stdin), [list('zoo-0')]);
+  t.same(
+    hookRuns(zoo.pod(0)).map((r) => r.stdin),
+    [list('zoo-0')],
+  );
   t.equal(run.log().match(/peer-finder\.lookup-failed/g)?.length, 1, 'the outage is logged once');
 });
 
@@ -143,7 +191,9 @@ t.test('resolves a 1,000-member Service through the TCP retry', { skip: skipUnle
   const ghosts = Array.from({ length: 999 }, (_, i) => ({ hostname: `ghost-${i}` }));
   await cluster.setExtraEndpoints('zk', ghosts);
   const zoo = cluster.statefulSet({
-    name: 'zoo', serviceName: 'zk', replicas: 1,
+    name: 'zoo',
+    serviceName: 'zk',
+    replicas: 1,
     initContainers: [{ name: 'bootstrap', command: [NODE, PEER_FINDER, `-on-start=${RECORDER}`, '-service=zk', '-timeout=60s'] }],
     container: sleeper,
   });

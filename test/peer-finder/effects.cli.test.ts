@@ -49,7 +49,11 @@ const configFor = (port: number, ...argv: string[]) =>
   readConfig(['-on-start=x', `-dns-port=${port}`, ...argv], { POD_NAMESPACE: 'default' }, { hostname: 'zoo-1', resolvConf: KUBELET, addresses: ['10.0.0.5'] });
 
 t.test('discovers SRV targets, A addresses and static lists with the same answer shape', async (t) => {
-  const dns = await startDnsmasq(t, [...srvRecords('zk', 'zoo', [0, 1]), 'host-record=web.default.svc.cluster.local,10.0.0.5', 'host-record=web.default.svc.cluster.local,10.0.0.6']);
+  const dns = await startDnsmasq(t, [
+    ...srvRecords('zk', 'zoo', [0, 1]),
+    'host-record=web.default.svc.cluster.local,10.0.0.5',
+    'host-record=web.default.svc.cluster.local,10.0.0.6',
+  ]);
   const srv = await realEffects.discoverer(configFor(dns.port, '-service=zk'))();
   t.match(srv, { kind: 'members', detail: /^SRV zk.default.svc.cluster.local. via udp @127.0.0.1/ });
   t.same(srv.kind === 'members' && [...srv.members].sort(), ['zoo-0.zk.default.svc.cluster.local', 'zoo-1.zk.default.svc.cluster.local']);
@@ -77,7 +81,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-t.test('passes SIGTERM on to the hook\'s whole process group instead of orphaning it', async (t) => {
+t.test("passes SIGTERM on to the hook's whole process group instead of orphaning it", async (t) => {
   const dir = scratch(t);
   const signals = new EventEmitter();
   // The grandchild writes its own pid once it runs as a fresh process: `sleep 30 & echo $!` wrote it right after the
@@ -88,7 +92,7 @@ t.test('passes SIGTERM on to the hook\'s whole process group instead of orphanin
   const outcome = await run;
   t.match(outcome, { kind: 'failed', stoppedBy: 'SIGTERM', detail: /peer-finder received SIGTERM/ });
   t.equal(readFileSync(join(dir, 'got'), 'utf8'), 'TERM\n', 'the hook got SIGTERM');
-  for (const end = Date.now() + 5000; alive(grandchild) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+  for (const end = Date.now() + 5000; alive(grandchild) && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
   t.notOk(alive(grandchild), 'what the hook started got it too');
   t.equal(signals.listenerCount('SIGTERM'), 0, 'no listener left behind');
 });

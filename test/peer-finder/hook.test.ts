@@ -19,7 +19,16 @@ t.test('hands the hook one member per line with a final newline', async (t) => {
 });
 
 t.test('tells the hook who it is and how many members there are', async (t) => {
-  const env = hookEnv({ event: 'start', self: 'zoo-2.zk.default.svc.cluster.local', hostname: 'zoo-2', ordinal: 2, service: 'zk', namespace: 'default', clusterDomain: 'cluster.local', members: ['a', 'b', 'c'] });
+  const env = hookEnv({
+    event: 'start',
+    self: 'zoo-2.zk.default.svc.cluster.local',
+    hostname: 'zoo-2',
+    ordinal: 2,
+    service: 'zk',
+    namespace: 'default',
+    clusterDomain: 'cluster.local',
+    members: ['a', 'b', 'c'],
+  });
   t.same(env, {
     PEER_FINDER_EVENT: 'start',
     PEER_FINDER_SELF: 'zoo-2.zk.default.svc.cluster.local',
@@ -30,7 +39,11 @@ t.test('tells the hook who it is and how many members there are', async (t) => {
     PEER_FINDER_NAMESPACE: 'default',
     PEER_FINDER_DOMAIN: 'cluster.local',
   });
-  t.equal(hookEnv({ event: 'change', self: 'x', hostname: 'web', ordinal: undefined, service: '', namespace: '', clusterDomain: '', members: [] }).PEER_FINDER_ORDINAL, '');
+  t.equal(
+    hookEnv({ event: 'change', self: 'x', hostname: 'web', ordinal: undefined, service: '', namespace: '', clusterDomain: '', members: [] })
+      .PEER_FINDER_ORDINAL,
+    '',
+  );
 });
 
 t.test('orders like UTF-8 bytes across the whole code point range', async (t) => {

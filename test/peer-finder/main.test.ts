@@ -39,7 +39,10 @@ t.test('polls until its own record appears, runs on-start once and returns 0', a
   const { fx, runs, lookups } = fake([{ kind: 'not-found', detail: 'NXDOMAIN' }, members(0), members(0, 1)]);
   t.equal(await main(['-on-start="/work-dir/on-start.sh"', '-service=zk'], ENV, fx), 0);
   t.equal(lookups(), 3);
-  t.same(runs.map((r) => [r.command, r.input]), [['"/work-dir/on-start.sh"', `${fqdn(0)}\n${fqdn(1)}\n`]]);
+  t.same(
+    runs.map((r) => [r.command, r.input]),
+    [['"/work-dir/on-start.sh"', `${fqdn(0)}\n${fqdn(1)}\n`]],
+  );
 });
 
 t.test('fails with HOOK_FAILED (exit 1) when the hook fails', async (t) => {
@@ -56,9 +59,18 @@ t.test('fails with PEERS_TIMEOUT (exit 1) when -timeout passes first', async (t)
 t.test('keeps running on-change as a sidecar until stopped', async (t) => {
   const { fx, runs } = fake([members(0, 1), members(0, 1), members(0, 1, 2), { kind: 'error', detail: 'down' }]);
   // The last answer repeats forever: sleep throws once the fake clock passes 10 s, which ends the loop.
-  const stopped = main(['-on-start=s', '-on-change=c', '-service=zk', '-timeout=1s'], ENV, { ...fx, sleep: async (ms) => { await fx.sleep(ms); if (fx.now() > 10_000) throw new Error('stop'); } });
+  const stopped = main(['-on-start=s', '-on-change=c', '-service=zk', '-timeout=1s'], ENV, {
+    ...fx,
+    sleep: async (ms) => {
+      await fx.sleep(ms);
+      if (fx.now() > 10_000) throw new Error('stop');
+    },
+  });
   await t.rejects(stopped, { message: 'stop' });
-  t.same(runs.map((r) => r.which), ['on-start', 'on-change']);
+  t.same(
+    runs.map((r) => r.which),
+    ['on-start', 'on-change'],
+  );
 });
 
 t.test('prints help and exits 0 without reading anything', async (t) => {

@@ -3,9 +3,14 @@ import { configOf as readConfig } from './fixtures/read-config.ts';
 import { initialState, nextStep, lookupBudgetMs, REMIND_EVERY_MS, type Answer, type State, type Step } from '../../peer-finder/plan.ts';
 
 const KUBELET = 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n';
-const configOf = (...argv: string[]) => readConfig(['-service=zk', ...argv], { POD_NAMESPACE: 'default' }, { hostname: 'zoo-1', resolvConf: KUBELET, addresses: [] });
+const configOf = (...argv: string[]) =>
+  readConfig(['-service=zk', ...argv], { POD_NAMESPACE: 'default' }, { hostname: 'zoo-1', resolvConf: KUBELET, addresses: [] });
 const fqdn = (i: number): string => `zoo-${i}.zk.default.svc.cluster.local`;
-const members = (...ordinals: number[]): Answer => ({ kind: 'members', members: ordinals.map(fqdn), detail: 'SRV zk.default.svc.cluster.local. via udp @10.96.0.10' });
+const members = (...ordinals: number[]): Answer => ({
+  kind: 'members',
+  members: ordinals.map(fqdn),
+  detail: 'SRV zk.default.svc.cluster.local. via udp @10.96.0.10',
+});
 const NXDOMAIN: Answer = { kind: 'not-found', detail: 'SRV: NXDOMAIN for zk.default.svc.cluster.local.' };
 const SERVFAIL: Answer = { kind: 'error', detail: 'servfail: SRV zk.default.svc.cluster.local. @10.96.0.10:53: SERVFAIL' };
 
@@ -51,7 +56,11 @@ t.test('sees growth from 1 to 3 members: the hook runs only once its own record 
   t.same(kinds(steps), ['wait', 'run', 'run']);
   const [, first, second] = steps;
   t.match(first, { kind: 'run', final: false, hook: { which: 'on-start', command: 'start' } });
-  t.match(second, { kind: 'run', final: false, hook: { which: 'on-change', command: 'change', input: `${fqdn(0)}\n${fqdn(1)}\n${fqdn(2)}\n`, env: { PEER_FINDER_EVENT: 'change' } } });
+  t.match(second, {
+    kind: 'run',
+    final: false,
+    hook: { which: 'on-change', command: 'change', input: `${fqdn(0)}\n${fqdn(1)}\n${fqdn(2)}\n`, env: { PEER_FINDER_EVENT: 'change' } },
+  });
   t.match(second?.note?.fields, { added: fqdn(2), removed: '' });
 });
 
@@ -123,13 +132,21 @@ t.test('matches its own name case-insensitively and without the root dot', async
 });
 
 t.test('static members run the hook once and finish even with -on-change', async (t) => {
-  const config = readConfig(['-on-start=s', '-on-change=c', '-discovery=static', '-peers=zoo-0,zoo-1'], {}, { hostname: 'zoo-1', resolvConf: undefined, addresses: [] });
+  const config = readConfig(
+    ['-on-start=s', '-on-change=c', '-discovery=static', '-peers=zoo-0,zoo-1'],
+    {},
+    { hostname: 'zoo-1', resolvConf: undefined, addresses: [] },
+  );
   const [step] = rounds(config, [{ kind: 'members', members: ['zoo-1', 'zoo-0'], detail: 'static -peers' }]);
   t.match(step, { kind: 'run', final: true, hook: { input: 'zoo-0\nzoo-1\n', env: { PEER_FINDER_SELF: 'zoo-1' } } });
 });
 
 t.test('with A records, finds itself by address', async (t) => {
-  const config = readConfig(['-on-start=s', '-service=zk', '-discovery=a'], { POD_IP: '10.0.0.12' }, { hostname: 'c0ffee', resolvConf: undefined, addresses: [] });
+  const config = readConfig(
+    ['-on-start=s', '-service=zk', '-discovery=a'],
+    { POD_IP: '10.0.0.12' },
+    { hostname: 'c0ffee', resolvConf: undefined, addresses: [] },
+  );
   const [step] = rounds(config, [{ kind: 'members', members: ['10.0.0.2', '10.0.0.12'], detail: 'A zk.' }]);
   t.match(step, { kind: 'run', hook: { input: '10.0.0.12\n10.0.0.2\n', env: { PEER_FINDER_SELF: '10.0.0.12', PEER_FINDER_ORDINAL: '' } } });
 });
@@ -145,7 +162,11 @@ t.test('bounds each lookup and sleep by what is left of -timeout, until the firs
   ];
   for (const row of rows) t.equal(lookupBudgetMs(row.config, row.state, row.now), row.want, row.name);
   const steps = rounds(config, [members(0), members(0)]);
-  t.same(steps.map((s) => (s.kind === 'wait' ? s.retryMs : undefined)), [1000, 500], 'the last sleep ends at the deadline');
+  t.same(
+    steps.map((s) => (s.kind === 'wait' ? s.retryMs : undefined)),
+    [1000, 500],
+    'the last sleep ends at the deadline',
+  );
 });
 
 t.test('when the last lookup is cut short at the deadline, the timeout names what the previous one lacked', async (t) => {
@@ -159,8 +180,18 @@ t.test('when the last lookup is cut short at the deadline, the timeout names wha
 
 t.test('logs names left out of the answer once while they stay the same, and again when they change or come back', async (t) => {
   const bad = (names: string[], ...ordinals: number[]): Answer => ({ ...(members(...ordinals) as Extract<Answer, { kind: 'members' }>), rejected: names });
-  const steps = rounds(configOf('-on-start=x', '-on-change=y'), [bad(['a\nb'], 0), bad(['a\nb'], 0), bad(['a\nb', 'c\u0000'], 0), members(0), bad(['a\nb'], 0, 1), bad(['a\nb'], 0, 1)]);
-  t.same(steps.map((s) => s.warning?.event), ['peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined]);
+  const steps = rounds(configOf('-on-start=x', '-on-change=y'), [
+    bad(['a\nb'], 0),
+    bad(['a\nb'], 0),
+    bad(['a\nb', 'c\u0000'], 0),
+    members(0),
+    bad(['a\nb'], 0, 1),
+    bad(['a\nb'], 0, 1),
+  ]);
+  t.same(
+    steps.map((s) => s.warning?.event),
+    ['peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined, 'peer-finder.names-rejected', undefined],
+  );
   t.match(steps[2]?.warning?.fields, { count: 2, names: 'a\nb,c\u0000' });
   t.same(kinds(steps), ['wait', 'wait', 'wait', 'wait', 'run', 'wait'], 'the valid members still count');
 });

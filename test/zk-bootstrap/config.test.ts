@@ -78,7 +78,11 @@ t.test('health endpoints: off unless -health-port (env ZK_HEALTH_PORT) is 1-6553
   t.equal(read(['run', '--', 'java']).health, undefined, 'off by default');
   t.equal(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '0' }).health, undefined, '0 is off');
   t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8081' }).health, { port: 8081, checkTimeoutMs: 2000 }, 'env, with the 2s check deadline');
-  t.same(read(['run', '-health-port=9000', '-health-check-timeout=750ms', '--', 'java'], { ZK_HEALTH_PORT: '8081' }).health, { port: 9000, checkTimeoutMs: 750 }, 'flags win over env');
+  t.same(
+    read(['run', '-health-port=9000', '-health-check-timeout=750ms', '--', 'java'], { ZK_HEALTH_PORT: '8081' }).health,
+    { port: 9000, checkTimeoutMs: 750 },
+    'flags win over env',
+  );
   t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_ADMINSERVER_ENABLED: 'false' }).health?.port, 8080, '8080 once the AdminServer is off');
   t.same(read(['run', '--', 'java'], { ZK_HEALTH_PORT: '8080', ZOO_CFG_EXTRA: 'admin.serverPort=9090' }).health?.port, 8080, '8080 once the AdminServer moved');
   const rows = [
@@ -89,7 +93,11 @@ t.test('health endpoints: off unless -health-port (env ZK_HEALTH_PORT) is 1-6553
     { name: 'the election port', env: { ZK_HEALTH_PORT: '3888' }, match: /election port/ },
     { name: "the AdminServer's default", env: { ZK_HEALTH_PORT: '8080' }, match: /8080 is ZooKeeper's AdminServer/ },
     { name: "the AdminServer's own port", env: { ZK_HEALTH_PORT: '9090', ZOO_CFG_EXTRA: 'admin.serverPort=9090' }, match: /9090 is ZooKeeper's AdminServer/ },
-    { name: 'zero check deadline', env: { ZK_HEALTH_PORT: '8081', ZK_HEALTH_CHECK_TIMEOUT: '0s' }, match: /-health-check-timeout \(env ZK_HEALTH_CHECK_TIMEOUT\)/ },
+    {
+      name: 'zero check deadline',
+      env: { ZK_HEALTH_PORT: '8081', ZK_HEALTH_CHECK_TIMEOUT: '0s' },
+      match: /-health-check-timeout \(env ZK_HEALTH_CHECK_TIMEOUT\)/,
+    },
   ];
   for (const row of rows) {
     const found = problems(['run', '--', 'java'], row.env);
@@ -172,7 +180,7 @@ t.test('a value that would change a zoo.cfg or server line is refused at the gat
   t.equal(read(['init'], { ZK_DOMAIN: 'zk.default.svc.cluster.local.' }).domain, 'zk.default.svc.cluster.local', 'a trailing root dot is dropped');
 });
 
-t.test('static servers: ids within ZooKeeper\'s 1-255, ports 1-65535, hosts that are names', async (t) => {
+t.test("static servers: ids within ZooKeeper's 1-255, ports 1-65535, hosts that are names", async (t) => {
   const rows = [
     { name: 'id past 255', servers: 'server.256=a:1:2', match: /ZOO_SERVERS entries/ },
     { name: 'id past 32 bits', servers: 'server.4294967297=a:1:2', match: /ZOO_SERVERS entries/ },
@@ -188,7 +196,13 @@ t.test('static servers: ids within ZooKeeper\'s 1-255, ports 1-65535, hosts that
 });
 
 t.test('durations are range-checked at parse time: never a timer that fires after 1 ms', async (t) => {
-  for (const [flag, value] of [['timeout', '999999999h'], ['wait-timeout', '597h'], ['leave-settle', '0s'], ['stop-grace', '0.1ms'], ['timeout', '']] as const) {
+  for (const [flag, value] of [
+    ['timeout', '999999999h'],
+    ['wait-timeout', '597h'],
+    ['leave-settle', '0s'],
+    ['stop-grace', '0.1ms'],
+    ['timeout', ''],
+  ] as const) {
     t.match(problems(['init', `-${flag}=${value}`]).join('\n'), new RegExp(`-${flag} .*from 1ms to 596h`), `-${flag}=${value}`);
   }
   t.equal(read(['init', '-wait-timeout=596h']).waitTimeoutMs, 596 * 3_600_000, 'the longest a timer holds is accepted');
@@ -204,7 +218,8 @@ t.test('property: ZOO_* integers are digits in range or a problem, never 1e+23 o
         if (n !== 2000 || /[\n\u0000]/.test(found.join(''))) throw new Error(`problem path: ${n} ${JSON.stringify(found)}`);
         return;
       }
-      if (text !== '' && (!/^\d+$/.test(String(n)) || n < 1 || n > 2 ** 31 - 1 || String(n) !== String(Number(text)))) throw new Error(`${JSON.stringify(text)} -> ${n}`);
+      if (text !== '' && (!/^\d+$/.test(String(n)) || n < 1 || n > 2 ** 31 - 1 || String(n) !== String(Number(text))))
+        throw new Error(`${JSON.stringify(text)} -> ${n}`);
     }),
     { numRuns: 500 },
   );

@@ -52,7 +52,11 @@ t.test('bad inputs: one line naming the problem, non-zero exit, nothing changed 
 });
 
 t.test('-log-format=json: even a config error is one JSON line, with the code and every problem', async (t) => {
-  const r = await run([process.execPath, BOOTSTRAP, 'init', '-log-format=json', '-mode=magic', '-client-port=0'], { env: { HOSTNAME: 'zoo-0', ZK_SUPER_SECRET: 'x' }, input: '', timeoutMs: 30_000 });
+  const r = await run([process.execPath, BOOTSTRAP, 'init', '-log-format=json', '-mode=magic', '-client-port=0'], {
+    env: { HOSTNAME: 'zoo-0', ZK_SUPER_SECRET: 'x' },
+    input: '',
+    timeoutMs: 30_000,
+  });
   t.equal(r.exitCode, 2);
   const lines = r.stderr.trim().split('\n');
   t.equal(lines.length, 1, 'one line');
@@ -68,7 +72,11 @@ t.test('an unwritable data dir is named and nothing is written', async (t) => {
   t.equal(r.exitCode, 1);
   t.equal(codeOf(r.stderr), 'ZK_DIR_UNWRITABLE');
   t.match(failure(r.stderr)?.fields.message, /ZOO_DATA_DIR|ZK_CONF_DIR/, 'the message names the input');
-  t.same(readdirSync(zoo0.volume).filter((name) => name !== 'tmp'), ['data'], 'nothing but the pod\'s own tmp dir beside it');
+  t.same(
+    readdirSync(zoo0.volume).filter((name) => name !== 'tmp'),
+    ['data'],
+    "nothing but the pod's own tmp dir beside it",
+  );
 });
 
 t.test('others exist but none serves: init waits, then gives up without founding anything', async (t) => {
@@ -106,12 +114,21 @@ t.test('run -- a missing or non-executable server: one line, exit 2, no digest, 
   const notExecutable = join(zoo0.volume, 'java');
   writeFileSync(notExecutable, '#!/bin/sh\n');
   const cases = (['dynamic', 'static'] as const).flatMap((mode) =>
-    ([['missing', '/nonexistent/java', 'ENOENT'], ['not executable', notExecutable, 'EACCES'], ['a directory', zoo0.volume, 'EACCES']] as const).map(([name, command, errno]) => ({ mode, name, command, errno })));
+    (
+      [
+        ['missing', '/nonexistent/java', 'ENOENT'],
+        ['not executable', notExecutable, 'EACCES'],
+        ['a directory', zoo0.volume, 'EACCES'],
+      ] as const
+    ).map(([name, command, errno]) => ({ mode, name, command, errno })),
+  );
   // Side by side: the dynamic runs find the volume init prepared (nothing to write), each static run has its own dir.
-  const results = await Promise.all(cases.map(({ mode, command }, i) => {
-    const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, `static-${i}`) } : {});
-    return run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
-  }));
+  const results = await Promise.all(
+    cases.map(({ mode, command }, i) => {
+      const env = zoo0.env(mode === 'static' ? { ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZOO_DATA_DIR: join(zoo0.volume, `static-${i}`) } : {});
+      return run([process.execPath, BOOTSTRAP, 'run', '--', command, '-cp', 'x', 'Main'], { env, timeoutMs: 30_000 });
+    }),
+  );
   for (const [i, { mode, name, errno }] of cases.entries()) {
     const r = results[i]!;
     const what = `${name} (${mode})`;
@@ -129,7 +146,11 @@ t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (
   const env = zoo0.env({ ZK_MODE: 'static', ZK_REPLICAS: '1', ZK_DOMAIN: 'zk', ZK_STOP_GRACE: '500ms' });
   // The server says when its trap is set ($0 is the file it touches); SIGTERM before that would simply kill it.
   const trapped = join(zoo0.volume, 'trapped');
-  const started = startLogged([process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; touch "$0"; while :; do sleep 0.05; done', trapped], join(zoo0.volume, 'run.log'), env);
+  const started = startLogged(
+    [process.execPath, BOOTSTRAP, 'run', '--', 'sh', '-c', 'trap "" TERM; touch "$0"; while :; do sleep 0.05; done', trapped],
+    join(zoo0.volume, 'run.log'),
+    env,
+  );
   t.teardown(() => killGroup(started.child, 'SIGKILL'));
   await waitFor('the server to ignore SIGTERM', () => existsSync(trapped), { timeoutMs: 20_000, intervalMs: 20 });
   const stopAt = Date.now();
@@ -138,7 +159,12 @@ t.test('run: a server that ignores SIGTERM is killed after -stop-grace', async (
   const exit = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000).unref())]);
   t.same(exit, { exitCode: 137, signal: null }, 'the server was killed, its 128+9 is the exit code');
   t.ok(Date.now() - stopAt < 3000, `exited ${Date.now() - stopAt}ms after SIGTERM`);
-  t.ok(readFileSync(join(zoo0.volume, 'run.log'), 'utf8').split('\n').some((line) => parseLogLine(line).event === 'supervise.kill'), 'the kill is logged');
+  t.ok(
+    readFileSync(join(zoo0.volume, 'run.log'), 'utf8')
+      .split('\n')
+      .some((line) => parseLogLine(line).event === 'supervise.kill'),
+    'the kill is logged',
+  );
 });
 
 // Hostile-input issue 13 item 2: a member that accepts TCP but never answers (a SIGSTOPped server) kept init alive

@@ -11,7 +11,11 @@ t.before(() => {
 });
 
 t.test('three pods in order form an ensemble of three voters; leave and rejoin keep it exact', async (t) => {
-  const [zoo0, zoo1, zoo2] = (await loopbackPods(t, 3)) as [Awaited<ReturnType<typeof loopbackPods>>[0], Awaited<ReturnType<typeof loopbackPods>>[0], Awaited<ReturnType<typeof loopbackPods>>[0]];
+  const [zoo0, zoo1, zoo2] = (await loopbackPods(t, 3)) as [
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+    Awaited<ReturnType<typeof loopbackPods>>[0],
+  ];
   const started = Date.now();
 
   const init0 = await zoo0.init([zoo0]);
@@ -40,8 +44,14 @@ t.test('three pods in order form an ensemble of three voters; leave and rejoin k
     for (const pod of [zoo0, zoo1, zoo2]) {
       const server = pod.server();
       t.ok(server, `${pod.name}: the JVM is zk-bootstrap's child`);
-      t.ok(server?.argv.some((a) => a.endsWith('QuorumPeerMain')), `${pod.name}: it is the server`);
-      t.notOk(server?.argv.some((a) => a.includes(digest) || a.includes('superDigest')), `${pod.name}: no digest in its argv`);
+      t.ok(
+        server?.argv.some((a) => a.endsWith('QuorumPeerMain')),
+        `${pod.name}: it is the server`,
+      );
+      t.notOk(
+        server?.argv.some((a) => a.includes(digest) || a.includes('superDigest')),
+        `${pod.name}: no digest in its argv`,
+      );
       t.notMatch(JSON.stringify(server?.env ?? {}), new RegExp(`${digest.replace(/[+/=]/g, '\\$&')}|${SUPER_SECRET}`), `${pod.name}: nor in its environment`);
       t.equal(statSync(argFileOf(pod)).mode & 0o777, 0o600, `${pod.name}: JDK_JAVA_OPTIONS names a 0600 argfile`);
       t.notOk(readFileSync(join(pod.volume, 'run.log'), 'utf8').includes(digest), `${pod.name}: nor in the log`);

@@ -129,7 +129,10 @@ t.test('run keeps the volume, starts the server once, and promotes the observer 
   t.notOk('ZK_SUPER_SECRET' in (started[0]?.env ?? {}), 'the secret never reaches the server');
   t.same(reconfigs, [{ connectString: `${fqdn(0)}:2181,${fqdn(1)}:2181`, request: { joining: line(3) } }], 'added through the other members');
   t.same(calls, ['checkJava java', 'removeArgFile']);
-  t.same(events.filter((e) => e.startsWith('zk-bootstrap.')), ['zk-bootstrap.plan', 'zk-bootstrap.wrote', 'zk-bootstrap.started', 'zk-bootstrap.waiting', 'zk-bootstrap.reconfig', 'zk-bootstrap.member']);
+  t.same(
+    events.filter((e) => e.startsWith('zk-bootstrap.')),
+    ['zk-bootstrap.plan', 'zk-bootstrap.wrote', 'zk-bootstrap.started', 'zk-bootstrap.waiting', 'zk-bootstrap.reconfig', 'zk-bootstrap.member'],
+  );
 });
 
 t.test('run stops the server and fails with ZK_NO_AUTH when the ensemble refuses the secret', async (t) => {
@@ -155,5 +158,8 @@ t.test('leave removes this member through its own server and exits 0', async (t)
   });
   t.equal(await main(['leave'], ENV, fx), 0);
   t.same(reconfigs, [{ connectString: '127.0.0.1:2181', request: { leaving: '3' } }]);
-  t.same(events.filter((e) => e.startsWith('zk-bootstrap.')), ['zk-bootstrap.leave', 'zk-bootstrap.left']);
+  t.same(
+    events.filter((e) => e.startsWith('zk-bootstrap.')),
+    ['zk-bootstrap.leave', 'zk-bootstrap.left'],
+  );
 });

@@ -14,7 +14,11 @@ t.test('splits the peer list into this pod and the others, sorted and deduplicat
     { name: 'trailing dots, blanks, duplicates, no final newline', text: `\n${F(2)}.\n${F(1)}\n${F(2)}`, self: F(1), others: [F(2)] },
   ];
   for (const row of rows) t.same(peersFromText(row.text, { pod, address: undefined }), { self: row.self, others: row.others, dropped: [] }, row.name);
-  t.same(peersFromText('127.0.0.2\n127.0.0.3\n', { pod, address: '127.0.0.3' }), { self: '127.0.0.3', others: ['127.0.0.2'], dropped: [] }, 'matched by -address');
+  t.same(
+    peersFromText('127.0.0.2\n127.0.0.3\n', { pod, address: '127.0.0.3' }),
+    { self: '127.0.0.3', others: ['127.0.0.2'], dropped: [] },
+    'matched by -address',
+  );
 });
 
 t.test('a list without this pod is refused, never read as "alone"', async (t) => {
@@ -32,7 +36,11 @@ t.test('lines that are not host names are dropped and reported, never used', asy
     const peers = peersFromText(`${F(0)}\n${line}\n${F(1)}\n`, { pod, address: undefined });
     t.same(peers, { self: F(1), others: [F(0)], dropped: [line] }, JSON.stringify(line));
   }
-  t.throws(() => peersFromText(`${F(1)}\nzoo-2\u0000\n`, { pod, address: undefined }), { code: 'ZK_PEERS_INVALID', exitCode: 2 }, 'only bad others: refused, not founded');
+  t.throws(
+    () => peersFromText(`${F(1)}\nzoo-2\u0000\n`, { pod, address: undefined }),
+    { code: 'ZK_PEERS_INVALID', exitCode: 2 },
+    'only bad others: refused, not founded',
+  );
   const huge = `${F(1)}\n${'x\u0000'.repeat(50_000)}\n`;
   const error = (() => {
     try {
@@ -61,7 +69,8 @@ t.test('property: whatever is on stdin, only host names come out, or one exit-2 
         if (!(error instanceof AgentError) || error.exitCode !== 2 || /[\n\u0000]/.test(error.message)) throw error;
         return;
       }
-      for (const name of [peers.self ?? '', ...peers.others]) if (!isHostName(name) || /[:,\s]/.test(name)) throw new Error(`bad name out: ${JSON.stringify(name)}`);
+      for (const name of [peers.self ?? '', ...peers.others])
+        if (!isHostName(name) || /[:,\s]/.test(name)) throw new Error(`bad name out: ${JSON.stringify(name)}`);
       if (peers.others.length + 1 > lines.length) throw new Error('more names out than lines in');
     }),
     { numRuns: 300 },

@@ -2,7 +2,15 @@ import t from 'tap';
 import { AgentError } from '../../common/errors.ts';
 import { readConfig } from '../../zk-bootstrap/config.ts';
 import type { EnsembleView, Peers, VolumeFacts } from '../../zk-bootstrap/start-plan.ts';
-import { prepareStart, prepareStep, WAIT_NOTE_EVERY_MS, type PrepareAction, type PrepareSeen, type PrepareState, type PrepareStep } from '../../zk-bootstrap/prepare-plan.ts';
+import {
+  prepareStart,
+  prepareStep,
+  WAIT_NOTE_EVERY_MS,
+  type PrepareAction,
+  type PrepareSeen,
+  type PrepareState,
+  type PrepareStep,
+} from '../../zk-bootstrap/prepare-plan.ts';
 
 const DOMAIN = 'zk.default.svc.cluster.local';
 const fqdn = (i: number) => `zoo-${i}.${DOMAIN}`;
@@ -29,7 +37,11 @@ const drive = (config: ReturnType<typeof configOf>, who: Peers, world: (action: 
   }
   throw new Error('no end within the step limit');
 };
-const nobodyServes = (action: PrepareAction): PrepareSeen => ({ kind: 'volume', volume: EMPTY, ...(action.kind === 'ask-ensemble' ? { ensemble: UNREACHABLE } : {}) });
+const nobodyServes = (action: PrepareAction): PrepareSeen => ({
+  kind: 'volume',
+  volume: EMPTY,
+  ...(action.kind === 'ask-ensemble' ? { ensemble: UNREACHABLE } : {}),
+});
 // The wait steps: a wait reads the volume again after its sleep.
 const waits = (trace: readonly Trace[]) => trace.filter((e) => e.step.kind === 'act' && e.step.action.kind === 'read-volume');
 
@@ -38,8 +50,15 @@ t.test('while nobody serves: asks, waits with a growing back-off, and gives up w
   const last = trace.at(-1) as Trace;
   t.match(last.step, { kind: 'fail', error: { code: 'ZK_ENSEMBLE_UNREACHABLE', exitCode: 1, context: { waitTimeoutMs: 10_000 } } });
   t.equal(last.atMs, 10_001, 'at the first wait past the deadline');
-  t.ok(trace.slice(0, -1).every((e) => e.step.kind === 'act'), 'never before');
-  t.same(waits(trace).map((e) => (e.step.kind === 'act' ? e.step.sleepMs : 0)), [500, 2000, 5000, 2501], 'back-off by plan round (capped at 5 s), the last cut to end just past the deadline');
+  t.ok(
+    trace.slice(0, -1).every((e) => e.step.kind === 'act'),
+    'never before',
+  );
+  t.same(
+    waits(trace).map((e) => (e.step.kind === 'act' ? e.step.sleepMs : 0)),
+    [500, 2000, 5000, 2501],
+    'back-off by plan round (capped at 5 s), the last cut to end just past the deadline',
+  );
 });
 
 t.test('a wait at the deadline still waits; 1 ms later it gives up', async (t) => {
@@ -52,7 +71,8 @@ t.test('a wait at the deadline still waits; 1 ms later it gives up', async (t) =
 
 t.test(`a repeated wait is logged once per ${WAIT_NOTE_EVERY_MS / 1000} s, not per poll; the ask once`, async (t) => {
   const trace = drive(configOf('zoo-1', '-wait-timeout=100s'), peers(1, [0]), nobodyServes);
-  const noted = (kind: string) => trace.filter((e) => e.step.notes.some((n) => n.event === 'zk-bootstrap.plan' && n.fields['step'] === kind)).map((e) => e.atMs);
+  const noted = (kind: string) =>
+    trace.filter((e) => e.step.notes.some((n) => n.event === 'zk-bootstrap.plan' && n.fields['step'] === kind)).map((e) => e.atMs);
   const waitNotes = noted('wait');
   t.ok(waits(trace).length >= 20, `${waits(trace).length} waits`);
   t.same(waitNotes, [0, 32_500, 62_500, 92_500], 'the first wait, then the first poll 30 s or more after the last line');
@@ -62,7 +82,14 @@ t.test(`a repeated wait is logged once per ${WAIT_NOTE_EVERY_MS / 1000} s, not p
 
 t.test('founding, joining and a stale entry: the actions in order, with the notes they log', async (t) => {
   const rows: { name: string; host: string; who: Peers; ensemble?: EnsembleView; removals?: string[]; actions: string[]; events: string[]; why?: string }[] = [
-    { name: 'alone in DNS: writes at once', host: 'zoo-0', who: peers(0, []), actions: ['read-volume', 'write'], events: ['zk-bootstrap.plan', 'zk-bootstrap.wrote'], why: 'found' },
+    {
+      name: 'alone in DNS: writes at once',
+      host: 'zoo-0',
+      who: peers(0, []),
+      actions: ['read-volume', 'write'],
+      events: ['zk-bootstrap.plan', 'zk-bootstrap.wrote'],
+      why: 'found',
+    },
     {
       name: 'others serve: asks, then writes the join',
       host: 'zoo-2',
@@ -96,7 +123,11 @@ t.test('founding, joining and a stale entry: the actions in order, with the note
       return { kind: 'volume', volume: EMPTY, ...(action.kind === 'ask-ensemble' ? { ensemble: row.ensemble } : {}) };
     });
     t.same(actions, row.actions, `${row.name}: actions`);
-    t.same(trace.flatMap((e) => e.step.notes.map((n) => n.event)), row.events, `${row.name}: notes`);
+    t.same(
+      trace.flatMap((e) => e.step.notes.map((n) => n.event)),
+      row.events,
+      `${row.name}: notes`,
+    );
     t.match(trace.at(-1)?.step, { kind: 'done', notes: [{ fields: { why: row.why, files: '/data/conf/zoo.cfg' } }] }, `${row.name}: done`);
   }
 });
@@ -104,11 +135,23 @@ t.test('founding, joining and a stale entry: the actions in order, with the note
 t.test('refusals and permanent failures end the preparation with their own code', async (t) => {
   const config = configOf('zoo-2');
   const start = prepareStart(config, 0);
-  t.match(prepareStep(config, peers(2, [0]), start.state, { kind: 'volume', volume: { ...EMPTY, myid: '7\n' } }, 0), { kind: 'fail', error: { code: 'ZK_MYID_MISMATCH', exitCode: 2 } }, 'myid of another member');
+  t.match(
+    prepareStep(config, peers(2, [0]), start.state, { kind: 'volume', volume: { ...EMPTY, myid: '7\n' } }, 0),
+    { kind: 'fail', error: { code: 'ZK_MYID_MISMATCH', exitCode: 2 } },
+    'myid of another member',
+  );
   const asked = prepareStep(config, peers(2, [0, 1]), start.state, { kind: 'volume', volume: EMPTY, ensemble: committed(line(1), line(3)) }, 0);
   if (asked.kind !== 'act') return t.fail('expected the removal');
   t.match(asked.action, { kind: 'remove', id: 3, connectString: `${fqdn(0)}:2181` });
   const refused = new AgentError('ZK_NO_AUTH', 'wrong secret');
-  t.match(prepareStep(config, peers(2, [0, 1]), asked.state, { kind: 'failed', error: refused }, 0), { kind: 'fail', error: refused }, 'a wrong secret is not retried');
-  t.match(prepareStep(config, peers(2, [0, 1]), asked.state, { kind: 'written', paths: [] }, 0), { kind: 'done', notes: [{ fields: { files: 'none (unchanged)' } }] }, 'nothing changed on disk');
+  t.match(
+    prepareStep(config, peers(2, [0, 1]), asked.state, { kind: 'failed', error: refused }, 0),
+    { kind: 'fail', error: refused },
+    'a wrong secret is not retried',
+  );
+  t.match(
+    prepareStep(config, peers(2, [0, 1]), asked.state, { kind: 'written', paths: [] }, 0),
+    { kind: 'done', notes: [{ fields: { files: 'none (unchanged)' } }] },
+    'nothing changed on disk',
+  );
 });

@@ -5,7 +5,11 @@ const digest = 'super:abc=';
 
 t.test('the super digest is in neither argv nor the environment: JDK_JAVA_OPTIONS names a private @argfile', async (t) => {
   const command = ['/usr/bin/java', '-Xmx256m', 'Main', 'zoo.cfg'];
-  const java = serverInvocation(command, { ZK_SUPER_SECRET: 'pw', SERVER_JVMFLAGS: '-Dx=1', JDK_JAVA_OPTIONS: '-Xss1m', PATH: '/bin' }, '/tmp/zk-bootstrap-x/jvm-options');
+  const java = serverInvocation(
+    command,
+    { ZK_SUPER_SECRET: 'pw', SERVER_JVMFLAGS: '-Dx=1', JDK_JAVA_OPTIONS: '-Xss1m', PATH: '/bin' },
+    '/tmp/zk-bootstrap-x/jvm-options',
+  );
   t.same(java.argv, command, 'the server command is run exactly as given');
   t.equal(java.env.JDK_JAVA_OPTIONS, '-Xss1m "@/tmp/zk-bootstrap-x/jvm-options"', 'appended to what was there');
   t.equal(java.env.SERVER_JVMFLAGS, '-Dx=1', "zkServer.sh's flags stay as given: they end up on java's command line");

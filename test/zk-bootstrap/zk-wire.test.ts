@@ -20,7 +20,11 @@ t.test('requests', async (t) => {
       want: h(`00000022 fffffffc 00000064 00000000 00000006 ${ascii('digest')} 00000008 ${ascii('super:pw')}`),
     },
     { name: 'SyncRequest: opcode 9, path', bytes: wire.syncRequest(1, '/'), want: h(`0000000d 00000001 00000009 00000001 ${ascii('/')}`) },
-    { name: 'GetDataRequest: opcode 4, path, watch false', bytes: wire.getDataRequest(2, '/a'), want: h(`0000000f 00000002 00000004 00000002 ${ascii('/a')} 00`) },
+    {
+      name: 'GetDataRequest: opcode 4, path, watch false',
+      bytes: wire.getDataRequest(2, '/a'),
+      want: h(`0000000f 00000002 00000004 00000002 ${ascii('/a')} 00`),
+    },
     {
       name: 'ReconfigRequest: opcode 16, joining, leaving null (-1), newMembers null, configId',
       bytes: wire.reconfigRequest(3, { joining: 's', leaving: null, newMembers: null, configId: 0x100000000n }),
@@ -48,17 +52,29 @@ t.test('splitFrames', async (t) => {
   ];
   for (const row of rows) {
     const got = frames(row.input);
-    t.same({ frames: got.frames.map(hex), rest: hex(got.rest), tooLarge: got.tooLarge }, { frames: row.frames, rest: row.rest, tooLarge: row.tooLarge }, row.name);
+    t.same(
+      { frames: got.frames.map(hex), rest: hex(got.rest), tooLarge: got.tooLarge },
+      { frames: row.frames, rest: row.rest, tooLarge: row.tooLarge },
+      row.name,
+    );
   }
 });
 
 t.test('replies', async (t) => {
   const buf = (s: string) => Buffer.from(h(s), 'hex');
-  t.same(wire.connectResponse(buf(`00000000 00000fa0 0102030405060708 00000010 ${'ab'.repeat(16)} 00`)), { timeoutMs: 4000, sessionId: 0x0102030405060708n }, 'ConnectResponse: timeout and session id');
+  t.same(
+    wire.connectResponse(buf(`00000000 00000fa0 0102030405060708 00000010 ${'ab'.repeat(16)} 00`)),
+    { timeoutMs: 4000, sessionId: 0x0102030405060708n },
+    'ConnectResponse: timeout and session id',
+  );
   t.same(wire.connectResponse(buf('00000000 00000000 0000000000000000 00000000')), { timeoutMs: 0, sessionId: 0n }, 'an expired session: timeout 0');
   t.equal(wire.connectResponse(buf('00000000')), undefined, 'too short');
 
-  t.same(wire.reply(buf('00000007 0000000000000009 ffffff9a 99')), { xid: 7, zxid: 9n, err: -102, body: buf('99') }, 'ReplyHeader: xid, zxid, err (NO_AUTH) and the body');
+  t.same(
+    wire.reply(buf('00000007 0000000000000009 ffffff9a 99')),
+    { xid: 7, zxid: 9n, err: -102, body: buf('99') },
+    'ReplyHeader: xid, zxid, err (NO_AUTH) and the body',
+  );
   t.equal(wire.reply(buf('00000007 00')), undefined, 'a reply shorter than its header');
 
   t.equal(hex(wire.replyData(buf(`00000002 6869 ${'00'.repeat(68)}`)) as Buffer), '6869', 'GetDataResponse: the data, the Stat left unread');

@@ -40,7 +40,8 @@ t.test('server lines in ZooKeeper 3.5+ syntax', async (t) => {
 });
 
 t.test('dynamic file: version dropped, own stale line replaced, sorted by id', async (t) => {
-  const committed = 'server.3=c:1:2:participant;0.0.0.0:2181\nserver.1=a:1:2:participant;0.0.0.0:2181\nserver.2=old:1:2:participant;0.0.0.0:2181\nversion=100000004';
+  const committed =
+    'server.3=c:1:2:participant;0.0.0.0:2181\nserver.1=a:1:2:participant;0.0.0.0:2181\nserver.2=old:1:2:participant;0.0.0.0:2181\nversion=100000004';
   t.equal(
     dynamicFileText(committed, { dropId: 2, add: 'server.2=b:1:2:observer;0.0.0.0:2181' }),
     'server.1=a:1:2:participant;0.0.0.0:2181\nserver.2=b:1:2:observer;0.0.0.0:2181\nserver.3=c:1:2:participant;0.0.0.0:2181\n',
@@ -63,12 +64,19 @@ t.test('static mode lists every server from -replicas/-domain or ZOO_SERVERS', a
 
 // Hostile-input issues 8 and 13 (item 11 of the hardening pass): whatever passes the input gate, the rendered files
 // never gain a line or a server entry. Bounded runs: a few hundred inputs per property.
-const hostile = fc.oneof(
-  fc.constantFrom('zoo-0.zk', '127.0.0.9', '[fd00::1]', '/data', '/var/zk', 'a=b', 'snapCount=10', '2000', '0', ''),
-  fc.string({ maxLength: 24 }),
-  fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.constantFrom('\n', '\r', '\\', ':', ',', ';', '=', ' ', '\u0000', '\u2028', '\u0085', 'server.9=x:1:2'),
-).chain((a) => fc.oneof(fc.constant(a), fc.tuple(fc.constantFrom('zoo-0', '/data', 'a=b', '2000'), fc.constantFrom('\n', '\\', ',', ':', ' ', '\u0000')).map(([x, y]) => `${x}${y}${a}`)));
+const hostile = fc
+  .oneof(
+    fc.constantFrom('zoo-0.zk', '127.0.0.9', '[fd00::1]', '/data', '/var/zk', 'a=b', 'snapCount=10', '2000', '0', ''),
+    fc.string({ maxLength: 24 }),
+    fc.string({ unit: 'binary', maxLength: 24 }),
+    fc.constantFrom('\n', '\r', '\\', ':', ',', ';', '=', ' ', '\u0000', '\u2028', '\u0085', 'server.9=x:1:2'),
+  )
+  .chain((a) =>
+    fc.oneof(
+      fc.constant(a),
+      fc.tuple(fc.constantFrom('zoo-0', '/data', 'a=b', '2000'), fc.constantFrom('\n', '\\', ',', ':', ' ', '\u0000')).map(([x, y]) => `${x}${y}${a}`),
+    ),
+  );
 
 const gated = (env: Record<string, string>, argv: string[] = []) => {
   try {
@@ -82,7 +90,17 @@ const gated = (env: Record<string, string>, argv: string[] = []) => {
 const SAFE_LINE = /^[A-Za-z0-9_.]+=[\x21-\x5b\x5d-\x7e]*$/;
 
 t.test('property: a config that passes the gate renders one line per setting, no server line, values read back', async (t) => {
-  const keys = ['ZK_ADDRESS', 'ZK_DOMAIN', 'ZOO_DATA_DIR', 'ZOO_DATA_LOG_DIR', 'ZK_CLIENT_ADDRESS', 'ZOO_CFG_EXTRA', 'ZOO_TICK_TIME', 'ZOO_INIT_LIMIT', 'ZK_CONF_DIR'];
+  const keys = [
+    'ZK_ADDRESS',
+    'ZK_DOMAIN',
+    'ZOO_DATA_DIR',
+    'ZOO_DATA_LOG_DIR',
+    'ZK_CLIENT_ADDRESS',
+    'ZOO_CFG_EXTRA',
+    'ZOO_TICK_TIME',
+    'ZOO_INIT_LIMIT',
+    'ZK_CONF_DIR',
+  ];
   let passed = 0;
   fc.assert(
     fc.property(fc.dictionary(fc.constantFrom(...keys), hostile, { maxKeys: 4 }), (env) => {
@@ -107,7 +125,10 @@ t.test('property: a config that passes the gate renders one line per setting, no
 });
 
 t.test('property: static mode lists exactly the servers given, each one line', async (t) => {
-  const entry = fc.oneof(fc.constantFrom('server.1=a:1:2', 'server.2=b.zk:2888:3888:observer;2181', 'server.3=[fd00::3]:1:2;0.0.0.0:2181'), hostile.map((h) => `server.4=${h}:1:2`));
+  const entry = fc.oneof(
+    fc.constantFrom('server.1=a:1:2', 'server.2=b.zk:2888:3888:observer;2181', 'server.3=[fd00::3]:1:2;0.0.0.0:2181'),
+    hostile.map((h) => `server.4=${h}:1:2`),
+  );
   fc.assert(
     fc.property(fc.array(entry, { maxLength: 4 }), (entries) => {
       const c = gated({ ZOO_SERVERS: entries.join(' ') }, ['-mode=static']);
@@ -116,7 +137,8 @@ t.test('property: static mode lists exactly the servers given, each one line', a
       const text = staticZooCfgText(c, servers);
       const serverLinesOut = text.split('\n').filter((l) => l.startsWith('server.'));
       if (serverLinesOut.length !== servers.length || servers.length !== c.zoo.staticServers.length) throw new Error(`servers ${JSON.stringify(text)}`);
-      for (const line of serverLinesOut) if (serverLineFromText(line) === undefined || /[\s,\\]/.test(line)) throw new Error(`bad line ${JSON.stringify(line)}`);
+      for (const line of serverLinesOut)
+        if (serverLineFromText(line) === undefined || /[\s,\\]/.test(line)) throw new Error(`bad line ${JSON.stringify(line)}`);
     }),
     { numRuns: 300 },
   );
@@ -125,14 +147,17 @@ t.test('property: static mode lists exactly the servers given, each one line', a
 
 t.test('property: the dynamic file keeps only server lines it was given, plus the one added', async (t) => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(hostile, fc.constantFrom('server.1=a:1:2;2181', 'version=100000001', 'server.2=b:1:2:observer;2181')), { maxLength: 8 }), (lines) => {
-      const text = lines.join('\n');
-      const out = dynamicFileText(text, { dropId: 2, add: 'server.2=c:1:2:observer;0.0.0.0:2181' }).split('\n');
-      if (out.pop() !== '') throw new Error('no trailing newline');
-      const given = new Set(text.split('\n').map((l) => l.trim()));
-      for (const line of out) if (line !== 'server.2=c:1:2:observer;0.0.0.0:2181' && !given.has(line)) throw new Error(`gained ${JSON.stringify(line)}`);
-      if (out.filter((l) => /^\s*server\.2\s*=/.test(l)).length !== 1) throw new Error('server 2 not exactly once');
-    }),
+    fc.property(
+      fc.array(fc.oneof(hostile, fc.constantFrom('server.1=a:1:2;2181', 'version=100000001', 'server.2=b:1:2:observer;2181')), { maxLength: 8 }),
+      (lines) => {
+        const text = lines.join('\n');
+        const out = dynamicFileText(text, { dropId: 2, add: 'server.2=c:1:2:observer;0.0.0.0:2181' }).split('\n');
+        if (out.pop() !== '') throw new Error('no trailing newline');
+        const given = new Set(text.split('\n').map((l) => l.trim()));
+        for (const line of out) if (line !== 'server.2=c:1:2:observer;0.0.0.0:2181' && !given.has(line)) throw new Error(`gained ${JSON.stringify(line)}`);
+        if (out.filter((l) => /^\s*server\.2\s*=/.test(l)).length !== 1) throw new Error('server 2 not exactly once');
+      },
+    ),
     { numRuns: 300 },
   );
   t.pass('held for 300 texts');

@@ -49,11 +49,19 @@ t.test('usage errors exit 2', async (t) => {
 
 t.test('a refused -config is named once, not again as an unreadable default', async (t) => {
   const r = await probe(['ready', '--config=server.properties']);
-  t.same(failure(r.stderr)?.fields['message']?.split('; ').map((p) => p.split(' ')[0]), ['-config']);
+  t.same(
+    failure(r.stderr)
+      ?.fields['message']?.split('; ')
+      .map((p) => p.split(' ')[0]),
+    ['-config'],
+  );
 });
 
 t.test('-log-format=json (or LOG_FORMAT) writes even a config error as one JSON line', async (t) => {
-  for (const [args, env] of [[['live', '-log-format=json', '-timeout=soon'], {}], [['live', '-timeout=soon'], { LOG_FORMAT: 'json' }]] as const) {
+  for (const [args, env] of [
+    [['live', '-log-format=json', '-timeout=soon'], {}],
+    [['live', '-timeout=soon'], { LOG_FORMAT: 'json' }],
+  ] as const) {
     const r = await probe(args, env);
     t.equal(r.exitCode, 2);
     const line = JSON.parse(r.stderr.trim()) as Record<string, unknown>;
@@ -70,5 +78,19 @@ t.test('KAFKA_COMMAND_CONFIG set empty means no client properties, as for kafka-
 t.test('--help lists the checks, flags and exit codes', async (t) => {
   const r = await probe(['--help']);
   t.equal(r.exitCode, 0);
-  for (const word of ['ready', 'live', '-config', '-bootstrap', '-node-id', '-role', '-timeout', '-max-lag', '-command-config', '-log-format', 'Exit codes:', 'CONFIG_INVALID']) t.match(r.stdout, word);
+  for (const word of [
+    'ready',
+    'live',
+    '-config',
+    '-bootstrap',
+    '-node-id',
+    '-role',
+    '-timeout',
+    '-max-lag',
+    '-command-config',
+    '-log-format',
+    'Exit codes:',
+    'CONFIG_INVALID',
+  ])
+    t.match(r.stdout, word);
 });

@@ -12,7 +12,8 @@ import { hostileTcpServer } from '../../fixtures/hostile-tcp.ts';
 
 const BUNDLE = `${REPO_ROOT}/dist/kafka-probe.cjs`;
 // Under /usr/bin/time: its last stderr line is the probe's peak RSS.
-const probe = (args: string[]) => run(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 20_000 });
+const probe = (args: string[]) =>
+  run(['/usr/bin/time', '-f', 'maxrss_kb=%M', process.execPath, BUNDLE, ...args], { env: { PATH: process.env.PATH ?? '' }, timeoutMs: 20_000 });
 const maxRssMb = (stderr: string): number => Number(/maxrss_kb=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
 
 t.before(() => {

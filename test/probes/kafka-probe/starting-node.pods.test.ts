@@ -11,7 +11,10 @@ t.test('on a starting KRaft node: ready fails until its own id is registered, li
   const node = await startKraftNode(t);
   const config = `--config=${node.dir}/server.properties`;
   // The entrypoint writes server.properties before the JVM starts; kubelet probes only run after that.
-  await waitFor('server.properties written', async () => (existsSync(`${node.dir}/server.properties`) ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
+  await waitFor('server.properties written', async () => (existsSync(`${node.dir}/server.properties`) ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+  });
   const seen: string[] = [];
   let liveFirstOk = -1;
   let readyFirstOk = -1;

@@ -27,7 +27,10 @@ t.test('nothing listening: both fail fast; a bad flag is a usage error', async (
 t.test('ready is never ok on a non-ZooKeeper answer: one line, exit 1, within the deadline', async (t) => {
   const rows = [
     { name: 'x=y', behaviour: { kind: 'reply', bytes: 'x=y\n' } },
-    { name: 'an HTTP 400 page', behaviour: { kind: 'reply', bytes: 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request' } },
+    {
+      name: 'an HTTP 400 page',
+      behaviour: { kind: 'reply', bytes: 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request' },
+    },
     { name: 'one key=value line kept open', behaviour: { kind: 'reply', bytes: 'clientPort=2181\n', keepOpen: true } },
     { name: 'a key=value flood', behaviour: { kind: 'flood', chunk: 'a=b\n', maxBytes: 64 * 1024 * 1024 } },
     { name: 'a binary flood', behaviour: { kind: 'flood', chunk: Buffer.from([0, 0xff, 0x3d, 0x0a]), maxBytes: 64 * 1024 * 1024 } },
@@ -35,16 +38,18 @@ t.test('ready is never ok on a non-ZooKeeper answer: one line, exit 1, within th
   ] as const;
   // The rows run side by side (the slow ones wait out -timeout=1s), each against its own server; the two roles of a
   // row one after the other.
-  const results = await Promise.all(rows.map(async (row) => {
-    const server = await hostileTcpServer(t, row.behaviour);
-    const runs = [];
-    for (const role of ['participant', 'any']) {
-      const started = Date.now();
-      const r = await probe(['ready', `-port=${server.port}`, '-timeout=1s', `-role=${role}`]);
-      runs.push({ role, r, ms: Date.now() - started });
-    }
-    return { row, runs };
-  }));
+  const results = await Promise.all(
+    rows.map(async (row) => {
+      const server = await hostileTcpServer(t, row.behaviour);
+      const runs = [];
+      for (const role of ['participant', 'any']) {
+        const started = Date.now();
+        const r = await probe(['ready', `-port=${server.port}`, '-timeout=1s', `-role=${role}`]);
+        runs.push({ role, r, ms: Date.now() - started });
+      }
+      return { row, runs };
+    }),
+  );
   for (const { row, runs } of results) {
     for (const { role, r, ms } of runs) {
       t.equal(r.exitCode, 1, `${row.name} (-role=${role}): exit 1, ${r.stdout.trim()}`);
@@ -70,7 +75,10 @@ t.test('a -timeout a timer cannot hold is a usage error, not a 1 ms deadline', a
 });
 
 t.test('-log-format=json (or LOG_FORMAT) writes even a config error as one JSON line', async (t) => {
-  for (const [args, env] of [[['live', '-log-format=json', '-port=x'], {}], [['live', '-port=x'], { LOG_FORMAT: 'json' }]] as const) {
+  for (const [args, env] of [
+    [['live', '-log-format=json', '-port=x'], {}],
+    [['live', '-port=x'], { LOG_FORMAT: 'json' }],
+  ] as const) {
     const r = await probe(args, env);
     t.equal(r.exitCode, 2);
     const line = JSON.parse(r.stderr.trim()) as Record<string, unknown>;

@@ -26,7 +26,7 @@ t.test('before quorum: ready fails, live passes', async (t) => {
   one.start();
   const port = String(one.ports.client);
   const live = await (async () => {
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       const r = await probe(['live', `-port=${port}`]);
       if (r.exitCode === 0) return r;
     }
