@@ -8,6 +8,7 @@ cd "$top"
 . scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 tsc -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
 eslint . || { echo "lint failed (npm run lint; eslint --fix . repairs some)"; echo "0 passed, 1 failed"; exit 1; }
+prettier --check --log-level=warn . || { echo "format check failed (npm run format repairs it)"; echo "0 passed, 1 failed"; exit 1; }
 mkdir -p .cache
 node test/harness/sweep.ts
 
