@@ -20,8 +20,6 @@ export const CODES = defineCodes({
   ZK_NO_ENSEMBLE_KNOWN: [EXIT.failed, 'data on the volume, this member not in its config, and no other member known'],
   ZK_ENSEMBLE_UNREACHABLE: [EXIT.failed, 'init: no member answered within -wait-timeout (waiting to join or found)'],
   ZK_NOT_SERVING: [EXIT.failed, 'run: the local server did not serve (sync with a leader) within -wait-timeout'],
-  ZK_UNREACHABLE: [EXIT.failed, 'no ZooKeeper session within -timeout (down, or not serving: no quorum); retried until -wait-timeout'],
-  ZK_TIMEOUT: [EXIT.failed, 'a ZooKeeper call had no answer within -timeout, or a committed reconfig is not seen yet; retried until -wait-timeout'],
   ZK_VOLUME_UNREADABLE: [EXIT.failed, 'a file on the volume (myid, zoo.cfg) cannot be read; nothing was written'],
   ZK_DIR_UNWRITABLE: [EXIT.failed, 'the data or conf dir (or the private dir of the digest file) is not a writable directory'],
   ZK_WRITE_FAILED: [EXIT.failed, 'a file on the volume cannot be written or removed (full, read-only)'],

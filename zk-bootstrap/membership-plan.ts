@@ -9,6 +9,7 @@ import { ownSpec, serverLines } from './zoo-cfg.ts';
 import type { EnsembleConfig } from './zk-admin.ts';
 import { act, done, fail, info, retryStep, type Step } from './retry-plan.ts';
 import { CODES, EVENTS } from './catalogue.ts';
+import { COMMON_CODES } from '../common/catalogue.ts';
 
 export type RepairDecision = { readonly kind: 'in-place'; readonly note: string } | { readonly kind: 'add'; readonly spec: string; readonly note: string };
 
@@ -112,7 +113,7 @@ export const promoteStep = (config: Config, state: PromoteState, seen: PromoteSe
   if (seen.kind === 'failed') return retry(seen.error);
   const step = planRepair(state.wanted, seen.config.text);
   if (step.kind === 'in-place') return done([info(EVENTS['zk-bootstrap.member'], { note: step.note, version: seen.config.version })]);
-  if (seen.kind === 'reconfigured') return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but ${step.note}`));
+  if (seen.kind === 'reconfigured') return retry(new AgentError(COMMON_CODES.ZK_TIMEOUT, `reconfig committed but ${step.note}`));
   // Ask the other members, never the local server: its super digest comes from this pod's own secret, so it would
   // accept a wrong one. The ensemble's members decide whether this pod may change the membership.
   const others = connectStringOf(seen.config.text, config.myid, config.ports.client);
@@ -160,7 +161,7 @@ export const leaveStep = (config: Config, state: LeaveState, seen: LeaveSeen, no
   const { text, version } = seen.config;
   if (seen.kind === 'removed') {
     if (planLeave(config.myid, config.pod.ordinal, text).kind !== 'stay')
-      return retry(new AgentError(CODES.ZK_TIMEOUT, `reconfig committed but server ${config.myid} is still listed`));
+      return retry(new AgentError(COMMON_CODES.ZK_TIMEOUT, `reconfig committed but server ${config.myid} is still listed`));
     return done([info(EVENTS['zk-bootstrap.left'], { myid: config.myid, version })]);
   }
   const step = planLeave(config.myid, config.pod.ordinal, text);

@@ -3,6 +3,7 @@
 import { isAgentError } from '../common/errors.ts';
 import type { LogFields } from '../common/log.ts';
 import { CODES, EVENTS, type ZkEvent } from './catalogue.ts';
+import { COMMON_CODES } from '../common/catalogue.ts';
 
 /** A log line a step asks for; the driver prints it, so what gets logged is decided (and tested) here. */
 export type Note = { readonly level: 'info' | 'warn'; readonly event: ZkEvent; readonly fields: LogFields };
@@ -22,8 +23,8 @@ export const fail = (error: unknown, notes: readonly Note[] = []): Step<never, n
 // Which failed ZooKeeper calls are worth another try within the wait deadline.
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set(
   [
-    CODES.ZK_UNREACHABLE,
-    CODES.ZK_TIMEOUT,
+    COMMON_CODES.ZK_UNREACHABLE,
+    COMMON_CODES.ZK_TIMEOUT,
     CODES.ZK_CONNECTION_LOSS,
     CODES.ZK_SESSION_EXPIRED,
     CODES.ZK_RECONFIG_IN_PROGRESS,

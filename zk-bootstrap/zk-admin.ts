@@ -1,10 +1,10 @@
 // The ZooKeeper admin operations zk-bootstrap needs, in-process (no zkCli, no second JVM): sync, getConfig and
 // reconfig (opcode 16) on a session of zk-session.ts (super-user digest auth when given). Every call has its deadline.
-import { zkError, type ZkSession } from './zk-session.ts';
-import * as wire from './zk-wire.ts';
-import { CODE } from './zk-codes.ts';
+import { zkError, type ZkSession } from '../common/zk-session.ts';
+import * as wire from '../common/zk-wire.ts';
+import { CODE } from '../common/zk-codes.ts';
 
-export { openSession, zkError, type DigestAuth, type SessionOptions, type ZkSession } from './zk-session.ts';
+export { openSession, zkError, type DigestAuth, type SessionOptions, type ZkSession } from '../common/zk-session.ts';
 
 // sync(path): the server we talk to catches up with the leader, so a following read is not stale.
 export const sync = async (session: ZkSession, path = '/'): Promise<void> => {

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap';
 import { createServer, type Socket } from 'node:net';
 import { openSession, getConfig, sync } from '../../zk-bootstrap/zk-admin.ts';
-import * as wire from '../../zk-bootstrap/zk-wire.ts';
+import * as wire from '../../common/zk-wire.ts';
 import { freePorts } from '../harness/ports.ts';
 
 type Teardown = { teardown(fn: () => void): void };

@@ -1,6 +1,6 @@
 // zk-session's pure part: the servers a connect string names (the sockets are tested in zk-admin.cli.test.ts).
 import t from 'tap';
-import { serverAddresses } from '../../zk-bootstrap/zk-session.ts';
+import { serverAddresses } from '../../common/zk-session.ts';
 
 t.test('serverAddresses', async (t) => {
   const rows = [

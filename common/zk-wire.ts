@@ -1,9 +1,9 @@
-// The bytes of the six ZooKeeper client messages zk-bootstrap sends (jute, big-endian, every message behind a 4-byte
-// length): the session handshake, digest auth, sync, getData, reconfig (opcode 16) and closeSession, and the replies
-// it reads. Pure: no sockets (zk-admin.ts owns them). Field order from zookeeper.jute (org.apache.zookeeper.proto),
+// The bytes of the seven ZooKeeper client messages our agents send (jute, big-endian, every message behind a 4-byte
+// length): the session handshake, digest auth, sync, getData, getChildren, reconfig (opcode 16) and closeSession, and
+// the replies they read. Pure: no sockets (zk-session.ts owns them). Field order from zookeeper.jute (org.apache.zookeeper.proto),
 // the same in 3.8 and 3.9.
 
-export const OP = { getData: 4, sync: 9, reconfig: 16, auth: 100, closeSession: -11 } as const;
+export const OP = { getData: 4, getChildren: 8, sync: 9, reconfig: 16, auth: 100, closeSession: -11 } as const;
 /** Reserved xids: watch notifications, pings and auth replies carry these instead of a request's. */
 export const XID = { notification: -1, ping: -2, auth: -4 } as const;
 /** A reply frame longer than this is refused (ZooKeeper's own jute.maxbuffer default is 1 MiB less a little). */
@@ -53,6 +53,9 @@ export const syncRequest = (xid: number, path: string): Buffer => frame([int(xid
 /** GetDataRequest without a watch. */
 export const getDataRequest = (xid: number, path: string): Buffer => frame([int(xid), int(OP.getData), ustring(path), bool(false)]);
 
+/** GetChildrenRequest without a watch. */
+export const getChildrenRequest = (xid: number, path: string): Buffer => frame([int(xid), int(OP.getChildren), ustring(path), bool(false)]);
+
 export type ReconfigFields = {
   readonly joining: string | null;
   readonly leaving: string | null;
@@ -98,4 +101,22 @@ export const replyData = (body: Buffer): Buffer | undefined => {
   const length = body.readInt32BE(0);
   if (length === -1) return Buffer.alloc(0);
   return length < 0 || body.length - 4 < length ? undefined : body.subarray(4, 4 + length);
+};
+
+/** The names of a GetChildrenResponse (a jute vector of ustrings). Undefined when malformed. */
+export const replyChildren = (body: Buffer): string[] | undefined => {
+  if (body.length < 4) return undefined;
+  const count = body.readInt32BE(0);
+  if (count === -1) return [];
+  if (count < 0 || count > body.length) return undefined;
+  const names: string[] = [];
+  let at = 4;
+  for (let i = 0; i < count; i++) {
+    if (body.length - at < 4) return undefined;
+    const length = body.readInt32BE(at);
+    if (length < 0 || body.length - at - 4 < length) return undefined;
+    names.push(body.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return names;
 };

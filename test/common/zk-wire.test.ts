@@ -1,6 +1,6 @@
 // zk-wire on bytes: each request as ZooKeeper's Java client writes it (zookeeper.jute field order), each reply read back.
 import t from 'tap';
-import * as wire from '../../zk-bootstrap/zk-wire.ts';
+import * as wire from '../../common/zk-wire.ts';
 
 const hex = (b: Buffer): string => b.toString('hex');
 // Hex with spaces between fields, for tables a reader can check against zookeeper.jute.
@@ -24,6 +24,11 @@ t.test('requests', async (t) => {
       name: 'GetDataRequest: opcode 4, path, watch false',
       bytes: wire.getDataRequest(2, '/a'),
       want: h(`0000000f 00000002 00000004 00000002 ${ascii('/a')} 00`),
+    },
+    {
+      name: 'GetChildrenRequest: opcode 8, path, watch false',
+      bytes: wire.getChildrenRequest(7, '/b'),
+      want: h(`0000000f 00000007 00000008 00000002 ${ascii('/b')} 00`),
     },
     {
       name: 'ReconfigRequest: opcode 16, joining, leaving null (-1), newMembers null, configId',
@@ -81,4 +86,9 @@ t.test('replies', async (t) => {
   t.equal(hex(wire.replyData(buf('ffffffff')) as Buffer), '', 'null data is empty');
   t.equal(wire.replyData(buf('00000005 6869')), undefined, 'data longer than the frame');
   t.equal(wire.replyData(buf('00')), undefined, 'no length');
+  t.same(wire.replyChildren(buf('00000002 00000001 31 00000002 3130')), ['1', '10'], 'GetChildrenResponse: the names');
+  t.same(wire.replyChildren(buf('ffffffff')), [], 'a null vector is no children');
+  t.equal(wire.replyChildren(buf('00000002 00000001 31')), undefined, 'fewer names than counted');
+  t.equal(wire.replyChildren(buf('00000001 00000009 31')), undefined, 'a name longer than the frame');
+  t.equal(wire.replyChildren(buf('7fffffff')), undefined, 'a count past the frame');
 });

@@ -3,10 +3,10 @@
 // request at a time matched to its reply, each with its own deadline, and close. A session is short-lived (open, one or
 // two calls, close) and ends within its session timeout, so it sends no pings.
 import { connect, type Socket } from 'node:net';
-import { AgentError } from '../common/errors.ts';
+import { AgentError } from './errors.ts';
 import { CODE, zkCodeName } from './zk-codes.ts';
 import * as wire from './zk-wire.ts';
-import { CODES } from './catalogue.ts';
+import { COMMON_CODES } from './catalogue.ts';
 
 export type DigestAuth = { readonly user: string; readonly secret: string };
 
@@ -81,7 +81,9 @@ const sessionOn = (socket: Socket, connectString: string, timeoutMs: number, lef
         const id = ++xid;
         const timer = setTimeout(() => {
           pending.delete(id);
-          reject(new AgentError(CODES.ZK_TIMEOUT, `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }));
+          reject(
+            new AgentError(COMMON_CODES.ZK_TIMEOUT, `${what} on ${connectString}: no answer within ${timeoutMs}ms`, { context: { connectString, timeoutMs } }),
+          );
         }, timeoutMs);
         const settle =
           <T>(fn: (value: T) => void) =>
@@ -182,7 +184,7 @@ export const openSession = async (options: SessionOptions): Promise<ZkSession> =
     if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
   }
   throw new AgentError(
-    CODES.ZK_UNREACHABLE,
+    COMMON_CODES.ZK_UNREACHABLE,
     `no ZooKeeper session with ${options.connectString} within ${options.timeoutMs}ms (down, or not serving: no quorum)`,
     {
       context: { connectString: options.connectString, timeoutMs: options.timeoutMs },
