@@ -13,6 +13,11 @@ export const CODES = defineCodes({
   METADATA_DIR_LOST: [EXIT.failed, 'the metadata log dir has no meta.properties while another log dir is formatted: restore it'],
   LOG_DIR_NOT_EMPTY: [EXIT.usage, 'a log dir without meta.properties is not empty: the entrypoint formats only empty dirs'],
   QUORUM_UNKNOWN: [EXIT.failed, 'a controller answered the founding check but no session could be opened on its listener: fix -command-config'],
+  // The ZooKeeper-to-KRaft migration's start checks (migration-plan.ts): nothing is written or started.
+  MIGRATION_NO_CLUSTER: [EXIT.usage, 'migration: zookeeper.connect names a ZooKeeper without /cluster/id (wrong ensemble or chroot)'],
+  MIGRATION_CLUSTER_ID_MISMATCH: [EXIT.usage, "migration: the configured cluster id is not the migrated cluster's (ZooKeeper /cluster/id)"],
+  MIGRATION_NOT_DONE: [EXIT.usage, 'migration: a KRaft broker, or finalizing, before the controllers migrated the metadata'],
+  MIGRATION_ZK_BROKERS_LEFT: [EXIT.usage, 'migration: finalizing while a broker still runs in ZooKeeper mode (/brokers/ids)'],
   // The volume and the JVM (effects.ts).
   LOG_DIR_UNREADABLE: [EXIT.failed, 'a log dir cannot be listed (permissions, not a directory)'],
   CONFIG_WRITE_FAILED: [EXIT.failed, 'the directory of -config-out cannot be created (volume not mounted or read-only)'],
@@ -47,6 +52,8 @@ export const USED_COMMON_CODES = {
   FILE_TOO_LARGE: COMMON_CODES.FILE_TOO_LARGE,
   FILE_WRITE_FAILED: COMMON_CODES.FILE_WRITE_FAILED,
   HEALTH_PORT_UNAVAILABLE: COMMON_CODES.HEALTH_PORT_UNAVAILABLE,
+  ZK_UNREACHABLE: COMMON_CODES.ZK_UNREACHABLE,
+  ZK_TIMEOUT: COMMON_CODES.ZK_TIMEOUT,
 };
 
 // Which codes each command ends with, for its --help (`leave` has its own).
@@ -63,6 +70,7 @@ export const EVENT_TEXT = {
   'kafka-entrypoint.service-links-ignored': 'Kubernetes service-link variables (KAFKA_PORT, ...) that were not read as properties: names',
   'kafka-entrypoint.config': 'one line of the effective server.properties and where it came from: key, value (secrets redacted), source',
   'kafka-entrypoint.config-warning': 'a setting Kafka would refuse or ignore, named before the JVM starts: warning',
+  'kafka-entrypoint.migration-checked': "a migration phase's start check passed: phase, check, clusterId (ZooKeeper's), state",
   'kafka-entrypoint.quorum-asked': 'the founding check: whether another controller already has a quorum: exists, answers',
   'kafka-entrypoint.storage-plan': 'what is done with the log dirs: plan (start, format), quorumFlag, reason',
   'kafka-entrypoint.would-format': '-dry-run: the StorageTool command that would run (secrets redacted): command',

@@ -204,6 +204,7 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
   const { user, ignoredServiceLinks } = userLayers(files.configFile, env, values.override, pod?.ordinal, problems);
   const settings = {
     mode: values.mode,
+    migration: values.migrationPhase,
     quorum: values.quorum,
     service: values.service,
     namespace: values.namespace,
@@ -224,7 +225,8 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
     if (resolved.ok) node = resolved.node;
     else problems.push(...resolved.problems);
   }
-  const clusterId = clusterIdOf(read, env, files.clusterIdFile, node?.mode === 'kraft', pod?.setName, problems);
+  // During a migration the cluster id is ZooKeeper's (main reads it before the storage plan): never derived.
+  const clusterId = clusterIdOf(read, env, files.clusterIdFile, node?.mode === 'kraft' && node.migration === undefined, pod?.setName, problems);
   const configOut = values.configOut ?? `${values.dataDir.replace(/\/+$/, '')}/server.properties`;
   const clientSecurity = commandConfigSecurity(commandConfigInput(values, problems), files.commandConfig, problems);
   const leave = leaveOf(values, node, pod?.ordinal, configOut, clientSecurity, problems);

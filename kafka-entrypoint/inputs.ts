@@ -6,6 +6,7 @@ import { DNS1123_LABEL_MAX, dns1123LabelProblem, dns1123SubdomainProblem } from 
 import { plainTextProblem } from '../common/values.ts';
 import { executableProblem } from './names.ts';
 import { MAX_NODE_ID } from './server-properties.ts';
+import { MIGRATION_PHASES } from './migration-plan.ts';
 
 /** A Raft quorum past a handful of voters only slows every commit; 64 keeps the voter list a few KB. */
 export const MAX_CONTROLLERS = 64;
@@ -54,6 +55,11 @@ export const SPECS = {
     help: 'zookeeper or kraft',
     defaultText: 'zookeeper when zookeeper.connect is set, else kraft',
     emptyIsUnset: false,
+  }),
+  migrationPhase: inputs.oneOf('migration-phase', MIGRATION_PHASES, {
+    env: 'KAFKA_MIGRATION_PHASE',
+    emptyIsUnset: false,
+    help: 'ZooKeeper-to-KRaft migration (Kafka 3.9, docs/migration.md), the same on both sets: controllers (KRaft controllers join in migration mode), brokers (ZooKeeper-mode brokers register with them), kraft-brokers (brokers run as KRaft; refused until the metadata is migrated), finalize (controllers leave migration mode; refused while a broker is in ZooKeeper mode). Unset outside a migration',
   }),
   quorum: inputs.oneOf('quorum', ['static', 'dynamic'], {
     help: 'KRaft quorum: static (controller.quorum.voters) or dynamic (controller.quorum.bootstrap.servers, KIP-853)',

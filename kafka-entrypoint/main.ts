@@ -22,6 +22,7 @@ import { jvmRun, healthStatus } from './health-plan.ts';
 import { CODES, EVENTS, USED_COMMON_CODES, START_CODES, LEAVE_CODES } from './catalogue.ts';
 import { exitCodeRows, type Code, type Codes } from '../common/catalogue.ts';
 import { drainBeforeStop, refuseReturning } from './drain-main.ts';
+import { migrationVerdict } from './migration-plan.ts';
 
 const asCodes = (list: readonly Code[]): Codes => Object.fromEntries(list.map((c) => [c.code, c]));
 
@@ -115,19 +116,34 @@ export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv, fx: 
     return EXIT.ok;
   }
   const config = configOf(read, env, await fx.readInputs(inputPaths(read)));
-  const { node, clusterId } = config;
+  const { node } = config;
   log.info(EVENTS['kafka-entrypoint.node'], {
     mode: node.mode,
     roles: node.roles.join(','),
     [node.idKey]: node.nodeId,
     fqdn: node.fqdn,
     quorum: node.quorum.kind,
-    clusterId: clusterId?.value,
-    clusterIdSource: clusterId?.source,
+    clusterId: config.clusterId?.value,
+    clusterIdSource: config.clusterId?.source ?? (node.migration?.mode === 'kraft' ? 'ZooKeeper /cluster/id' : undefined),
+    migrationPhase: node.migration?.phase,
   });
   if (config.ignoredServiceLinks.length > 0) log.info(EVENTS['kafka-entrypoint.service-links-ignored'], { names: config.ignoredServiceLinks.join(',') });
   for (const line of effectiveConfigLines(node.effective)) log.info(EVENTS['kafka-entrypoint.config'], { ...line });
   for (const warning of node.warnings) log.warn(EVENTS['kafka-entrypoint.config-warning'], { warning });
+
+  // A KRaft node of a migration: the cluster is ZooKeeper's, and the phase's step must be safe (migration-plan.ts).
+  let clusterId = config.clusterId;
+  if (node.migration?.mode === 'kraft') {
+    const verdict = migrationVerdict(node.migration, clusterId, await fx.readZookeeper(node.migration.zookeeper, config.quorumCheckTimeoutMs));
+    if (!verdict.ok) throw new AgentError(CODES[verdict.code], verdict.message, { context: { phase: node.migration.phase } });
+    clusterId = { value: verdict.clusterId, source: 'ZooKeeper /cluster/id' };
+    log.info(EVENTS['kafka-entrypoint.migration-checked'], {
+      phase: node.migration.phase,
+      check: node.migration.check,
+      clusterId: clusterId.value,
+      state: verdict.detail,
+    });
+  }
 
   const dirs = await fx.readLogDirs(node.logDirs);
   if (config.drain) await refuseReturning(config.drain, dirs, fx.drain);

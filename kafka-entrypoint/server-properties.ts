@@ -6,11 +6,14 @@ import { overlay, layerOf, type Layered, type Source } from './layers.ts';
 import { parseListeners, advertisedListeners, renderListeners, type Listener } from '../common/kafka-listeners.ts';
 import { quorumFor, type Quorum } from './quorum.ts';
 import type { Role } from '../common/kafka-target.ts';
+import { migrationRole, type MigrationPhase, type MigrationRole } from './migration-plan.ts';
 
 export type Mode = 'zookeeper' | 'kraft';
 
 export type Settings = {
   readonly mode: Mode | undefined;
+  /** The ZooKeeper-to-KRaft migration phase all pods share (migration-plan.ts), unset outside a migration. */
+  readonly migration?: MigrationPhase | undefined;
   readonly quorum: 'static' | 'dynamic' | undefined;
   readonly pod: PodIdentity;
   readonly service: string | undefined;
@@ -41,6 +44,8 @@ export type Node = {
   readonly effective: Layered;
   /** Settings Kafka 3.9/4.x will refuse or ignore, logged before the JVM starts so the fix is named early. */
   readonly warnings: readonly string[];
+  /** What the migration phase makes of this node; undefined outside a migration. */
+  readonly migration?: MigrationRole | undefined;
 };
 
 /** Kafka node ids are int32 (node.id, broker.id, the ids in controller.quorum.voters). */
@@ -69,9 +74,10 @@ const warningsFor = (effective: Layered): string[] => {
 
 const named = (key: string, user: Layered): string => `${key} (from ${user.sources.get(key) ?? 'default'})`;
 
-const rolesFrom = (mode: Mode, user: Layered, problems: string[]): readonly Role[] => {
+const rolesFrom = (mode: Mode, user: Layered, problems: string[], migration: MigrationRole | undefined): readonly Role[] => {
   if (mode === 'zookeeper') return ['broker'];
-  const text = user.props.get('process.roles') ?? 'broker,controller';
+  // A migrated broker set names no roles: it was a ZooKeeper-mode broker until this phase.
+  const text = user.props.get('process.roles') ?? (migration ? 'broker' : 'broker,controller');
   const roles = [...new Set(text.split(',').map((s) => s.trim()))].sort() as Role[];
   if (roles.length === 0 || roles.some((r) => r !== 'broker' && r !== 'controller')) {
     problems.push(`${named('process.roles', user)}=${excerpt(text)}: use broker, controller or broker,controller`);
@@ -80,7 +86,14 @@ const rolesFrom = (mode: Mode, user: Layered, problems: string[]): readonly Role
   return roles;
 };
 
-const modeFrom = (settings: Settings, user: Layered, problems: string[]): Mode => {
+const modeFrom = (settings: Settings, user: Layered, problems: string[], migration: MigrationRole | undefined): Mode => {
+  if (migration) {
+    if (settings.mode !== undefined && settings.mode !== migration.mode)
+      problems.push(
+        `--mode=${settings.mode} disagrees with --migration-phase=${migration.phase}, which runs this node in ${migration.mode} mode; remove --mode`,
+      );
+    return migration.mode;
+  }
   const zk = user.props.has('zookeeper.connect');
   const mode = settings.mode ?? (zk ? 'zookeeper' : 'kraft');
   if (mode === 'kraft' && zk) problems.push(`${named('zookeeper.connect', user)} is set but --mode=kraft; remove one (ZooKeeper mode ends with Kafka 3.9)`);
@@ -94,11 +107,54 @@ const defaultListeners = (mode: Mode, roles: readonly Role[], s: Settings): List
   ...(mode === 'kraft' && roles.includes('controller') ? [{ name: 'CONTROLLER', host: '', port: s.controllerPort }] : []),
 ];
 
+const rolesIn = (user: Layered): string[] => (user.props.get('process.roles') ?? '').split(',').map((r) => r.trim());
+
+// The migration phase for this node, and the user layer it runs with: a KRaft node that no longer migrates reads
+// zookeeper.connect only for its start check (Kafka would refuse it in server.properties).
+const migrationOf = (settings: Settings, user: Layered, problems: string[]): { migration: MigrationRole | undefined; user: Layered } => {
+  if (settings.migration === undefined) return { migration: undefined, user };
+  const zookeeper = user.props.get('zookeeper.connect');
+  if (zookeeper === undefined)
+    problems.push(`--migration-phase=${settings.migration} needs zookeeper.connect (KAFKA_ZOOKEEPER_CONNECT) on every pod until the migration is finalized`);
+  const migration = migrationRole(settings.migration, rolesIn(user).includes('controller'), zookeeper ?? '');
+  if (migration.mode === 'zookeeper' || migration.migrating) return { migration, user };
+  const props = new Map(user.props);
+  props.delete('zookeeper.connect');
+  return { migration, user: { props, sources: user.sources } };
+};
+
+// The properties a migration phase adds (KIP-866): the flag on migrating nodes, and on a ZooKeeper-mode broker that
+// registers with the KRaft controllers their quorum, their listener and the inter-broker protocol the migration needs.
+const migrationProps = (
+  migration: MigrationRole,
+  settings: Settings,
+  user: Layered,
+  nodeId: number,
+  derived: Map<string, string>,
+  defaults: Map<string, string>,
+  problems: string[],
+): void => {
+  if (migration.migrating) derived.set('zookeeper.metadata.migration.enable', 'true');
+  if (!migration.talksToControllers) return;
+  defaults.set('controller.listener.names', 'CONTROLLER');
+  const ctrlName = (user.props.get('controller.listener.names') ?? 'CONTROLLER').split(',')[0]?.trim().toUpperCase() ?? 'CONTROLLER';
+  if (!user.props.has('listener.security.protocol.map'))
+    defaults.set('listener.security.protocol.map', `${ctrlName}:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL`);
+  const ibp = user.props.get('inter.broker.protocol.version');
+  if (ibp !== undefined && !/^3\.9(\b|-)/.test(ibp))
+    problems.push(`${named('inter.broker.protocol.version', user)}=${excerpt(ibp)}: the migration needs 3.9 on every broker; remove it`);
+  defaults.set('inter.broker.protocol.version', '3.9');
+  const q = quorumFor(settings, user, { roles: ['broker'], nodeId, controllerPort: settings.controllerPort });
+  problems.push(...q.problems);
+  for (const [k, v] of q.props) derived.set(k, v);
+};
+
 // Resolve the node and its effective properties, or every problem found.
-export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
+export const resolveNode = (settings: Settings, given: Layered): NodeResult => {
   const problems: string[] = [];
-  const mode = modeFrom(settings, user, problems);
-  const roles = rolesFrom(mode, user, problems);
+  const { migration, user } = migrationOf(settings, given, problems);
+  const mode = modeFrom(settings, user, problems, migration);
+  const roles = rolesFrom(mode, user, problems, migration);
   const isController = roles.includes('controller');
   const offset = isController ? settings.controllerIdOffset : settings.brokerIdOffset;
   const id = nodeIdFor(settings.pod.ordinal, offset);
@@ -148,6 +204,7 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   } else if (!user.props.has('advertised.listeners') && fqdn !== undefined && listeners.length > 0) {
     derived.set('advertised.listeners', renderListeners(advertisedListeners(listeners, fqdn)));
   }
+  if (migration) migrationProps(migration, settings, user, nodeId, derived, defaults, problems);
   if (settings.rack !== undefined && roles.includes('broker')) derived.set('broker.rack', settings.rack);
   if (user.props.has('log.dir') && user.props.has('log.dirs'))
     problems.push(`${named('log.dir', user)} is ignored by Kafka because log.dirs is also set; keep one`);
@@ -177,5 +234,5 @@ export const resolveNode = (settings: Settings, user: Layered): NodeResult => {
   }
   if (problems.length > 0) return { ok: false, problems };
   const metadataLogDir = effective.props.get('metadata.log.dir') ?? (logDirs[0] as string);
-  return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective, warnings: warningsFor(effective) } };
+  return { ok: true, node: { mode, roles, nodeId, idKey, fqdn, quorum, logDirs, metadataLogDir, effective, warnings: warningsFor(effective), migration } };
 };

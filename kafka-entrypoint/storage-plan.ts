@@ -128,7 +128,9 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
     const file = `${d.dir}/meta.properties`;
     if (typeof meta === 'string')
       return refuse('META_UNREADABLE', d.dir, `${file} cannot be read (${meta}); fix or move the file by hand, the entrypoint never rewrites it`);
-    if (meta.version !== expectVersion) {
+    // A ZooKeeper-mode broker's volume (version 0) becomes a KRaft broker's during the migration.
+    const migratedBroker = meta.version === 0 && node.migration?.mode === 'kraft' && !node.roles.includes('controller');
+    if (meta.version !== expectVersion && !migratedBroker) {
       return refuse(
         'META_WRONG_MODE',
         d.dir,

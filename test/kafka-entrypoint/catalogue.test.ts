@@ -14,7 +14,7 @@ const sources = globSync('kafka-entrypoint/*.ts', { cwd: ROOT })
 
 // The code argument of a call that raises one: a catalogue entry, or a refusal the plan named by type (CODES[x.code]).
 const RAISE = /\b(?:new AgentError|fileError)\(\s*([^,]+)/g;
-const FROM_CATALOGUE = /^CODES(?:\.[A-Z_]+|\[(?:plan|step)\.code\])$/;
+const FROM_CATALOGUE = /^CODES(?:\.[A-Z_]+|\[(?:plan|step|verdict)\.code\])$/;
 
 t.test('every code a call site raises comes from the catalogue', async (t) => {
   const bad = sources.flatMap(({ file, text }) =>
