@@ -32,7 +32,10 @@ export const COMMON_CODES = defineCodes({
   CHILD_START_FAILED: [EXIT.failed, 'the server could not be started for another reason (out of memory, too many processes)'],
   // A ZooKeeper session of common/zk-session.ts (zk-bootstrap's admin calls, kafka-entrypoint's migration checks).
   ZK_UNREACHABLE: [EXIT.failed, 'no ZooKeeper session within -timeout (down, or not serving: no quorum); zk-bootstrap retries until -wait-timeout'],
-  ZK_TIMEOUT: [EXIT.failed, 'a ZooKeeper call had no answer within -timeout, or a committed reconfig is not seen yet; zk-bootstrap retries until -wait-timeout'],
+  ZK_TIMEOUT: [
+    EXIT.failed,
+    'a ZooKeeper call had no answer within -timeout, or a committed reconfig is not seen yet; zk-bootstrap retries until -wait-timeout',
+  ],
   INTERNAL: [EXIT.internal, 'a bug: anything that is not one of the codes above (the line carries a stack)'],
 });
 
