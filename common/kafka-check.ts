@@ -42,7 +42,12 @@ const controllerCheck = async (first: Session, config: KafkaCheck, o: SessionOpt
   if (view.kind === 'no-endpoint') return { kind: 'unknown', detail: view.detail };
   if (view.kind === 'no-leader') return { kind: 'fail', detail: `node ${config.nodeId}: ${view.detail}` };
   if (view.leader !== first) view.leader.conn.close();
-  return controllerVerdict(view.quorum, config.nodeId, config.maxLagMs);
+  const verdict = controllerVerdict(view.quorum, config.nodeId, config.maxLagMs);
+  if (verdict.kind !== 'ok' || config.zookeeperMigration === undefined) return verdict;
+  // Loaded only for a migrating controller: a probe of any other node pays nothing for the ZooKeeper client.
+  const { readKafkaZnodes, migrationReadyVerdict } = await import('./kafka-migration.ts');
+  const migration = migrationReadyVerdict(await readKafkaZnodes(config.zookeeperMigration, Math.max(o.deadline - Date.now(), 1)));
+  return { kind: migration.kind, detail: `${verdict.detail}; ${migration.detail}` };
 };
 
 // The check under the caller's deadline, client id and abort signal; never throws (a failure is a verdict).

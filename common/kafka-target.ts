@@ -16,6 +16,8 @@ export type Target = {
   readonly controller: Endpoint | undefined;
   /** Security protocol of the broker listener (from listener.security.protocol.map). */
   readonly brokerProtocol: string;
+  /** A controller in ZooKeeper-migration mode: its zookeeper.connect, where readiness reads the migration state. */
+  readonly zookeeperMigration?: string | undefined;
 };
 
 export type TargetResult = { readonly ok: true; readonly target: Target } | { readonly ok: false; readonly problem: string };
@@ -72,6 +74,8 @@ export const targetFromProperties = (props: ReadonlyMap<string, string>): Target
       broker: roles.includes('broker') && brokerListener ? dialable(brokerListener) : undefined,
       controller: roles.includes('controller') && controllerListener ? dialable(controllerListener) : undefined,
       brokerProtocol: brokerListener ? protocolOf(brokerListener.name) : 'PLAINTEXT',
+      zookeeperMigration:
+        roles.includes('controller') && props.get('zookeeper.metadata.migration.enable') === 'true' ? props.get('zookeeper.connect') : undefined,
     },
   };
 };
@@ -87,6 +91,8 @@ export type KafkaCheck = {
   readonly endpoint: Endpoint;
   readonly maxLagMs: number;
   readonly security: Security;
+  /** ready of a controller in migration mode also needs the metadata migrated (kafka-migration.ts). */
+  readonly zookeeperMigration?: string | undefined;
 };
 
 /** Controller ready: how far behind the leader a voter may have last caught up, unless told otherwise. */

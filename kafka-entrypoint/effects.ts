@@ -19,7 +19,7 @@ import { MAX_LISTED_ENTRIES, type ControllerAnswer, type DirEntry, type LogDirSt
 import { realLeaveEffects, type LeaveEffects } from './leave.ts';
 import { CODES } from './catalogue.ts';
 import { realDrainEffects, type DrainEffects } from './drain.ts';
-import { zookeeperParts, type ZookeeperFacts } from './migration-plan.ts';
+import { readKafkaZnodes, type ZookeeperFacts } from '../common/kafka-migration.ts';
 
 export type Effects = {
   readonly readInputs: (paths: InputPaths) => Promise<Files>;
@@ -145,24 +145,6 @@ const askControllers: Effects['askControllers'] = async (endpoints, timeoutMs, s
   );
 };
 
-// Loaded only during a migration: a start outside one pays nothing for the ZooKeeper client.
-const readZookeeper: Effects['readZookeeper'] = async (connect, timeoutMs) => {
-  const { openSession: openZk } = await import('../common/zk-session.ts');
-  const { readData, readChildren } = await import('../common/zk-read.ts');
-  const { hosts, chroot } = zookeeperParts(connect);
-  const session = await openZk({ connectString: hosts, timeoutMs });
-  try {
-    const [clusterIdJson, migrationJson, zkBrokerIds] = await Promise.all([
-      readData(session, `${chroot}/cluster/id`),
-      readData(session, `${chroot}/migration`),
-      readChildren(session, `${chroot}/brokers/ids`),
-    ]);
-    return { clusterIdJson, migrationJson, zkBrokerIds: zkBrokerIds ?? [] };
-  } finally {
-    session.close();
-  }
-};
-
 // Write through an exclusive, never-followed temp file and rename (issue 13: the old `<file>.tmp-<pid>` was
 // followed through a planted symlink), and leave the file alone when its content is already right. A full,
 // read-only or odd volume is exit 1 naming the path and the errno, with no temp file left.
@@ -259,7 +241,7 @@ export const realEffects: Effects = {
   readInputs,
   readLogDirs,
   askControllers,
-  readZookeeper,
+  readZookeeper: readKafkaZnodes,
   findExecutable: resolveExecutable,
   writeFileAtomic,
   runTool,

@@ -3,7 +3,7 @@
 // and `..` -> `_` (so `___` means `-` and `__` means `_`).
 
 // Variables the apache/kafka image reads itself (JVM and logging options), never Kafka properties. KAFKA_HOME,
-// KAFKA_LIBS, KAFKA_COMMAND_CONFIG, KAFKA_HEALTH_* and KAFKA_STOP_GRACE are this entrypoint's own inputs.
+// KAFKA_LIBS, KAFKA_COMMAND_CONFIG, KAFKA_HEALTH_*, KAFKA_MIGRATION_PHASE and KAFKA_STOP_GRACE are this entrypoint's own inputs.
 export const NOT_PROPERTIES: ReadonlySet<string> = new Set([
   'KAFKA_VERSION',
   'KAFKA_HEAP_OPTS',
@@ -19,6 +19,7 @@ export const NOT_PROPERTIES: ReadonlySet<string> = new Set([
   'KAFKA_HOME',
   'KAFKA_LIBS',
   'KAFKA_HEALTH_PORT',
+  'KAFKA_MIGRATION_PHASE',
   'KAFKA_HEALTH_TIMEOUT',
   'KAFKA_COMMAND_CONFIG',
   'KAFKA_HEALTH_COMMAND_CONFIG',

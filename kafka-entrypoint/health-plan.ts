@@ -19,7 +19,10 @@ export const healthChecks = (props: ReadonlyMap<string, string>, security: Secur
   if (!target.ok) return { ok: false, problem: `-health-port: cannot tell what to check: ${target.problem}` };
   const build = (check: CheckName): KafkaCheck | string => {
     const { role, endpoint } = checkTarget(check, target.target);
-    return endpoint ? { check, nodeId: target.target.nodeId, role, endpoint, maxLagMs, security } : `-health-port: no ${role} listener to check ${check} on`;
+    const zookeeperMigration = check === 'ready' && role === 'controller' ? target.target.zookeeperMigration : undefined;
+    return endpoint
+      ? { check, nodeId: target.target.nodeId, role, endpoint, maxLagMs, security, zookeeperMigration }
+      : `-health-port: no ${role} listener to check ${check} on`;
   };
   const live = build('live');
   const ready = build('ready');

@@ -2,6 +2,9 @@
 // Every pod of both StatefulSets gets the same phase (-migration-phase, env KAFKA_MIGRATION_PHASE); what it means for
 // this node follows from its role, and the facts read from ZooKeeper decide whether the step is safe. Pure.
 import { excerpt } from '../common/log.ts';
+import { jsonField, migrationState, type ZookeeperFacts } from '../common/kafka-migration.ts';
+
+export { zookeeperParts, type ZookeeperFacts } from '../common/kafka-migration.ts';
 
 export const MIGRATION_PHASES = ['controllers', 'brokers', 'kraft-brokers', 'finalize'] as const;
 export type MigrationPhase = (typeof MIGRATION_PHASES)[number];
@@ -31,51 +34,11 @@ export const migrationRole = (phase: MigrationPhase, isController: boolean, zook
   return { phase, mode: 'kraft', migrating: false, talksToControllers: false, check: phase === 'kraft-brokers' ? 'migrated' : 'none', zookeeper };
 };
 
-/** ZooKeeper's hosts and the chroot Kafka's znodes live under (`zoo-0:2181,zoo-1:2181/kafka` → `/kafka`). */
-export const zookeeperParts = (connect: string): { readonly hosts: string; readonly chroot: string } => {
-  const slash = connect.indexOf('/');
-  return slash === -1 ? { hosts: connect, chroot: '' } : { hosts: connect.slice(0, slash), chroot: connect.slice(slash).replace(/\/+$/, '') };
-};
-
-/** What the checks read from ZooKeeper (under the chroot); undefined: no such znode. */
-export type ZookeeperFacts = {
-  /** /cluster/id: `{"version":"1","id":"<cluster id>"}`, written by the first ZooKeeper-mode broker. */
-  readonly clusterIdJson: string | undefined;
-  /** /migration: the KRaft controller's migration state (KIP-866), written once it took over. */
-  readonly migrationJson: string | undefined;
-  /** /brokers/ids: the ZooKeeper-mode brokers alive now (ephemeral znodes; KRaft brokers never register there). */
-  readonly zkBrokerIds: readonly string[];
-};
-
 export type MigrationVerdict =
   | { readonly ok: true; readonly clusterId: string; readonly detail: string }
   | { readonly ok: false; readonly code: MigrationRefusal; readonly message: string };
 
 export type MigrationRefusal = 'MIGRATION_NO_CLUSTER' | 'MIGRATION_CLUSTER_ID_MISMATCH' | 'MIGRATION_NOT_DONE' | 'MIGRATION_ZK_BROKERS_LEFT';
-
-const jsonField = (text: string | undefined, key: string): unknown => {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-/** Whether the controllers have copied ZooKeeper's metadata into the KRaft log: /migration holds the KRaft offset the
- * copy ended at (-1 while it waits for every broker to register with migration enabled). */
-export const migrationState = (facts: Pick<ZookeeperFacts, 'migrationJson'>): { readonly migrated: boolean; readonly detail: string } => {
-  const offset = jsonField(facts.migrationJson, 'kraft_metadata_offset');
-  if (facts.migrationJson === undefined) return { migrated: false, detail: 'no /migration znode: no KRaft controller has taken over yet' };
-  if (typeof offset !== 'number') return { migrated: false, detail: `/migration ${excerpt(facts.migrationJson)} holds no kraft_metadata_offset` };
-  return offset >= 0
-    ? {
-        migrated: true,
-        detail: `metadata migrated (kraft_metadata_offset ${offset}, controller ${String(jsonField(facts.migrationJson, 'kraft_controller_id'))})`,
-      }
-    : { migrated: false, detail: 'the controllers wait for every broker to register with migration enabled (kraft_metadata_offset -1)' };
-};
 
 // Decide for a KRaft node of the migration (a controller in any phase, a broker from kraft-brokers on): the cluster id
 // is ZooKeeper's (a configured one must agree, never a derived one: that would be a second cluster), and the phase's

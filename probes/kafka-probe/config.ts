@@ -82,5 +82,6 @@ export const readConfig = (read: Inputs, files: Files): Config => {
   if (fromCommandConfig?.ok) security = fromCommandConfig.security;
   else if (fromCommandConfig) problems.push(fromCommandConfig.problem);
   if (problems.length > 0 || endpoint === undefined || check === undefined) throw new ConfigError(problems);
-  return Object.freeze({ check, nodeId: givenId ?? fromFile?.nodeId ?? 0, role, endpoint, timeoutMs, maxLagMs, security });
+  const zookeeperMigration = check === 'ready' && role === 'controller' ? fromFile?.zookeeperMigration : undefined;
+  return Object.freeze({ check, nodeId: givenId ?? fromFile?.nodeId ?? 0, role, endpoint, timeoutMs, maxLagMs, security, zookeeperMigration });
 };

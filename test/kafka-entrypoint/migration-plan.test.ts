@@ -3,7 +3,10 @@
 import t from 'tap';
 import { readConfig, type Files } from '../../kafka-entrypoint/config.ts';
 import { ConfigError } from '../../common/errors.ts';
-import { migrationRole, migrationState, migrationVerdict, zookeeperParts, type ZookeeperFacts } from '../../kafka-entrypoint/migration-plan.ts';
+import { migrationRole, migrationVerdict, zookeeperParts, type ZookeeperFacts } from '../../kafka-entrypoint/migration-plan.ts';
+import { migrationState, migrationReadyVerdict } from '../../common/kafka-migration.ts';
+import { targetFromProperties } from '../../common/kafka-target.ts';
+import { healthChecks } from '../../kafka-entrypoint/health-plan.ts';
 import { storagePlan } from '../../kafka-entrypoint/storage-plan.ts';
 
 const ZK = 'zoo-0.zk:2181,zoo-1.zk:2181';
@@ -184,6 +187,20 @@ t.test("migrationVerdict: the cluster id is ZooKeeper's; each unsafe step is ref
       },
     ];
   for (const c of cases) t.match(migrationVerdict(c.role, c.given, c.facts), c.want, c.name);
+});
+
+t.test('a migrating controller is ready only once the metadata is migrated; the check knows from server.properties', async (t) => {
+  t.match(migrationReadyVerdict({ migrationJson: WAITING }), { kind: 'fail', detail: /migration not finished: .*register with migration enabled/ });
+  t.match(migrationReadyVerdict(facts()), { kind: 'ok', detail: /metadata migrated/ });
+  const target = (c: ReturnType<typeof readConfig>) => {
+    const r = targetFromProperties(c.node.effective.props);
+    return r.ok ? r.target : undefined;
+  };
+  t.equal(target(controller('brokers'))?.zookeeperMigration, ZK);
+  t.equal(target(controller('finalize'))?.zookeeperMigration, undefined);
+  t.equal(target(broker('brokers'))?.zookeeperMigration, undefined, 'a broker is ready by its registration, as always');
+  const checks = healthChecks(controller('controllers').node.effective.props, { protocol: 'PLAINTEXT' }, 2000);
+  t.match(checks, { ok: true, checks: { ready: { role: 'controller', zookeeperMigration: ZK }, live: { zookeeperMigration: undefined } } });
 });
 
 t.test('migrationState and zookeeperParts', async (t) => {
