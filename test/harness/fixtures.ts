@@ -26,7 +26,7 @@ export const staticZkEnsemble = (cluster: Cluster, replicas = 3): StatefulSet =>
       name: 'zookeeper',
       command: zookeeperServerCommand('$(VOLUME)/zoo.cfg'),
       readinessProbe: {
-        command: [NODE, fixture('four-letter-word.ts'), 'srvr', 'Mode: (leader|follower)'],
+        command: [NODE, fixture('four-letter-word.ts'), 'srvr', 'Mode: (leader|follower|standalone)'],
         periodMs: 300,
         timeoutMs: 2000,
         failureThreshold: 1,

@@ -19,7 +19,8 @@ export type StatefulSetHost = {
 };
 
 export class StatefulSet {
-  readonly spec: StatefulSetSpec;
+  /** The pod template: pods created from now on get this one (rollingUpdate changes it). */
+  spec: StatefulSetSpec;
   replicas: number;
   /** Why the last controller step failed, if it did. */
   lastError: string | undefined;
@@ -69,6 +70,18 @@ export class StatefulSet {
       },
       { timeoutMs },
     );
+  }
+
+  /**
+   * A template change rolled out as the StatefulSet controller's RollingUpdate does: the new template, then each pod
+   * from the highest ordinal down deleted and recreated with it, the next only once the recreated one is Ready.
+   */
+  async rollingUpdate(change: (spec: StatefulSetSpec) => StatefulSetSpec, timeoutMs = 300_000): Promise<void> {
+    this.spec = change(this.spec);
+    for (const pod of this.pods.toReversed()) {
+      await this.deletePod(pod.ordinal);
+      await this.waitReady(this.replicas, timeoutMs);
+    }
   }
 
   /** Graceful deletion; the controller recreates the pod with the same name and volume. */
