@@ -2,6 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { readConfig, inputPaths, type Files } from '../../kafka-entrypoint/config.ts';
 import { ConfigError } from '../../common/errors.ts';
+import { problemsOf } from '../fixtures/config-problems.ts';
 import { readInputs } from '../../common/inputs.ts';
 import { SPECS } from '../../kafka-entrypoint/inputs.ts';
 
@@ -11,15 +12,6 @@ const SEED = readFileSync(new URL('../fixtures/seed-kafka-overrides.txt', import
 
 const files = (hostname: string, extra: Partial<Files> = {}): Files => ({ hostname, ...extra });
 const props = (c: ReturnType<typeof readConfig>): Record<string, string> => Object.fromEntries(c.node.effective.props);
-const problemsOf = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
 
 t.test("the seed's override list on hostname kafka-2 gives broker id 2 in ZooKeeper mode", async (t) => {
   const argv = SEED.flatMap((o) => ['--override', o]);

@@ -2,7 +2,7 @@
 // and the start checks' verdicts on what ZooKeeper holds.
 import t from 'tap';
 import { readConfig, type Files } from '../../kafka-entrypoint/config.ts';
-import { ConfigError } from '../../common/errors.ts';
+import { problemsOf } from '../fixtures/config-problems.ts';
 import { migrationRole, migrationVerdict, zookeeperParts, type ZookeeperFacts } from '../../kafka-entrypoint/migration-plan.ts';
 import { migrationState, migrationReadyVerdict } from '../../common/kafka-migration.ts';
 import { targetFromProperties } from '../../common/kafka-target.ts';
@@ -22,15 +22,6 @@ const controller = (phase: string, extra: Record<string, string> = {}) =>
 const broker = (phase: string, extra: Record<string, string> = {}) =>
   readConfig(BROKER, { KAFKA_MIGRATION_PHASE: phase, KAFKA_ZOOKEEPER_CONNECT: ZK, ...extra }, files('kafka-2'));
 const props = (c: ReturnType<typeof readConfig>): Record<string, string | undefined> => Object.fromEntries(c.node.effective.props);
-const problemsOf = (fn: () => unknown): readonly string[] => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
 
 t.test('a controller migrates (zookeeper.connect and the flag) until finalized, then is a plain KRaft controller', async (t) => {
   for (const phase of ['controllers', 'brokers', 'kraft-brokers']) {
