@@ -128,8 +128,11 @@ export const storagePlan = (node: Node, clusterId: string | undefined, dirs: rea
     const file = `${d.dir}/meta.properties`;
     if (typeof meta === 'string')
       return refuse('META_UNREADABLE', d.dir, `${file} cannot be read (${meta}); fix or move the file by hand, the entrypoint never rewrites it`);
-    // A ZooKeeper-mode broker's volume (version 0) becomes a KRaft broker's during the migration.
-    const migratedBroker = meta.version === 0 && node.migration?.mode === 'kraft' && !node.roles.includes('controller');
+    // A migrated broker: Kafka keeps the ZooKeeper-mode meta.properties (version 0, broker.id) of a broker that
+    // became a KRaft broker, through finalization and on 4.x. Taken as one only when its cluster id is the one
+    // this pod knows (ZooKeeper's during the migration, CLUSTER_ID after it); the id is checked below as always.
+    const migratedBroker =
+      meta.version === 0 && node.mode === 'kraft' && !node.roles.includes('controller') && clusterId !== undefined && meta.clusterId === clusterId;
     if (meta.version !== expectVersion && !migratedBroker) {
       return refuse(
         'META_WRONG_MODE',

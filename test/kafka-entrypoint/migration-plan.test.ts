@@ -200,18 +200,25 @@ t.test('migrationState and zookeeperParts', async (t) => {
   t.same(zookeeperParts('a:2181'), { hosts: 'a:2181', chroot: '' });
 });
 
-t.test('a KRaft broker of the migration starts on its ZooKeeper-mode volume (version 0, same id and cluster); nothing else does', async (t) => {
+t.test('a KRaft broker starts on its ZooKeeper-mode volume (version 0, same id and cluster), during and after the migration; nothing else does', async (t) => {
   const v0 = (id: number) => ({ dir: '/var/lib/kafka/data', kind: 'meta' as const, text: `version=0\nbroker.id=${id}\ncluster.id=${ID}\n` });
   const kraft = broker('kraft-brokers').node;
   t.match(storagePlan(kraft, ID, [v0(2)]), { kind: 'start' });
   t.match(storagePlan(kraft, ID, [v0(1)]), { kind: 'refuse', code: 'NODE_ID_MISMATCH' });
-  t.match(storagePlan(kraft, 'AAAAAAAAAAAAAAAAAAAAAA', [v0(2)]), { kind: 'refuse', code: 'CLUSTER_ID_MISMATCH' });
+  t.match(storagePlan(kraft, 'AAAAAAAAAAAAAAAAAAAAAA', [v0(2)]), { kind: 'refuse', code: 'META_WRONG_MODE' }, 'a ZooKeeper-mode volume of another cluster');
   const plain = readConfig(
     ['--service=kafka', '--quorum=static', '--controllers=1', '--controller-set=c'],
     { KAFKA_PROCESS_ROLES: 'broker' },
     files('kafka-2'),
   ).node;
-  t.match(storagePlan(plain, ID, [v0(2)]), { kind: 'refuse', code: 'META_WRONG_MODE' }, 'outside a migration a version 0 volume is still refused');
+  t.match(storagePlan(plain, ID, [v0(2)]), { kind: 'start' }, 'after the migration too (Kafka never rewrites it), with the pinned cluster id');
+  t.match(
+    storagePlan(plain, 'AAAAAAAAAAAAAAAAAAAAAA', [v0(2)]),
+    { kind: 'refuse', code: 'META_WRONG_MODE' },
+    'a ZooKeeper-mode volume of another cluster is no migrated broker',
+  );
+  t.match(storagePlan(plain, undefined, [v0(2)]), { kind: 'refuse', code: 'META_WRONG_MODE' }, 'nor one whose cluster is unknown');
+  t.match(storagePlan(controller('finalize').node, ID, [v0(2)]), { kind: 'refuse', code: 'META_WRONG_MODE' }, 'a controller never takes a broker volume');
   t.match(storagePlan(controller('controllers').node, ID, [{ dir: '/var/lib/kafka/data', kind: 'unformatted', entries: [], complete: true }]), {
     kind: 'format',
     quorumFlag: 'none',
