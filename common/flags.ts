@@ -81,14 +81,6 @@ export const parseFlags = (specs: readonly FlagSpec[], argv: readonly string[]):
   return { values, positionals, problems, help };
 };
 
-// A flag's value, else its env fallback, else undefined.
-export const flagOrEnv = (parsed: ParsedFlags, spec: FlagSpec, env: Readonly<Record<string, string | undefined>>): string | undefined => {
-  const given = parsed.values.get(spec.name);
-  if (typeof given === 'string') return given;
-  if (spec.env !== undefined && env[spec.env] !== undefined && env[spec.env] !== '') return env[spec.env];
-  return undefined;
-};
-
 export const boolValue = (text: string): boolean => ['1', 't', 'true'].includes(text.toLowerCase());
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -118,30 +110,6 @@ export const formatDuration = (ms: number): string => {
   const m = Math.floor((ms % 3_600_000) / 60_000);
   const s = `${(ms % 60_000) / 1000}s`;
   return h > 0 ? `${h}h${m}m${s}` : m > 0 ? `${m}m${s}` : s;
-};
-
-/** The range a duration flag accepts, in ms; `max` defaults to what a timer holds. */
-export type DurationRange = {
-  readonly min: number;
-  readonly max?: number;
-  /** Values to show in the message (default `500ms, 90s or 5m`). */
-  readonly example?: string;
-  /** What the caller wants the reader to know besides the range (`0: no limit`). */
-  readonly note?: string;
-};
-
-// Every agent's duration flags go through here: range-checked at parse time (hostile-input issue 8 class 6: a
-// value past a timer's bound became a 1 ms deadline, a probe that kills a healthy pod), one message shape naming
-// the input, the range and an excerpt of the value. Returns the milliseconds, or undefined with a problem pushed.
-export const durationInRange = (label: string, text: string, range: DurationRange, problems: string[]): number | undefined => {
-  const max = range.max ?? MAX_DURATION_MS;
-  const ms = durationMs(text);
-  if (ms !== undefined && ms >= range.min && ms <= max) return ms;
-  const note = range.note === undefined ? '' : ` (${range.note})`;
-  problems.push(
-    `${label} takes a Go duration from ${formatDuration(range.min)} to ${formatDuration(max)}, such as ${range.example ?? '500ms, 90s or 5m'}${note}, got ${excerpt(text)}`,
-  );
-  return undefined;
 };
 
 export type HelpDoc = {

@@ -59,7 +59,8 @@ export type TextOptions = Options<string> & {
 };
 
 export type IntOptions = Options<number> & { readonly min: number; readonly max: number };
-export type DurationOptions = Options<number> & {
+/** The range a duration input accepts, in ms; `max` defaults to what a timer holds. */
+export type DurationRange = {
   readonly min: number;
   readonly max?: number;
   /** Values shown in a refusal (default `500ms, 90s or 5m`). */
@@ -67,6 +68,7 @@ export type DurationOptions = Options<number> & {
   /** What the reader should know besides the range (`0: no limit`). */
   readonly note?: string;
 };
+export type DurationOptions = Options<number> & DurationRange;
 
 /** The inputs' builders: `inputs.int('port', { min: 1, max: 65535, default: 2181, help, env })`. */
 export const inputs = {

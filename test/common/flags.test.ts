@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseFlags, durationMs, durationInRange, flagOrEnv, helpText, formatDuration, MAX_DURATION_MS, type FlagSpec } from '../../common/flags.ts';
+import { readInputs, inputs } from '../../common/inputs.ts';
+import { parseFlags, durationMs, helpText, formatDuration, MAX_DURATION_MS, type FlagSpec } from '../../common/flags.ts';
 
 const SPECS: FlagSpec[] = [
   { name: 'service', kind: 'string', help: 'svc' },
@@ -53,13 +54,6 @@ t.test('an unknown flag is echoed as one short escaped excerpt: a newline cannot
   t.match(huge, /…\(\+\d+ chars\)/);
 });
 
-t.test('falls back to the env var named in the spec', async (t) => {
-  const ns = SPECS[1] as FlagSpec;
-  t.equal(flagOrEnv(parseFlags(SPECS, []), ns, { POD_NAMESPACE: 'prod' }), 'prod');
-  t.equal(flagOrEnv(parseFlags(SPECS, ['-ns=dev']), ns, { POD_NAMESPACE: 'prod' }), 'dev');
-  t.equal(flagOrEnv(parseFlags(SPECS, []), ns, {}), undefined);
-});
-
 t.test('parses Go durations and bare seconds', async (t) => {
   const rows = [
     { name: 'seconds', text: '1s', ms: 1000 },
@@ -84,10 +78,14 @@ t.test('refuses durations longer than a Node timer holds, so none becomes a 1 ms
   ];
   for (const row of rows) t.equal(durationMs(row.text), row.ms, row.name);
   t.equal(MAX_DURATION_MS, 2 ** 31 - 1);
-  const problems: string[] = [];
-  t.equal(durationInRange('-timeout', '999999999h', { min: 1 }, problems), undefined);
-  t.match(problems, [/^-timeout takes a Go duration from 1ms to 596h31m23.647s, .*got "999999999h"$/]);
+  t.match(durationIn('999999999h', { min: 1 }, 'timeout').problems, [/^-timeout takes a Go duration from 1ms to 596h31m23.647s, .*got "999999999h"$/]);
 });
+
+// One duration input read by the common builder, as every agent reads its duration flags.
+const durationIn = (text: string, range: { min: number; max?: number; example?: string; note?: string }, name = 'x') => {
+  const read = readInputs({ d: inputs.duration(name, { ...range, help: 'a duration' }) }, [`-${name}=${text}`], {});
+  return { ms: read.problems.length === 0 ? read.values.d : undefined, problems: read.problems };
+};
 
 t.test('range-checks a duration flag, naming the input, the range and an excerpt of the value', async (t) => {
   const hour = { min: 1, max: 3_600_000, example: '2s', note: 'keep it short' };
@@ -112,8 +110,8 @@ t.test('range-checks a duration flag, naming the input, the range and an excerpt
     },
   ];
   for (const row of rows) {
-    const problems: string[] = [];
-    t.equal(durationInRange('-x', row.text, row.range, problems), row.ms, row.name);
+    const { ms, problems } = durationIn(row.text, row.range);
+    t.equal(ms, row.problem === undefined ? row.ms : undefined, row.name);
     if (row.problem === undefined) t.same(problems, [], row.name);
     else t.match(problems, [row.problem], row.name);
   }
