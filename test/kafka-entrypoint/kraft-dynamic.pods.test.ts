@@ -28,13 +28,16 @@ t.test(
       replicas: 3,
       podManagementPolicy: 'OrderedReady',
       container: {
-        // The default 30 s grace covers the JVM's stop (~1 s) and -leave-timeout (20 s).
+        // Under load (CI, 2 cores) a leave took longer than the default 20 s: -leave-timeout 45 s, inside a 60 s grace
+        // that also covers the JVM's stop.
         name: 'kafka',
         env: kafkaEnv,
+        terminationGracePeriodMs: 60_000,
         command: entrypointCommand('kraft', [
           '--service=ctrl',
           ...QUORUM,
           `--controllers-file=${desiredControllers}`,
+          '--leave-timeout=45s',
           ...overrides(['process.roles=controller']),
         ]),
         readinessProbe: probe('ready'),
