@@ -230,7 +230,7 @@ export const configOf = (read: Inputs, env: Env, files: Files): Config => {
   const configOut = values.configOut ?? `${values.dataDir.replace(/\/+$/, '')}/server.properties`;
   const clientSecurity = commandConfigSecurity(commandConfigInput(values, problems), files.commandConfig, problems);
   const leave = leaveOf(values, node, pod?.ordinal, configOut, clientSecurity, problems);
-  const drain = drainSettings(values, node, pod?.ordinal, settings, problems);
+  const drain = drainSettings(values, node, pod?.ordinal, settings, clientSecurity, problems);
   const health = healthOf(values, node, clientSecurity, problems);
   for (const scram of values.addScram) {
     // The refusal never echoes the password.

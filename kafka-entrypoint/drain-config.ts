@@ -3,6 +3,7 @@
 import { targetFromProperties } from '../common/kafka-target.ts';
 import type { Node } from './server-properties.ts';
 import type { DrainSettings } from './drain.ts';
+import type { Security } from '../common/kafka-security.ts';
 
 export const DRAIN_MARKER = 'drained.json';
 
@@ -11,6 +12,7 @@ export const drainSettings = (
   node: Node | undefined,
   ordinal: number | undefined,
   s: { readonly brokerIdOffset: number; readonly dataDir: string },
+  security: Security,
   problems: string[],
 ): DrainSettings | undefined => {
   const { brokersFile } = values;
@@ -20,8 +22,10 @@ export const drainSettings = (
     problems.push(`-brokers-file: no broker listener to drain through (${target.ok ? 'none in listeners' : target.problem})`);
     return undefined;
   }
-  if (target.target.brokerProtocol !== 'PLAINTEXT') {
-    problems.push(`-brokers-file: the drain speaks PLAINTEXT only for now, the broker listener is ${target.target.brokerProtocol}`);
+  if (target.target.brokerProtocol !== security.protocol) {
+    problems.push(
+      `-brokers-file: the drain speaks to the ${target.target.brokerProtocol} broker listener, but -command-config says ${security.protocol}: give -command-config that listener's client properties`,
+    );
     return undefined;
   }
   return {
@@ -33,5 +37,6 @@ export const drainSettings = (
     throttleBytes: values.drainThrottle,
     timeoutMs: values.drainTimeout,
     markerFile: `${s.dataDir.replace(/\/+$/, '')}/${DRAIN_MARKER}`,
+    security,
   };
 };

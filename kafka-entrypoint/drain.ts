@@ -7,6 +7,10 @@ import { replaceFileAtomically } from '../common/files.ts';
 import { realLeaveEffects } from './leave.ts';
 import { log } from '../common/log.ts';
 import { endpointText, type Endpoint } from '../common/kafka-endpoint.ts';
+import type tls from 'node:tls';
+import type { SASLOptions } from 'kafkajs';
+import type { Security } from '../common/kafka-security.ts';
+import { tlsOptions } from '../common/kafka-session.ts';
 import { brokersFromText, drainIntent, drainPlan, markerText, type Broker, type DesiredBrokers, type Move, type Partition } from './drain-plan.ts';
 import { CODES, EVENTS } from './catalogue.ts';
 
@@ -22,6 +26,8 @@ export type DrainSettings = {
   readonly throttleBytes: number;
   readonly timeoutMs: number;
   readonly markerFile: string;
+  /** How the broker listener is spoken to (-command-config): TLS and SASL as for the entrypoint's other calls. */
+  readonly security: Security;
 };
 
 /** The admin calls a drain makes; kafkajs's Admin has them, a test may fake them. */
@@ -44,7 +50,7 @@ export type DrainAdmin = {
 export type DrainEffects = {
   readonly readText: (file: string) => Promise<string | { readonly error: string }>;
   readonly writeText: (file: string, text: string) => Promise<void>;
-  readonly admin: (endpoint: Endpoint) => Promise<DrainAdmin>;
+  readonly admin: (endpoint: Endpoint, security: Security) => Promise<DrainAdmin>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
 };
@@ -123,7 +129,7 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
   if (intent.kind === 'keep' || desired.kind !== 'count') return { kind: 'kept', detail: intent.reason };
   const started = fx.now();
   const deadline = started + s.timeoutMs;
-  const admin = await fx.admin(s.endpoint);
+  const admin = await fx.admin(s.endpoint, s.security);
   try {
     const brokers = await admin.brokers();
     const partitions = await admin.partitions();
@@ -169,10 +175,25 @@ export const drainBroker = async (s: DrainSettings, fx: DrainEffects): Promise<D
   }
 };
 
-// kafkajs behind DrainAdmin, PLAINTEXT only (an SSL/SASL listener needs the session layer of common/kafka-*.ts).
-export const kafkajsAdmin = async (endpoint: Endpoint): Promise<DrainAdmin> => {
+// kafkajs's client options for a listener secured as -command-config says: TLS with the same PEM material as the
+// session layer's, SASL PLAIN / SCRAM with the same credentials (kafkajs speaks all three mechanisms).
+export const kafkajsSecurity = (security: Security): { ssl?: tls.ConnectionOptions | boolean; sasl?: SASLOptions } => ({
+  ...((security.protocol === 'SSL' || security.protocol === 'SASL_SSL') && { ssl: tlsOptions(security.tls) ?? true }),
+  ...(security.sasl && {
+    sasl: { mechanism: security.sasl.mechanism.toLowerCase(), username: security.sasl.username, password: security.sasl.password } as SASLOptions,
+  }),
+});
+
+// kafkajs behind DrainAdmin.
+export const kafkajsAdmin = async (endpoint: Endpoint, security: Security): Promise<DrainAdmin> => {
   const { Kafka, logLevel, ConfigResourceTypes } = await import('kafkajs');
-  const admin = new Kafka({ clientId: 'kafka-entrypoint-drain', brokers: [endpointText(endpoint)], logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+  const admin = new Kafka({
+    clientId: 'kafka-entrypoint-drain',
+    brokers: [endpointText(endpoint)],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3 },
+    ...kafkajsSecurity(security),
+  }).admin();
   await admin.connect();
   const typeOf = (kind: 'broker' | 'topic') => (kind === 'broker' ? ConfigResourceTypes.BROKER : ConfigResourceTypes.TOPIC);
   const dynamicSource = (kind: 'broker' | 'topic'): number => (kind === 'broker' ? 2 : 1);

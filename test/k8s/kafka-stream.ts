@@ -3,7 +3,7 @@
 // nameserver kubelet writes into the pods' resolv.conf), so a pod recreated with a new IP is found again.
 import net from 'node:net';
 import { Resolver } from 'node:dns/promises';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
 import { execIn, type Kubectl } from '../fixtures/kube.ts';
 
 /** The cluster DNS server, as kubelet configured it for `pod`. */
@@ -14,7 +14,7 @@ export const clusterDns = async (kube: Kubectl, pod: string, container: string):
   return server;
 };
 
-export const clusterKafka = (dnsServer: string, brokers: readonly string[], clientId: string): Kafka => {
+export const clusterKafka = (dnsServer: string, brokers: readonly string[], clientId: string, sasl?: SASLOptions): Kafka => {
   const resolver = new Resolver({ timeout: 1000, tries: 2 });
   resolver.setServers([dnsServer]);
   // net.connect asks with `all: true` (happy eyeballs) and then wants every address as a list.
@@ -35,6 +35,7 @@ export const clusterKafka = (dnsServer: string, brokers: readonly string[], clie
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 300 },
+    ...(sasl && { sasl }),
     socketFactory: ({ host, port, onConnect }) => {
       const socket = net.connect({ host, port, lookup }, onConnect);
       socket.setKeepAlive(true);

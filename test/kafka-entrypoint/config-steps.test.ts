@@ -2,7 +2,8 @@
 import t from 'tap';
 import { readInputs } from '../../common/inputs.ts';
 import { SPECS } from '../../kafka-entrypoint/inputs.ts';
-import { identityOf, userLayers, rackOf, clusterIdOf, jvmOf } from '../../kafka-entrypoint/config.ts';
+import { identityOf, userLayers, rackOf, clusterIdOf, jvmOf, readConfig } from '../../kafka-entrypoint/config.ts';
+import { problemsOf } from '../fixtures/config-problems.ts';
 
 const read = (argv: readonly string[], env: Record<string, string> = {}) => readInputs(SPECS, argv, env);
 
@@ -52,4 +53,20 @@ t.test('jvmOf: -java and -libs win; else JAVA_HOME and KAFKA_HOME; relative home
   t.same(problems, []);
   jvmOf(read([]).values, { JAVA_HOME: 'jdk' }, problems);
   t.match(problems, [/env JAVA_HOME="jdk"/]);
+});
+
+t.test('the drain speaks to the broker listener as -command-config says; a listener it cannot speak to is a config problem', async (t) => {
+  const argv = ['--service=kafka', '--quorum=static', '--controllers=1', '--controller-set=ctrl', '--brokers-file=/scale/replicas'];
+  const env = { KAFKA_PROCESS_ROLES: 'broker', KAFKA_LISTENERS: 'SASL_PLAINTEXT://:9092' };
+  t.match(
+    problemsOf(() => readConfig(argv, env, { hostname: 'kafka-3' })),
+    [/-brokers-file: the drain speaks to the SASL_PLAINTEXT broker listener, but -command-config says PLAINTEXT/],
+  );
+  const client =
+    'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="s3cret";\n';
+  const config = readConfig([...argv, '--command-config=/etc/kafka/client.properties'], env, {
+    hostname: 'kafka-3',
+    commandConfig: { path: '/etc/kafka/client.properties', text: client },
+  });
+  t.match(config.drain, { security: { protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-256', username: 'admin' } } });
 });

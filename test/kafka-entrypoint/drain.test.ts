@@ -1,5 +1,5 @@
 import t from 'tap';
-import { drainBroker, throttleLists, type DrainAdmin, type DrainEffects, type DrainSettings } from '../../kafka-entrypoint/drain.ts';
+import { drainBroker, kafkajsSecurity, throttleLists, type DrainAdmin, type DrainEffects, type DrainSettings } from '../../kafka-entrypoint/drain.ts';
 import type { Move, Partition } from '../../kafka-entrypoint/drain-plan.ts';
 
 const SETTINGS: DrainSettings = {
@@ -11,6 +11,7 @@ const SETTINGS: DrainSettings = {
   throttleBytes: 1_000_000,
   timeoutMs: 10_000,
   markerFile: '/data/drained.json',
+  security: { protocol: 'PLAINTEXT' },
 };
 
 // A cluster of 4 brokers as DrainAdmin sees it; every call is recorded, configs live in a map per resource.
@@ -99,4 +100,14 @@ t.test('throttle lists: current replicas as leaders, added ones as followers, pe
     { topic: 'a', partition: 2, from: [2, 3], to: [2, 0] },
   ]);
   t.same(lists.get('a'), { leader: ['0:3', '0:0', '2:2', '2:3'], follower: ['0:1', '2:0'] });
+});
+
+t.test('kafkajsSecurity: the drain speaks to a listener as -command-config says (TLS material, SASL mechanism and credentials)', async (t) => {
+  t.same(kafkajsSecurity({ protocol: 'PLAINTEXT' }), {});
+  t.same(kafkajsSecurity({ protocol: 'SSL' }), { ssl: true }, 'TLS with the system CAs when no PEM is given');
+  t.match(kafkajsSecurity({ protocol: 'SSL', tls: { ca: 'PEM', verifyHostname: false } }), { ssl: { ca: 'PEM', checkServerIdentity: Function } });
+  t.same(kafkajsSecurity({ protocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' } }), {
+    sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+  });
+  t.match(kafkajsSecurity({ protocol: 'SASL_SSL', sasl: { mechanism: 'PLAIN', username: 'u', password: 'p' } }), { ssl: true, sasl: { mechanism: 'plain' } });
 });
