@@ -1,7 +1,8 @@
 // ZooKeeper to KRaft on a real Kubernetes, as docs/migration.md tells a user to run it: the seed's deploy/zookeeper.yaml
 // and deploy/kafka.yaml (Kafka 3.9, ZooKeeper mode), then one `kubectl apply` of deploy/ with each deploy/migration
 // Component in turn (controllers, brokers, kraft-brokers, finalize, kraft on 4.2), under an acks=all producer.
-// Afterwards: no acknowledged message lost, same cluster id, broker ids, topic id and committed offsets.
+// Afterwards: no acknowledged message lost, same cluster id, broker ids, topic id and committed offsets. Then, on the
+// migrated cluster, deploy/README.md's scale-down that drains: 3 -> 4 brokers, then 4 -> 3 under a second producer.
 import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,9 @@ const manifestsFor = async (kube: Kubectl, phase: (typeof PHASES)[number]): Prom
     rmSync(dir, { recursive: true, force: true });
   }
 };
+
+// The whole sequence (five rolls of up to 3 pods each, then a drain) runs longer than tap's 600 s per file.
+t.setTimeout(45 * 60_000);
 
 const rollout = (kube: Kubectl, set: string) => kube.run(['rollout', 'status', `statefulset/${set}`, '--timeout=900s'], { timeoutMs: 960_000 });
 
@@ -118,5 +122,48 @@ t.test(
       );
       t.notMatch(log, /kafka-entrypoint\.storage-formatting/, `${pod}: its volume was not formatted`);
     }
+
+    await t.test('scale-down 4 -> 3 that drains kafka-3 (deploy/README.md), under an acks=all producer', async (t) => {
+      const four = [...BROKERS, 'kafka-3'];
+      await kube.run(['scale', 'statefulset/kafka', '--replicas=4']);
+      await waitPodsReady(kube, BROKER_SELECTOR, four, 400_000);
+      await execIn(kube, 'kafka-0', 'kafka', kafkaTool(TOPICS, ['--create', '--topic', 'orders', '--partitions', '8', '--replication-factor', '2']));
+      const onBroker3 = async (): Promise<string[]> => {
+        const [meta] = (await admin.fetchTopicMetadata({ topics: ['orders'] })).topics;
+        return (meta?.partitions ?? []).filter((p) => p.replicas.includes(3)).map((p) => `orders-${p.partitionId}`);
+      };
+      const moving = await onBroker3();
+      t.ok(moving.length > 0, `replicas on broker 3: ${moving.join(',')}`);
+      const orders = await produceStream(kafka, 'orders');
+      t.teardown(() => orders.stop());
+      await kube.run(['patch', 'configmap', 'kafka-scale', '-p', '{"data":{"replicas":"3"}}']);
+      await waitFor(
+        'kafka-3 sees the count 3 (kubelet refreshes ConfigMap volumes)',
+        async () => ((await execIn(kube, 'kafka-3', 'kafka', ['cat', '/etc/kafka-scale/replicas']).catch(() => '')).trim() === '3' ? true : undefined),
+        { timeoutMs: 240_000, intervalMs: 3000 },
+      );
+      const logs = kube.run(['logs', '-f', 'kafka-3', '-c', 'kafka'], { timeoutMs: 400_000 }).catch((e: Error) => e.message);
+      const scaled = Date.now();
+      await kube.run(['scale', 'statefulset/kafka', '--replicas=3']);
+      await waitFor('kafka-3 gone', async () => ((await podStatuses(kube, BROKER_SELECTOR)).some((p) => p.name === 'kafka-3') ? undefined : true), {
+        timeoutMs: 400_000,
+        intervalMs: 1000,
+      });
+      const goneMs = Date.now() - scaled;
+      const drainLog = await logs;
+      t.match(drainLog, /kafka-entrypoint\.drain-done outcome=drained/, 'kafka-3 drained before its JVM stopped');
+      t.same(await onBroker3(), [], 'no replica left on broker 3');
+      const [meta] = (await admin.fetchTopicMetadata({ topics: ['orders'] })).topics;
+      t.ok(
+        (meta?.partitions ?? []).every((p) => p.replicas.length === 2),
+        'every partition kept 2 replicas',
+      );
+      const drained = await orders.stopAndCheck(kafka, 120_000);
+      t.same(drained.lost, [], `${drained.acked} acknowledged messages through the drain, none lost (${drained.failedSends} sends failed)`);
+      t.comment(
+        `drain on the real cluster: kafka-3 gone ${goneMs} ms after kubectl scale; ${/detail="([^"]*)"/.exec(drainLog.slice(drainLog.indexOf('drain-done')))?.[1]}`,
+      );
+      await kube.run(['patch', 'configmap', 'kafka-scale', '--type=json', '-p', '[{"op":"remove","path":"/data/replicas"}]']);
+    });
   },
 );
