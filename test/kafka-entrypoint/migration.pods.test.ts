@@ -5,17 +5,7 @@
 import t from 'tap';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import {
-  Cluster,
-  skipUnlessRoot,
-  staticZkEnsemble,
-  waitFor,
-  NODE,
-  agentBundle,
-  kafkaLibs,
-  type Pod,
-  type StatefulSetSpec,
-} from '../harness/index.ts';
+import { Cluster, skipUnlessRoot, staticZkEnsemble, waitFor, NODE, agentBundle, kafkaLibs, type Pod, type StatefulSetSpec } from '../harness/index.ts';
 import { entrypointCommand, kafkaEnv, kafkaTool, overrides, probe, waitReadyOrExplain } from '../fixtures/pod-specs.ts';
 import { clusterKafka, produceStream } from '../k8s/kafka-stream.ts';
 import { failure } from '../fixtures/log-lines.ts';
