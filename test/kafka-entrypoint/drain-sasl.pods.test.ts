@@ -5,13 +5,11 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, skipUnlessRoot, waitFor } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, overrides, probe, waitReadyOrExplain } from '../fixtures/pod-specs.ts';
+import { kraftBrokers, waitReadyOrExplain } from '../fixtures/pod-specs.ts';
 import { clusterKafka, produceStream } from '../k8s/kafka-stream.ts';
 
 const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule required';
-const CTRL = ['--controller-set=ctrl', '--controller-service=ctrl', '--controllers=1'];
 const SASL_BROKER = [
-  'process.roles=broker',
   'listeners=SASL_PLAINTEXT://:9092',
   'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
   'inter.broker.listener.name=SASL_PLAINTEXT',
@@ -27,41 +25,11 @@ t.test('a drain through a SASL_PLAINTEXT broker listener with -command-config: r
   writeFileSync(desired, '3\n');
   const client = path.join(cluster.dir, 'client.properties');
   writeFileSync(client, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=${PLAIN} username="entrypoint" password="entry-secret";\n`);
-  cluster.service({ name: 'ctrl', publishNotReadyAddresses: true, ports: [{ name: 'controller', port: 9093 }] });
-  cluster.service({ name: 'kafka', publishNotReadyAddresses: true, ports: [{ name: 'broker', port: 9092 }] });
-  const ctrl = cluster.statefulSet({
-    name: 'ctrl',
-    serviceName: 'ctrl',
-    replicas: 1,
-    podManagementPolicy: 'Parallel',
-    container: {
-      name: 'kafka',
-      env: kafkaEnv,
-      command: entrypointCommand('kraft', ['--service=ctrl', ...CTRL, ...overrides(['process.roles=controller'])]),
-      readinessProbe: probe('ready'),
-    },
-  });
-  const brokers = cluster.statefulSet({
-    name: 'kafka',
-    serviceName: 'kafka',
-    replicas: 3,
-    podManagementPolicy: 'Parallel',
-    container: {
-      name: 'kafka',
-      env: kafkaEnv,
-      stopSignalTo: 'process',
-      terminationGracePeriodMs: 120_000,
-      command: entrypointCommand('kraft', [
-        '--service=kafka',
-        ...CTRL,
-        '--broker-id-offset=100',
-        `--brokers-file=${desired}`,
-        `--command-config=${client}`,
-        '--drain-timeout=90s',
-        ...overrides(SASL_BROKER),
-      ]),
-      readinessProbe: probe('ready', [`--command-config=${client}`]),
-    },
+  const { ctrl, brokers } = kraftBrokers(cluster, {
+    brokers: 3,
+    args: ['--broker-id-offset=100', `--brokers-file=${desired}`, `--command-config=${client}`, '--drain-timeout=90s'],
+    overrides: SASL_BROKER,
+    probeArgs: [`--command-config=${client}`],
   });
   ctrl.start();
   brokers.start();

@@ -7,11 +7,10 @@ import t from 'tap';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster, skipUnlessRoot } from '../harness/index.ts';
-import { entrypointCommand, kafkaEnv, overrides, probe, waitReadyOrExplain } from '../fixtures/pod-specs.ts';
+import { kraftBrokers, waitReadyOrExplain } from '../fixtures/pod-specs.ts';
 import { clusterKafka, produceStream } from '../k8s/kafka-stream.ts';
 import type { Admin } from 'kafkajs';
 
-const CTRL = ['--controller-set=ctrl', '--controller-service=ctrl', '--controllers=1'];
 const OFFSET = 100;
 
 const replicasOf = async (admin: Admin, topic: string): Promise<Map<number, number[]>> => {
@@ -27,40 +26,10 @@ t.test(
     // What a ConfigMap key mounted into the broker pods would hold: the broker set's desired size.
     const desired = path.join(cluster.dir, 'kafka-replicas');
     writeFileSync(desired, '4\n');
-    cluster.service({ name: 'ctrl', publishNotReadyAddresses: true, ports: [{ name: 'controller', port: 9093 }] });
-    cluster.service({ name: 'kafka', publishNotReadyAddresses: true, ports: [{ name: 'broker', port: 9092 }] });
-    const ctrl = cluster.statefulSet({
-      name: 'ctrl',
-      serviceName: 'ctrl',
-      replicas: 1,
-      podManagementPolicy: 'Parallel',
-      container: {
-        name: 'kafka',
-        env: kafkaEnv,
-        command: entrypointCommand('kraft', ['--service=ctrl', ...CTRL, ...overrides(['process.roles=controller'])]),
-        readinessProbe: probe('ready'),
-      },
-    });
-    const brokers = cluster.statefulSet({
-      name: 'kafka',
-      serviceName: 'kafka',
-      replicas: 4,
-      podManagementPolicy: 'Parallel',
-      container: {
-        name: 'kafka',
-        env: kafkaEnv,
-        stopSignalTo: 'process',
-        terminationGracePeriodMs: 120_000,
-        command: entrypointCommand('kraft', [
-          '--service=kafka',
-          ...CTRL,
-          `--broker-id-offset=${OFFSET}`,
-          `--brokers-file=${desired}`,
-          '--drain-timeout=90s',
-          ...overrides(['process.roles=broker', 'default.replication.factor=2']),
-        ]),
-        readinessProbe: probe('ready'),
-      },
+    const { ctrl, brokers } = kraftBrokers(cluster, {
+      brokers: 4,
+      args: [`--broker-id-offset=${OFFSET}`, `--brokers-file=${desired}`, '--drain-timeout=90s'],
+      overrides: ['default.replication.factor=2'],
     });
     ctrl.start();
     brokers.start();
