@@ -107,6 +107,16 @@ const defaultListeners = (mode: Mode, roles: readonly Role[], s: Settings): List
   ...(mode === 'kraft' && roles.includes('controller') ? [{ name: 'CONTROLLER', host: '', port: s.controllerPort }] : []),
 ];
 
+// The controller listener's name (the first of controller.listener.names, CONTROLLER by default) and the defaults
+// that let a node speak to it: KRaft nodes, and ZooKeeper-mode brokers registering with KRaft controllers.
+const controllerListenerDefaults = (user: Layered, defaults: Map<string, string>): string => {
+  defaults.set('controller.listener.names', 'CONTROLLER');
+  const ctrlName = (user.props.get('controller.listener.names') ?? 'CONTROLLER').split(',')[0]?.trim().toUpperCase() ?? 'CONTROLLER';
+  if (!user.props.has('listener.security.protocol.map'))
+    defaults.set('listener.security.protocol.map', `${ctrlName}:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL`);
+  return ctrlName;
+};
+
 const rolesIn = (user: Layered): string[] => (user.props.get('process.roles') ?? '').split(',').map((r) => r.trim());
 
 // The migration phase for this node, and the user layer it runs with: a KRaft node that no longer migrates reads
@@ -136,10 +146,7 @@ const migrationProps = (
 ): void => {
   if (migration.migrating) derived.set('zookeeper.metadata.migration.enable', 'true');
   if (!migration.talksToControllers) return;
-  defaults.set('controller.listener.names', 'CONTROLLER');
-  const ctrlName = (user.props.get('controller.listener.names') ?? 'CONTROLLER').split(',')[0]?.trim().toUpperCase() ?? 'CONTROLLER';
-  if (!user.props.has('listener.security.protocol.map'))
-    defaults.set('listener.security.protocol.map', `${ctrlName}:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL`);
+  controllerListenerDefaults(user, defaults);
   const ibp = user.props.get('inter.broker.protocol.version');
   if (ibp !== undefined && !/^3\.9(\b|-)/.test(ibp))
     problems.push(`${named('inter.broker.protocol.version', user)}=${excerpt(ibp)}: the migration needs 3.9 on every broker; remove it`);
@@ -183,11 +190,7 @@ export const resolveNode = (settings: Settings, given: Layered): NodeResult => {
   let quorum: Quorum = { kind: 'none' };
   if (mode === 'kraft') {
     derived.set('process.roles', roles.join(','));
-    defaults.set('controller.listener.names', 'CONTROLLER');
-    const ctrlName = (user.props.get('controller.listener.names') ?? 'CONTROLLER').split(',')[0]?.trim().toUpperCase() ?? 'CONTROLLER';
-    if (!user.props.has('listener.security.protocol.map')) {
-      defaults.set('listener.security.protocol.map', `${ctrlName}:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL`);
-    }
+    const ctrlName = controllerListenerDefaults(user, defaults);
     const ctrlPort = listeners.find((l) => l.name === ctrlName)?.port ?? settings.controllerPort;
     const q = quorumFor(settings, user, { roles, nodeId, controllerPort: ctrlPort });
     problems.push(...q.problems);
