@@ -3,7 +3,7 @@
 // serves zk-probe's verdicts over the four-letter-word client exactly as zk-bootstrap does. Baselines measured in the
 // same invocation: `printf ruok | nc` (the floor for one four-letter word), the exec probe `zk-probe ready` and
 // `node -e 0`. CPU per probe comes from /proc/<pid>/stat (the agent) and process.cpuUsage (this client), the exec
-// probe's from hyperfine's rusage of each run; RSS from /proc/<pid>/status.
+// probe's from hyperfine's rusage of each run; memory from /proc/<pid>/status (RSS) and smaps_rollup (anonymous).
 import { build } from 'esbuild';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -76,8 +76,8 @@ const statusKb = (pid: number, key: 'VmRSS' | 'VmHWM'): number =>
 // touched, page cache of the image's file.
 const anonymousKb = (pid: number): number => Number(/^Anonymous:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
 
-type Memory = { readonly rss: number; readonly private: number };
-const memoryOf = (pid: number): Memory => ({ rss: statusKb(pid, 'VmRSS'), private: anonymousKb(pid) });
+type Memory = { readonly rss: number; readonly anonymous: number };
+const memoryOf = (pid: number): Memory => ({ rss: statusKb(pid, 'VmRSS'), anonymous: anonymousKb(pid) });
 
 // CPU time of every thread of a process so far, in ms, from the scheduler's ns counters: ticks (/proc/<pid>/stat)
 // over-charge a process that wakes briefly twice a second.
@@ -245,12 +245,12 @@ try {
   // A burst grows V8's young generation to its maximum and keeps it, and V8's worker threads keep their malloc
   // arenas: the levers are the node flags on the agent's command, which the images set.
   const deployed = await serve(zk.ports.client, bundle, RESIDENT_NODE_FLAGS);
-  const grown = (m: Memory, from: Memory): string => `${mb(m.private)} (+${mb(m.private - from.private)}) / ${mb(m.rss)} (+${mb(m.rss - from.rss)})`;
+  const grown = (m: Memory, from: Memory): string => `${mb(m.anonymous)} (+${mb(m.anonymous - from.anonymous)}) / ${mb(m.rss)} (+${mb(m.rss - from.rss)})`;
   const memoryRow = (name: string, r: Served): string => {
     const { before, on, burst, pacedBefore, paced, peakRss } = r.memory;
-    return `| ${name} | ${mb(before.private)} / ${mb(before.rss)} | ${grown(on, before)} | ${grown(burst, before)} | ${grown(paced, pacedBefore)} | ${mb(peakRss)} | ${(r.agentCpuMs / PROBES).toFixed(3)} / ${r.pacedCpuMs.toFixed(3)} |`;
+    return `| ${name} | ${mb(before.anonymous)} / ${mb(before.rss)} | ${grown(on, before)} | ${grown(burst, before)} | ${grown(paced, pacedBefore)} | ${mb(peakRss)} | ${(r.agentCpuMs / PROBES).toFixed(3)} / ${r.pacedCpuMs.toFixed(3)} |`;
   };
-  const growth = (m: Memory, from: Memory): number => (m.private - from.private) / 1024;
+  const growth = (m: Memory, from: Memory): number => (m.anonymous - from.anonymous) / 1024;
   out(
     [
       `## Resident agent memory with the endpoint (MB, anonymous / RSS; goal: growth <= 10 MB)`,
