@@ -2,10 +2,11 @@
 // as kubelet sends them (sequential, a new connection each, `Connection: close`) to bench/health-agent.ts, which
 // serves zk-probe's verdicts over the four-letter-word client exactly as zk-bootstrap does. Baselines measured in the
 // same invocation: `printf ruok | nc` (the floor for one four-letter word), the exec probe `zk-probe ready` and
-// `node -e 0`. CPU per probe comes from /proc/<pid>/stat (the agent) and process.cpuUsage (this client), the exec
-// probe's from hyperfine's rusage of each run; memory from /proc/<pid>/status (RSS) and smaps_rollup (anonymous).
+// `node -e 0`. CPU per probe comes from /proc/<pid>/task/*/schedstat (the agent) and process.cpuUsage (this
+// client), the exec probe's from hyperfine's rusage of each run; memory from /proc/<pid>/status (RSS) and
+// smaps_rollup (anonymous).
 import { build } from 'esbuild';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { measure, percentile } from './lib.ts';
 import { startFirstMember } from '../test/fixtures/loopback-zk.ts';
 import { REPO_ROOT } from '../test/harness/servers.ts';
+import { entrypoints } from '../test/fixtures/rendered.ts';
 
 const NODE = process.execPath;
 const PROBES = 10_000;
@@ -23,9 +25,7 @@ const EXEC_RUNS = 100;
 const PROBES_PER_DAY = 86_400 / 5 + 86_400 / 10;
 // The node flags the images start the resident agents with (zookeeper.Containerfile's ENTRYPOINT, between node and
 // the bundle): what a pod runs is what is measured.
-const RESIDENT_NODE_FLAGS: readonly string[] = (
-  JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(readFileSync(path.join(REPO_ROOT, 'images/zookeeper.Containerfile'), 'utf8'))?.[1] ?? '[]') as string[]
-).filter((arg) => arg.startsWith('--'));
+const RESIDENT_NODE_FLAGS: readonly string[] = (entrypoints().get('statefulset-agents/zookeeper') ?? []).filter((arg) => arg.startsWith('--'));
 // kubelet's pace, compressed: a probe, then idle. Garbage of one probe dies before the next, as it does between
 // probes 5 s apart; the burst above is the worst case (bounded by the endpoint's 32 connections).
 const PACED_PROBES = 300;
@@ -60,15 +60,6 @@ const buildAgent = async (): Promise<string> => {
   return outfile;
 };
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-// User + system CPU of a process so far, in ms (fields 14 and 15 of /proc/<pid>/stat, in clock ticks).
-const cpuMsOf = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-};
-
 const statusKb = (pid: number, key: 'VmRSS' | 'VmHWM'): number =>
   Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
@@ -81,7 +72,7 @@ const memoryOf = (pid: number): Memory => ({ rss: statusKb(pid, 'VmRSS'), anonym
 
 // CPU time of every thread of a process so far, in ms, from the scheduler's ns counters: ticks (/proc/<pid>/stat)
 // over-charge a process that wakes briefly twice a second.
-const schedMsOf = (pid: number): number =>
+const cpuMsOf = (pid: number): number =>
   readdirSync(`/proc/${pid}/task`).reduce((sum, task) => sum + Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]) / 1e6, 0);
 
 const nextLine = (child: ChildProcess): Promise<string> => {
@@ -165,13 +156,13 @@ const serve = async (zkPort: number, bundle: string, nodeFlags: readonly string[
 
   const paced = await startAgent();
   for (let i = 0; i < 100; i++) await probe(paced.port, '/readyz');
-  const pacedCpu0 = schedMsOf(paced.pid);
+  const pacedCpu0 = cpuMsOf(paced.pid);
   for (let i = 0; i < PACED_PROBES; i++) {
     const { status } = await probe(paced.port, '/readyz');
     if (status !== 200) wrong.set(status, (wrong.get(status) ?? 0) + 1);
     await new Promise((resolve) => setTimeout(resolve, PACED_GAP_MS));
   }
-  const pacedCpuMs = (schedMsOf(paced.pid) - pacedCpu0) / PACED_PROBES;
+  const pacedCpuMs = (cpuMsOf(paced.pid) - pacedCpu0) / PACED_PROBES;
   const afterPaced = memoryOf(paced.pid);
   paced.stop();
   return {
