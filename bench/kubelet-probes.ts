@@ -1,13 +1,17 @@
 // What a probe costs the node when the real kubelet runs it: deploy/zookeeper.yaml with one member, its probes set
-// to a 1 s period, measured three ways over the same window: httpGet on zk-bootstrap run's endpoints (as deployed),
-// exec of zk-probe (the exec form deploy/README documents), and no probes (the baseline: the idle JVM, shims,
-// kubelet). CPU is summed over the pod's cgroup (the agent or the probe process), containerd, every runc shim
-// (runc exec is reaped by its shim, so it lands in the shim's children time) and kubelet, from /proc and cpuacct.
+// to a 1 s period, measured four ways over the same window: httpGet on zk-bootstrap run's endpoints (as deployed),
+// exec of zk-probe (the exec form deploy/README documents), httpGet on the least a Node endpoint can be (the floor:
+// a second container of the same image and node flags whose `net` server answers 200 without reading the request
+// or asking ZooKeeper; containerd's share there also pays for watching that container), and no probes (the
+// baseline: the idle JVM, shims, kubelet). CPU is summed over the pod's cgroup (the agent or the probe process),
+// containerd, every runc shim (runc exec is reaped by its shim, so it lands in the shim's children time) and
+// kubelet, from /proc and cpuacct.
 // Needs the project's cluster with the images imported (scripts/k8s.sh up + import, or replay.sh --kubernetes):
 //   eval "$(bash scripts/k8s.sh env | sed 's/^/export K8S_TEST_/')" && node bench/kubelet-probes.ts
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createNamespace, waitPodsReady } from '../test/fixtures/kube.ts';
+import { entrypoints } from '../test/fixtures/rendered.ts';
 
 const kubeconfig = process.env['K8S_TEST_KUBECONFIG'];
 if (!kubeconfig) {
@@ -72,19 +76,33 @@ const sample = async (kube: Awaited<ReturnType<typeof createNamespace>>['kube'],
   probes: await probeCount(kube),
 });
 
+const IMAGE = 'statefulset-agents/zookeeper';
+const NODE_ARGV = (entrypoints().get(IMAGE) ?? []).filter((arg) => !arg.startsWith('/app/'));
+const FLOOR_PORT = 8099;
+const FLOOR_SERVER = `require('node:net').createServer((s) => s.once('data', () => s.end('HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n')).on('error', () => {})).listen(${FLOOR_PORT})`;
+const floorContainer = (image: string) =>
+  JSON.stringify({ name: 'floor', image, command: [...NODE_ARGV, '-e', FLOOR_SERVER], resources: { requests: { cpu: '10m', memory: '32Mi' } } });
+const floorProbe = (kind: string) =>
+  `"${kind}":{"httpGet":{"path":"/","port":${FLOOR_PORT}},"exec":null,"periodSeconds":1,"timeoutSeconds":3,"failureThreshold":${kind === 'livenessProbe' ? 6 : 1}}`;
+
 const PROBES: Record<string, string> = {
   httpGet: `{"readinessProbe":{"httpGet":{"path":"/readyz","port":"health"},"periodSeconds":1,"timeoutSeconds":3,"failureThreshold":1},"livenessProbe":{"httpGet":{"path":"/livez","port":"health"},"periodSeconds":1,"timeoutSeconds":3,"failureThreshold":6},"startupProbe":null}`,
   exec: `{"readinessProbe":{"httpGet":null,"exec":{"command":["node","/app/zk-probe.cjs","ready"]},"periodSeconds":1,"timeoutSeconds":3,"failureThreshold":1},"livenessProbe":{"httpGet":null,"exec":{"command":["node","/app/zk-probe.cjs","live"]},"periodSeconds":1,"timeoutSeconds":3,"failureThreshold":6},"startupProbe":null}`,
+  floor: `{${floorProbe('readinessProbe')},${floorProbe('livenessProbe')},"startupProbe":null}`,
   none: `{"readinessProbe":null,"livenessProbe":null,"startupProbe":null}`,
 };
+const MODES = ['httpGet', 'exec', 'floor', 'none'] as const;
 
 const { kube, cleanup } = await createNamespace(kubeconfig, 'bench-probes');
 try {
   const manifest = readFileSync(new URL('../deploy/zookeeper.yaml', import.meta.url), 'utf8').replace(/^ {2}replicas: 3$/m, '  replicas: 1');
   await kube.run(['apply', '-f', '-'], { input: manifest });
+  const image = new RegExp(`image: (${IMAGE}:\\S+)`).exec(manifest)?.[1] ?? `${IMAGE}:dev`;
   const rows: Record<string, Sample> = {};
-  for (const mode of ['httpGet', 'exec', 'none'] as const) {
-    const patch = `{"spec":{"template":{"spec":{"containers":[{"name":"zookeeper",${PROBES[mode]!.slice(1, -1)}}]}}}}`;
+  for (const mode of MODES) {
+    // The floor container runs only in the floor mode: the baseline has the pod as deployed.
+    const floor = mode === 'floor' ? `,${floorContainer(image)}` : mode === 'none' ? ',{"name":"floor","$patch":"delete"}' : '';
+    const patch = `{"spec":{"template":{"spec":{"containers":[{"name":"zookeeper",${PROBES[mode]!.slice(1, -1)}}${floor}]}}}}`;
     await kube.run(['patch', 'statefulset', 'zoo', '--type=strategic', '-p', patch]);
     await kube.run(['rollout', 'status', 'statefulset/zoo', '--timeout=300s'], { timeoutMs: 320_000 });
     const uid = (await waitPodsReady(kube, SELECTOR, ['zoo-0'], 300_000)).find((p) => p.name === 'zoo-0')?.uid ?? '';
@@ -112,7 +130,7 @@ try {
     '|---|---|---|---|---|---|---|',
   ];
   const perProbe: Record<string, number> = {};
-  for (const mode of ['httpGet', 'exec'] as const) {
+  for (const mode of ['httpGet', 'exec', 'floor'] as const) {
     const s = rows[mode]!;
     const extra = total(s) - total(base);
     perProbe[mode] = extra / Math.max(1, s.probes);
@@ -120,7 +138,8 @@ try {
       `| ${mode} | ${s.probes} | ${Math.round(s.pod - base.pod)} | ${Math.round(s.containerd + s.shims - base.containerd - base.shims)} | ${Math.round(s.kubelet - base.kubelet)} | ${perProbe[mode]!.toFixed(2)} ms | ${((perProbe[mode]! * 25_920) / 1000).toFixed(1)} s |`,
     );
   }
-  lines.push(`exec / httpGet CPU per probe: ${(perProbe['exec']! / Math.max(perProbe['httpGet']!, 0.001)).toFixed(0)}x`, '');
+  const ratio = (mode: string) => (perProbe['exec']! / Math.max(perProbe[mode]!, 0.001)).toFixed(0);
+  lines.push(`exec / httpGet CPU per probe: ${ratio('httpGet')}x; exec / the floor (any httpGet probe a Node endpoint serves): ${ratio('floor')}x`, '');
   process.stdout.write(lines.join('\n'));
 } finally {
   await cleanup();
