@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CONSOLE_CONSUMER, TOPICS, kafkaTool, parseDescribe } from '../fixtures/seed-scenario-k8s.ts';
 import { execIn, podStatuses, waitPodsReady } from '../fixtures/kube.ts';
 import { clusterDns, clusterKafka, produceStream } from './kafka-stream.ts';
-import { skipUnlessCluster, testNamespace } from './support.ts';
+import { checkResidentAgents, skipUnlessCluster, testNamespace } from './support.ts';
 
 const KRAFT = 'app.kubernetes.io/name=kraft';
 const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/kafka-kraft.yaml');
@@ -41,6 +41,7 @@ t.test('deploy/kafka-kraft.yaml on a real cluster: round trip, then a rolling re
     { timeoutMs: 150_000 },
   );
   t.same(consumed.split('\n').filter(Boolean).sort(), ['I like kafka', 'hello world'].sort(), 'produced on kraft-1, consumed on kraft-0');
+  await checkResidentAgents(t, kube, PODS, 'kafka', 'kafka');
 
   const kafka = clusterKafka(
     await clusterDns(kube, 'kraft-0', 'kafka'),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { children, connect, create, membersOf, modeOf, voters, writeStream } from '../fixtures/zk-client.ts';
 import { waitFor } from '../harness/wait.ts';
 import { execIn, podStatuses, waitPodsReady, type Kubectl } from '../fixtures/kube.ts';
-import { skipUnlessCluster, testNamespace } from './support.ts';
+import { checkResidentAgents, skipUnlessCluster, testNamespace } from './support.ts';
 
 const ZK = 'app.kubernetes.io/name=zookeeper';
 const MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../deploy/zookeeper.yaml');
@@ -114,4 +114,7 @@ t.test('deploy/zookeeper.yaml on a real cluster: leader deleted and a JVM killed
   await waitPodsReady(kube, ZK, names(3), 300_000);
   await waitMembers(kube, voters(3));
   t.pass(`scaled back to 3: exactly server.1..3 committed (${Date.now() - started} ms; preStop leave run by kubelet)`);
+
+  // zk-bootstrap run after minutes of kubelet's httpGet probes: the image's node flags reached it.
+  await checkResidentAgents(t, kube, names(3), 'zookeeper', 'zookeeper');
 });
