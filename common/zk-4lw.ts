@@ -30,6 +30,19 @@ const failureFor = (code: string | undefined): FourLetterFailure => {
   return 'unreachable';
 };
 
+// A Connect whose sockets are destroyed when `signal` aborts, so an exchange in flight ends at once (as a failed
+// result) and holds no timer: the caller's exit never waits for it. The listener goes with the socket, as one is
+// made per exchange for as long as the process lives.
+export const abortableConnect =
+  (signal: AbortSignal, connect: Connect = netConnect): Connect =>
+  (port, host) => {
+    const socket = connect(port, host);
+    const destroy = () => socket.destroy();
+    signal.addEventListener('abort', destroy, { once: true });
+    socket.once('close', () => signal.removeEventListener('abort', destroy));
+    return socket;
+  };
+
 // One four-letter word exchange as a value; never throws, never outlives timeoutMs.
 export const sendFourLetterWord = (req: FourLetterRequest, connect: Connect = netConnect): Promise<FourLetterResult> =>
   new Promise((resolve) => {

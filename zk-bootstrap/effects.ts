@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentError } from '../common/errors.ts';
 import { readTextBounded } from '../common/files.ts';
-import { sendFourLetterWord } from '../common/zk-4lw.ts';
+import { abortableConnect, sendFourLetterWord } from '../common/zk-4lw.ts';
 import { srvrFromText, type ServerMode } from '../common/zk-4lw-parse.ts';
 import type { Config } from './config.ts';
 import type { FileWrites, VolumeFacts, EnsembleView } from './start-plan.ts';
@@ -21,7 +21,8 @@ export type Effects = {
   readonly hostname: () => string;
   readonly print: (text: string) => void;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Ends early, quietly, when `signal` aborts. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** stdin up to maxBytes within timeoutMs (init's peer list). */
   readonly readStdin: (maxBytes: number, timeoutMs: number) => Promise<Buffer>;
   readonly loadAuth: (config: Config) => Promise<DigestAuth | undefined>;
@@ -33,6 +34,8 @@ export type Effects = {
   readonly readCommitted: (connectString: string, timeoutMs: number) => Promise<EnsembleConfig>;
   readonly runReconfig: (connectString: string, timeoutMs: number, auth: DigestAuth | undefined, request: ReconfigRequest) => Promise<EnsembleConfig>;
   readonly servingMode: (host: string, port: number, timeoutMs: number) => Promise<ServerMode | undefined>;
+  /** The local server answers `ruok` at all (serving or not): its JVM runs. Never throws; false at once on abort. */
+  readonly serverAnswers: (host: string, port: number, timeoutMs: number, signal: AbortSignal) => Promise<boolean>;
   /** ZK_JAVA_TOO_OLD when the java would ignore JDK_JAVA_OPTIONS. */
   readonly checkJava: (java: string, env: NodeJS.ProcessEnv) => Promise<void>;
   readonly writeDigestArgFile: (contents: string) => Promise<DigestArgFile>;
@@ -147,11 +150,14 @@ const servingMode = async (host: string, port: number, timeoutMs: number): Promi
   return parsed.kind === 'serving' ? parsed.mode : undefined;
 };
 
+const serverAnswers = async (host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> =>
+  (await sendFourLetterWord({ host, port, word: 'ruok', timeoutMs }, abortableConnect(signal))).kind === 'answer';
+
 export const realEffects: Effects = {
   hostname,
   print: (text) => process.stdout.write(text),
   now: () => Date.now(),
-  sleep: (ms) => sleep(ms),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
   readStdin: (maxBytes, timeoutMs) => readStdin(maxBytes, timeoutMs),
   loadAuth,
   readVolume,
@@ -160,6 +166,7 @@ export const realEffects: Effects = {
   readCommitted,
   runReconfig,
   servingMode,
+  serverAnswers,
   checkJava: checkJavaReadsJdkOptions,
   writeDigestArgFile: (contents) => writeDigestArgFile(contents),
   startServer: (file, args, env, stopGraceMs) => startSupervised(file, args, env, { stopGraceMs }),

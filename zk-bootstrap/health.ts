@@ -2,7 +2,7 @@
 // local server answers four-letter words, so kubelet's httpGet probes cost no process.
 import { connect as netConnect } from 'node:net';
 import { startHealthServer, type HealthServer } from '../common/health-server.ts';
-import { sendFourLetterWord, type Connect } from '../common/zk-4lw.ts';
+import { abortableConnect, sendFourLetterWord, type Connect } from '../common/zk-4lw.ts';
 import { log } from '../common/log.ts';
 import type { Config } from './config.ts';
 import { localHost } from './start-plan.ts';
@@ -33,17 +33,10 @@ export const startZkHealth = async (
     { port: config.health.port, checkTimeoutMs: config.health.checkTimeoutMs, now: fx.now },
     {
       check: async (check, deadline, signal) => {
-        const abortable: Connect = (port, to) => {
-          const socket = fx.connect(port, to);
-          const destroy = () => socket.destroy();
-          signal.addEventListener('abort', destroy, { once: true });
-          socket.once('close', () => signal.removeEventListener('abort', destroy)); // one probe per period, for days
-          return socket;
-        };
         // zk-probe's bound on an answer; a conf of a large ensemble stays well below it.
         const answer = await sendFourLetterWord(
           { host, port: config.ports.client, word: healthWord(check), timeoutMs: Math.max(1, deadline - fx.now() - BACKSTOP_MARGIN_MS), maxBytes: 64 * 1024 },
-          abortable,
+          abortableConnect(signal, fx.connect),
         );
         if (check === 'ready') committed = committedFromConf(answer);
         return healthVerdict(check, answer, config.role);

@@ -12,7 +12,7 @@ import { readArgs, configFrom, type Config } from './config.ts';
 import { SPECS, ZOO_ENV } from './inputs.ts';
 import { CODES, EVENTS } from './catalogue.ts';
 import { peersFromText, MAX_PEER_LIST_BYTES } from './peers.ts';
-import { ownAddress } from './start-plan.ts';
+import { localHost, ownAddress } from './start-plan.ts';
 import { realEffects, superDigest, type Effects } from './effects.ts';
 import { prepareVolume, ensureMembership, leaveEnsemble } from './join.ts';
 import { serverInvocation, superDigestArgFile, javaOfCommand } from './server-invocation.ts';
@@ -60,6 +60,24 @@ const init = async (config: Config, fx: Effects): Promise<number> => {
   return EXIT.ok;
 };
 
+const once = (fn: () => Promise<void>): (() => Promise<void>) => {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+};
+
+// The launcher reads the @argfile before the JVM exists, so once the server answers on its client port the digest
+// file has done its job. Removed then rather than at the server's exit: the pod's /tmp (an emptyDir) outlives a
+// SIGKILLed agent, and would keep one file per unclean restart, each holding the digest.
+const ARGFILE_POLL_MS = 250;
+// The poll ends with the server, its socket and timer with it: it never holds up the agent's exit.
+const removeOnceServerAnswers = async (config: Config, remove: () => Promise<void>, serverExit: Promise<unknown>, fx: Effects): Promise<void> => {
+  const exited = new AbortController();
+  void serverExit.finally(() => exited.abort()).catch(() => undefined);
+  const host = localHost(config);
+  while (!exited.signal.aborted && !(await fx.serverAnswers(host, config.ports.client, 1000, exited.signal))) await fx.sleep(ARGFILE_POLL_MS, exited.signal);
+  await remove().catch(() => undefined); // at worst it goes with the server
+};
+
 // The server's life: prepare the volume, start it once, promote this member; resolves with the server's exit code.
 const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, started: (pid: number | undefined) => void): Promise<number> => {
   const auth = await fx.loadAuth(config);
@@ -73,10 +91,12 @@ const runServer = async (config: Config, env: NodeJS.ProcessEnv, fx: Effects, st
   const [file, ...args] = invocation.argv as [string, ...string[]];
   const server = fx.startServer(file, args, invocation.env, config.stopGraceMs);
   started(server.pid);
-  // The digest file lives as long as the server: every path out of run waits for serverExit, so it is removed.
-  const serverExit = server.exited.finally(() => argFile?.remove()).then((exit) => exit.code);
+  const removeArgFile = argFile === undefined ? undefined : once(argFile.remove);
+  // Every path out of run waits for serverExit, so the digest file is gone at the latest with the server.
+  const serverExit = server.exited.finally(() => removeArgFile?.()).then((exit) => exit.code);
   // A failed start (ENOENT, EACCES) rejects while the steps below still await: observed here, thrown by the race.
   serverExit.catch(() => undefined);
+  if (removeArgFile) void removeOnceServerAnswers(config, removeArgFile, serverExit, fx);
   log.info(EVENTS['zk-bootstrap.started'], { pid: server.pid, myid: config.myid, mode: config.mode });
   if (config.mode === 'static') return serverExit;
 

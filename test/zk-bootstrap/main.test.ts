@@ -29,6 +29,8 @@ type World = {
   stdin?: string;
   ensemble?: EnsembleView;
   serving?: (ServerMode | undefined)[];
+  /** What the server's client port answers to run's polls for the digest file (then true). */
+  answers?: boolean[];
   committed?: EnsembleConfig[];
   reconfig?: (request: ReconfigRequest) => EnsembleConfig;
 };
@@ -43,6 +45,7 @@ const fake = (world: World) => {
   const started: { file: string; args: readonly string[]; env: Readonly<Record<string, string>> }[] = [];
   const exit = Promise.withResolvers<ChildExit>();
   const serving = [...(world.serving ?? [])];
+  const answers = [...(world.answers ?? [])];
   const reads = [...(world.committed ?? [])];
   const fx: Effects = {
     hostname: () => 'vm',
@@ -66,6 +69,7 @@ const fake = (world: World) => {
       return world.reconfig(request);
     },
     servingMode: async () => serving.shift(),
+    serverAnswers: async () => (calls.push('serverAnswers'), answers.shift() ?? true),
     checkJava: async (java) => void calls.push(`checkJava ${java}`),
     writeDigestArgFile: async () => ({ path: '/tmp/zk-bootstrap-x/jvm-options', remove: async () => void calls.push('removeArgFile') }),
     startServer: (file, args, env) => {
@@ -116,6 +120,7 @@ t.test('run keeps the volume, starts the server once, and promotes the observer 
   const { fx, started, reconfigs, calls, exit } = fake({
     volume: OBSERVER_VOLUME,
     serving: [undefined, undefined, 'follower'],
+    answers: [false, false],
     committed: [committed(line(1), line(2), line(3, 'observer'))],
     reconfig: () => {
       setImmediate(() => exit.resolve({ code: 0, stopSignal: undefined }));
@@ -128,7 +133,11 @@ t.test('run keeps the volume, starts the server once, and promotes the observer 
   t.match(started[0]?.env, { JDK_JAVA_OPTIONS: '"@/tmp/zk-bootstrap-x/jvm-options"' }, 'the digest through the @argfile');
   t.notOk('ZK_SUPER_SECRET' in (started[0]?.env ?? {}), 'the secret never reaches the server');
   t.same(reconfigs, [{ connectString: `${fqdn(0)}:2181,${fqdn(1)}:2181`, request: { joining: line(3) } }], 'added through the other members');
-  t.same(calls, ['checkJava java', 'removeArgFile']);
+  t.same(
+    calls,
+    ['checkJava java', 'serverAnswers', 'serverAnswers', 'serverAnswers', 'removeArgFile'],
+    'the digest file removed as soon as the server answered (the launcher has read it), not again at its exit',
+  );
   t.same(
     events.filter((e) => e.startsWith('zk-bootstrap.')),
     ['zk-bootstrap.plan', 'zk-bootstrap.wrote', 'zk-bootstrap.started', 'zk-bootstrap.waiting', 'zk-bootstrap.reconfig', 'zk-bootstrap.member'],
@@ -146,7 +155,7 @@ t.test('run stops the server and fails with ZK_NO_AUTH when the ensemble refuses
   });
   await t.rejects(main(['run', '--', 'java'], ENV, fx), { code: 'ZK_NO_AUTH' });
   t.equal(reconfigs.length, 1, 'not retried');
-  t.same(calls, ['checkJava java', 'stop SIGTERM', 'removeArgFile'], 'the server stopped, the digest file removed');
+  t.same(calls, ['checkJava java', 'serverAnswers', 'removeArgFile', 'stop SIGTERM'], 'the digest file removed once the server answered; the server stopped');
   t.ok(events.includes('zk-bootstrap.promote-failed'));
 });
 
