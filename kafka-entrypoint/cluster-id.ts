@@ -6,11 +6,13 @@ const decoded = (text: string): Buffer | undefined => {
   return bytes.length === 16 ? bytes : undefined;
 };
 
-// Why a given cluster id would be refused by Kafka (Uuid.fromString) or break its CLI, or undefined when it is fine.
+// Why a given cluster id would be refused by Kafka (Uuid.fromString), or undefined when it is fine. A leading "-" is
+// fine: a ZooKeeper-mode cluster (Kafka 3.9 generates its id without Kafka's random-uuid rule) may have one, and its
+// migration must keep it; the format passes it as `--cluster-id=<id>`, which the StorageTool of 3.9 and 4.2 reads
+// as a value.
 export const clusterIdProblem = (text: string): string | undefined => {
   const bytes = decoded(text);
   if (bytes === undefined) return 'must be 22 characters of URL-safe base64 encoding 16 bytes, as printed by kafka-storage.sh random-uuid';
-  if (text.startsWith('-')) return 'must not start with "-" (Kafka tools read it as an option)';
   if (bytes.every((b, i) => b === (i === 15 ? 1 : 0)) || bytes.every((b) => b === 0)) return 'is a reserved Uuid (all zeros or one)';
   return undefined;
 };
